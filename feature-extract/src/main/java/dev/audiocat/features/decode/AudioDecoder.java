@@ -1,0 +1,407 @@
+package dev.audiocat.features.decode;
+
+import static org.bytedeco.ffmpeg.global.avcodec.*;
+import static org.bytedeco.ffmpeg.global.avformat.*;
+import static org.bytedeco.ffmpeg.global.avutil.*;
+import static org.bytedeco.ffmpeg.global.swresample.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVChannelLayout;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVDictionaryEntry;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.swresample.SwrContext;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.PointerPointer;
+
+/**
+ * Decodes one audio file with FFmpeg in a single streaming pass.
+ *
+ * <p>Two outputs are fed from the same decoded frames: the native stream (every channel at the
+ * file's own rate, planar float) for loudness and channel-level QC, and an optional mono stream at a
+ * fixed analysis rate (swresample's downmix and resampler, the same as the ffmpeg command line) for
+ * musical analysis and hashing. Memory stays bounded by the block size whatever the file length.
+ *
+ * <p>Use: {@code try (AudioDecoder d = AudioDecoder.open(path)) { d.probe(); d.decode(native, rate, mono); }}
+ */
+public final class AudioDecoder implements AutoCloseable {
+
+    /** Samples per channel handed to sinks at a time. */
+    public static final int BLOCK_FRAMES = 4096;
+
+    static {
+        av_log_set_level(AV_LOG_QUIET);
+    }
+
+    private final Path file;
+    private final long deadlineNanos;
+    private AVFormatContext format;
+    private AVCodecContext codecContext;
+    private int streamIndex = -1;
+    private AudioProbe probe;
+
+    private AudioDecoder(Path file, long timeLimitNanos) {
+        this.file = file;
+        this.deadlineNanos = timeLimitNanos <= 0 ? Long.MAX_VALUE : System.nanoTime() + timeLimitNanos;
+    }
+
+    /**
+     * Opens {@code file} and reads its header.
+     *
+     * @param timeLimitMillis wall-clock limit for opening and decoding, 0 for none
+     */
+    public static AudioDecoder open(Path file, long timeLimitMillis) throws DecodeException {
+        AudioDecoder d = new AudioDecoder(file, timeLimitMillis * 1_000_000L);
+        try {
+            d.openInput();
+            return d;
+        } catch (DecodeException | RuntimeException e) {
+            d.close();
+            throw e;
+        }
+    }
+
+    public static AudioDecoder open(Path file) throws DecodeException {
+        return open(file, 0);
+    }
+
+    private void openInput() throws DecodeException {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (java.io.IOException e) {
+            throw new DecodeException("unreadable", file + ": cannot read the file (" + e.getMessage() + "); check that it exists and is readable", e);
+        }
+        if (size == 0) {
+            throw new DecodeException("empty_file", file + ": the file is empty (0 bytes); re-copy it from its source");
+        }
+        format = new AVFormatContext(null);
+        int r = avformat_open_input(format, file.toString(), null, null);
+        if (r < 0) {
+            format = null;
+            throw new DecodeException("unrecognised_format", file + ": FFmpeg does not recognise this as audio (" + error(r)
+                    + "); the file may be damaged or not audio at all");
+        }
+        r = avformat_find_stream_info(format, (PointerPointer<?>) null);
+        if (r < 0) {
+            throw new DecodeException("unreadable_stream_info", file + ": cannot read stream information (" + error(r) + ")");
+        }
+        streamIndex = av_find_best_stream(format, AVMEDIA_TYPE_AUDIO, -1, -1, (AVCodec) null, 0);
+        if (streamIndex < 0) {
+            throw new DecodeException("no_audio_stream", file + ": the file has no audio stream (" + error(streamIndex) + ")");
+        }
+        AVStream stream = format.streams(streamIndex);
+        AVCodecParameters par = stream.codecpar();
+        AVCodec codec = avcodec_find_decoder(par.codec_id());
+        if (codec == null) {
+            throw new DecodeException("unsupported_codec", file + ": no decoder for codec " + avcodec_get_name(par.codec_id()).getString()
+                    + " in this FFmpeg build; convert the file to FLAC or WAV");
+        }
+        codecContext = avcodec_alloc_context3(codec);
+        avcodec_parameters_to_context(codecContext, par);
+        codecContext.pkt_timebase(stream.time_base());
+        r = avcodec_open2(codecContext, codec, (PointerPointer<?>) null);
+        if (r < 0) {
+            throw new DecodeException("decoder_open_failed", file + ": cannot open the " + codec.name().getString() + " decoder (" + error(r) + ")");
+        }
+        if (codecContext.sample_rate() <= 0 || codecContext.ch_layout().nb_channels() <= 0) {
+            throw new DecodeException("invalid_stream", file + ": the audio stream declares no sample rate or no channels; the header is damaged");
+        }
+        probe = readProbe(par, codec);
+    }
+
+    private AudioProbe readProbe(AVCodecParameters par, AVCodec codec) {
+        Integer bits = null;
+        if (par.bits_per_raw_sample() > 0) {
+            bits = par.bits_per_raw_sample();
+        } else if (par.bits_per_coded_sample() > 0 && isPcm(par.codec_id())) {
+            bits = par.bits_per_coded_sample();
+        }
+        Map<String, String> tags = new LinkedHashMap<>();
+        readTags(format.metadata(), tags);
+        readTags(format.streams(streamIndex).metadata(), tags);
+        Double declared = null;
+        if (format.duration() > 0) {
+            declared = format.duration() / (double) AV_TIME_BASE;
+        }
+        long bitRate = format.bit_rate() > 0 ? format.bit_rate() : par.bit_rate();
+        return new AudioProbe(
+                format.iformat().name().getString(),
+                codec.name().getString(),
+                codecContext.sample_rate(),
+                bits,
+                codecContext.ch_layout().nb_channels(),
+                bitRate > 0 ? bitRate : null,
+                declared,
+                tags);
+    }
+
+    private static boolean isPcm(int codecId) {
+        String name = avcodec_get_name(codecId).getString();
+        return name.startsWith("pcm_");
+    }
+
+    private static void readTags(AVDictionary dict, Map<String, String> into) {
+        if (dict == null) {
+            return;
+        }
+        AVDictionaryEntry e = null;
+        while ((e = av_dict_get(dict, "", e, AV_DICT_IGNORE_SUFFIX)) != null) {
+            String key = e.key().getString(java.nio.charset.StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+            String value = e.value().getString(java.nio.charset.StandardCharsets.UTF_8);
+            into.putIfAbsent(key, value);
+        }
+    }
+
+    public AudioProbe probe() {
+        return probe;
+    }
+
+    /**
+     * Decodes the whole stream once.
+     *
+     * @param nativeSink   receives every channel at the native rate, or {@code null}
+     * @param analysisRate sample rate of the mono analysis stream (ignored when {@code monoSink} is null)
+     * @param monoSink     receives the mono downmix at {@code analysisRate}, or {@code null}
+     * @return the number of native-rate sample frames decoded
+     */
+    public long decode(PcmSink nativeSink, int analysisRate, PcmSink monoSink) throws DecodeException {
+        int rate = codecContext.sample_rate();
+        int nch = codecContext.ch_layout().nb_channels();
+        AVChannelLayout inLayout = new AVChannelLayout();
+        AVChannelLayout monoLayout = new AVChannelLayout();
+        SwrContext toNative = null;
+        SwrContext toMono = null;
+        AVPacket packet = av_packet_alloc();
+        AVFrame frame = av_frame_alloc();
+        Resampled nat = null;
+        Resampled mono = null;
+        long frames = 0;
+        try {
+            if (codecContext.ch_layout().order() == AV_CHANNEL_ORDER_UNSPEC) {
+                av_channel_layout_default(inLayout, nch);
+            } else {
+                av_channel_layout_copy(inLayout, codecContext.ch_layout());
+            }
+            av_channel_layout_default(monoLayout, 1);
+            if (nativeSink != null) {
+                toNative = swr(inLayout, rate, inLayout, codecContext.sample_fmt(), rate);
+                nat = new Resampled(nch, BLOCK_FRAMES * 2);
+                nativeSink.start(rate, nch);
+            }
+            if (monoSink != null) {
+                toMono = swr(monoLayout, analysisRate, inLayout, codecContext.sample_fmt(), rate);
+                int cap = (int) ((long) BLOCK_FRAMES * 2 * analysisRate / rate) + 256;
+                mono = new Resampled(1, Math.max(cap, 1024));
+                monoSink.start(analysisRate, 1);
+            }
+            int decodeErrors = 0;
+            boolean draining = false;
+            while (true) {
+                checkDeadline();
+                int r;
+                if (!draining) {
+                    r = av_read_frame(format, packet);
+                    if (r < 0) {
+                        draining = true;
+                        avcodec_send_packet(codecContext, null);
+                    } else {
+                        if (packet.stream_index() == streamIndex) {
+                            r = avcodec_send_packet(codecContext, packet);
+                            if (r < 0 && r != AVERROR_EAGAIN()) {
+                                decodeErrors++;
+                            }
+                        }
+                        av_packet_unref(packet);
+                    }
+                }
+                while (true) {
+                    r = avcodec_receive_frame(codecContext, frame);
+                    if (r == AVERROR_EAGAIN() || r == AVERROR_EOF()) {
+                        break;
+                    }
+                    if (r < 0) {
+                        decodeErrors++;
+                        break;
+                    }
+                    if (frame.sample_rate() != rate || frame.ch_layout().nb_channels() != nch) {
+                        throw new DecodeException("format_change", file + ": the stream changes sample rate or channel count mid-file ("
+                                + rate + " Hz/" + nch + " ch to " + frame.sample_rate() + " Hz/" + frame.ch_layout().nb_channels()
+                                + " ch); split the file where it changes");
+                    }
+                    frames += frame.nb_samples();
+                    if (toNative != null) {
+                        nat.convert(toNative, frame, nativeSink);
+                    }
+                    if (toMono != null) {
+                        mono.convert(toMono, frame, monoSink);
+                    }
+                    av_frame_unref(frame);
+                }
+                if (draining) {
+                    break;
+                }
+            }
+            if (frames == 0) {
+                throw new DecodeException(decodeErrors > 0 ? "decode_error" : "no_audio_samples",
+                        file + ": no audio could be decoded" + (decodeErrors > 0 ? " (" + decodeErrors + " packets failed to decode)" : "")
+                                + "; the file is truncated or damaged");
+            }
+            if (toNative != null) {
+                nat.flush(toNative, nativeSink);
+                nativeSink.finish();
+            }
+            if (toMono != null) {
+                mono.flush(toMono, monoSink);
+                monoSink.finish();
+            }
+            return frames;
+        } finally {
+            if (toNative != null) {
+                swr_free(toNative);
+            }
+            if (toMono != null) {
+                swr_free(toMono);
+            }
+            if (nat != null) {
+                nat.close();
+            }
+            if (mono != null) {
+                mono.close();
+            }
+            av_channel_layout_uninit(inLayout);
+            av_channel_layout_uninit(monoLayout);
+            av_packet_free(packet);
+            av_frame_free(frame);
+        }
+    }
+
+    private void checkDeadline() throws DecodeException {
+        if (System.nanoTime() > deadlineNanos) {
+            throw new DecodeException("timeout", file + ": decoding exceeded the per-file time limit; raise --file-timeout for very long files");
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw new DecodeException("interrupted", file + ": decoding was interrupted");
+        }
+    }
+
+    private SwrContext swr(AVChannelLayout outLayout, int outRate, AVChannelLayout inLayout, int inFmt, int inRate)
+            throws DecodeException {
+        SwrContext ctx = new SwrContext(null);
+        PointerPointer<SwrContext> holder = new PointerPointer<>(1);
+        try {
+            int r = swr_alloc_set_opts2(holder, outLayout, AV_SAMPLE_FMT_FLTP, outRate, inLayout, inFmt, inRate, 0, null);
+            if (r < 0) {
+                throw new DecodeException("resampler_failed", file + ": cannot set up the resampler (" + error(r) + ")");
+            }
+            ctx = holder.get(SwrContext.class, 0);
+            r = swr_init(ctx);
+            if (r < 0) {
+                swr_free(ctx);
+                throw new DecodeException("resampler_failed", file + ": cannot initialise the resampler (" + error(r) + ")");
+            }
+            return ctx;
+        } finally {
+            holder.close();
+        }
+    }
+
+    /** One swresample output: native planar float buffers and the Java arrays handed to sinks. */
+    private final class Resampled implements AutoCloseable {
+        private final int channels;
+        private final int capacity;
+        private final FloatPointer[] planes;
+        private final PointerPointer<FloatPointer> out;
+        private final float[][] block;
+
+        Resampled(int channels, int capacity) {
+            this.channels = channels;
+            this.capacity = capacity;
+            this.planes = new FloatPointer[channels];
+            this.out = new PointerPointer<>(channels);
+            this.block = new float[channels][capacity];
+            for (int c = 0; c < channels; c++) {
+                planes[c] = new FloatPointer(capacity);
+                out.put(c, planes[c]);
+            }
+        }
+
+        void convert(SwrContext ctx, AVFrame frame, PcmSink sink) throws DecodeException {
+            PointerPointer<?> in = frame.extended_data();
+            int remaining = frame.nb_samples();
+            // swr buffers internally: feed the frame once, then drain while output fills the buffer.
+            int n = swr_convert(ctx, out, capacity, in, remaining);
+            while (true) {
+                if (n < 0) {
+                    throw new DecodeException("resampler_failed", file + ": resampling failed (" + error(n) + ")");
+                }
+                emit(n, sink);
+                if (n < capacity) {
+                    break;
+                }
+                n = swr_convert(ctx, out, capacity, (PointerPointer<?>) null, 0);
+            }
+        }
+
+        void flush(SwrContext ctx, PcmSink sink) throws DecodeException {
+            while (true) {
+                int n = swr_convert(ctx, out, capacity, (PointerPointer<?>) null, 0);
+                if (n < 0) {
+                    throw new DecodeException("resampler_failed", file + ": resampler flush failed (" + error(n) + ")");
+                }
+                if (n == 0) {
+                    break;
+                }
+                emit(n, sink);
+            }
+        }
+
+        private void emit(int n, PcmSink sink) {
+            if (n == 0) {
+                return;
+            }
+            for (int c = 0; c < channels; c++) {
+                planes[c].get(block[c], 0, n);
+            }
+            sink.accept(block, n);
+        }
+
+        @Override
+        public void close() {
+            out.close();
+            for (FloatPointer p : planes) {
+                p.close();
+            }
+        }
+    }
+
+    static String error(int code) {
+        try (BytePointer buf = new BytePointer(256)) {
+            av_strerror(code, buf, 256);
+            return buf.getString();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (codecContext != null) {
+            avcodec_free_context(codecContext);
+            codecContext = null;
+        }
+        if (format != null) {
+            avformat_close_input(format);
+            format = null;
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.audiocat.features.decode;
+
+import java.util.Map;
+
+/**
+ * What the container says about a file, read before decoding.
+ *
+ * @param container     FFmpeg demuxer name, e.g. {@code mp3}, {@code flac}, {@code mov,mp4,m4a,3gp,3g2,mj2}
+ * @param codec         decoder name, e.g. {@code mp3float}, {@code pcm_s24le}
+ * @param sampleRate    native sample rate in Hz
+ * @param bitDepth      bits per sample of the stored PCM, or {@code null} for lossy codecs
+ * @param channels      native channel count
+ * @param bitRate       container bit rate in bit/s, or {@code null} when unknown
+ * @param declaredDurationSeconds duration the container declares, or {@code null}; the decoded
+ *                      duration in {@link dev.audiocat.features.AnalysisResult} is authoritative
+ * @param tags          embedded tags (ID3, Vorbis comments, MP4 atoms, RIFF INFO, BWF bext), keys lower-cased
+ */
+public record AudioProbe(
+        String container,
+        String codec,
+        int sampleRate,
+        Integer bitDepth,
+        int channels,
+        Long bitRate,
+        Double declaredDurationSeconds,
+        Map<String, String> tags) {
+
+    public AudioProbe {
+        tags = Map.copyOf(tags);
+    }
+}

@@ -1,0 +1,16 @@
+package dev.audiocat.features.quality;
+
+/**
+ * One quality problem found in a file, with where it is.
+ *
+ * @param type          what is wrong, one of the constants documented in docs/catalog-schema.md
+ *                      ({@code clipping}, {@code digital_silence}, {@code near_silence}, {@code dc_offset},
+ *                      {@code mains_hum}, {@code limited_bandwidth}, {@code dropout}, {@code mono_as_stereo},
+ *                      {@code phase_inverted})
+ * @param severity      {@code info}, {@code warning} or {@code error}
+ * @param startSeconds  where the problem starts (0 for whole-file properties)
+ * @param endSeconds    where it ends
+ * @param detail        a short human-readable measurement, e.g. {@code "412 samples at 0 dBFS"}
+ */
+public record QcFlag(String type, String severity, double startSeconds, double endSeconds, String detail) {
+}

@@ -1,0 +1,26 @@
+# Debian packages used by tests and benchmarks. Sourced by ./test and the bench scripts.
+# Tests compare against these tools (ffmpeg's ebur128, fpcalc, sox renders); benchmarks use the peers.
+AUDIOCAT_TEST_PACKAGES=(ffmpeg sox libchromaprint-tools espeak-ng fluidsynth fluid-soundfont-gm timgm6mb-soundfont
+  musescore-general-soundfont chromium)
+AUDIOCAT_BENCH_PACKAGES=(aubio-tools soundstretch warzone2100-music sonic-pi-samples hydrogen-drumkits)
+
+# apt_ensure PKG... : installs the packages that are missing, as root or through sudo.
+apt_ensure() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "audiocat: installing Debian packages: ${missing[*]}" >&2
+  local sudo=""
+  if [ "$(id -u)" != 0 ]; then
+    if command -v sudo >/dev/null; then sudo="sudo"; else
+      echo "audiocat: please install as root: apt-get install ${missing[*]}" >&2; return 1
+    fi
+  fi
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+ensure_test_tools() { apt_ensure "${AUDIOCAT_TEST_PACKAGES[@]}"; }
+ensure_bench_tools() { apt_ensure "${AUDIOCAT_TEST_PACKAGES[@]}" "${AUDIOCAT_BENCH_PACKAGES[@]}"; }
