@@ -298,23 +298,18 @@ public final class AudioDecoder implements AutoCloseable {
 
     private SwrContext swr(AVChannelLayout outLayout, int outRate, AVChannelLayout inLayout, int inFmt, int inRate)
             throws DecodeException {
+        // a SwrContext with a null address: swr_alloc_set_opts2 allocates and the wrapper takes the address
         SwrContext ctx = new SwrContext(null);
-        PointerPointer<SwrContext> holder = new PointerPointer<>(1);
-        try {
-            int r = swr_alloc_set_opts2(holder, outLayout, AV_SAMPLE_FMT_FLTP, outRate, inLayout, inFmt, inRate, 0, null);
-            if (r < 0) {
-                throw new DecodeException("resampler_failed", file + ": cannot set up the resampler (" + error(r) + ")");
-            }
-            ctx = holder.get(SwrContext.class, 0);
-            r = swr_init(ctx);
-            if (r < 0) {
-                swr_free(ctx);
-                throw new DecodeException("resampler_failed", file + ": cannot initialise the resampler (" + error(r) + ")");
-            }
-            return ctx;
-        } finally {
-            holder.close();
+        int r = swr_alloc_set_opts2(ctx, outLayout, AV_SAMPLE_FMT_FLTP, outRate, inLayout, inFmt, inRate, 0, null);
+        if (r < 0 || ctx.isNull()) {
+            throw new DecodeException("resampler_failed", file + ": cannot set up the resampler (" + error(r) + ")");
         }
+        r = swr_init(ctx);
+        if (r < 0) {
+            swr_free(ctx);
+            throw new DecodeException("resampler_failed", file + ": cannot initialise the resampler (" + error(r) + ")");
+        }
+        return ctx;
     }
 
     /** One swresample output: native planar float buffers and the Java arrays handed to sinks. */

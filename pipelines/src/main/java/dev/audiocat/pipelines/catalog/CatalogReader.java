@@ -1,0 +1,83 @@
+package dev.audiocat.pipelines.catalog;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.io.LocalInputFile;
+
+/**
+ * Reads a local catalog folder back: every {@code *.parquet} file of its catalog or dead-letter dataset.
+ *
+ * <p>A catalog accumulates one set of files per ingest run. When a file was re-analysed (its content
+ * changed) the dataset holds several rows for its URI; {@link #latestRows} keeps the newest.
+ */
+public final class CatalogReader {
+
+    private CatalogReader() {
+    }
+
+    public static List<Path> files(Path catalogFolder, String dataset) {
+        Path dir = catalogFolder.resolve(dataset);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".parquet") && !p.getFileName().toString().startsWith("."))
+                    .sorted(Comparator.naturalOrder())
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Streams every row of a dataset ({@link CatalogSchema#CATALOG_DIR} or {@link CatalogSchema#DEAD_LETTER_DIR}). */
+    public static void forEach(Path catalogFolder, String dataset, Consumer<GenericRecord> action) {
+        for (Path f : files(catalogFolder, dataset)) {
+            try (ParquetReader<GenericRecord> r = AvroParquetReader.<GenericRecord>builder(new LocalInputFile(f)).build()) {
+                GenericRecord rec;
+                while ((rec = r.read()) != null) {
+                    action.accept(rec);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(f + ": cannot read this Parquet file (" + e.getMessage()
+                        + "); it may be damaged: move it out of the catalog folder and re-run the ingest", e);
+            }
+        }
+    }
+
+    public static List<GenericRecord> readAll(Path catalogFolder, String dataset) {
+        List<GenericRecord> out = new ArrayList<>();
+        forEach(catalogFolder, dataset, out::add);
+        return out;
+    }
+
+    /** The newest catalog row per URI, in URI order. */
+    public static List<GenericRecord> latestRows(Path catalogFolder) {
+        Map<String, GenericRecord> byUri = new LinkedHashMap<>();
+        forEach(catalogFolder, CatalogSchema.CATALOG_DIR, rec -> byUri.merge(rec.get("uri").toString(), rec,
+                (a, b) -> (long) b.get("analysis_time") >= (long) a.get("analysis_time") ? b : a));
+        List<GenericRecord> rows = new ArrayList<>(byUri.values());
+        rows.sort(Comparator.comparing(r -> r.get("uri").toString()));
+        return rows;
+    }
+
+    /** uri → asset_id of the newest row per URI: what an incremental run may skip. */
+    public static Map<String, String> catalogued(Path catalogFolder) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (GenericRecord r : latestRows(catalogFolder)) {
+            out.put(r.get("uri").toString(), r.get("asset_id").toString());
+        }
+        return out;
+    }
+}

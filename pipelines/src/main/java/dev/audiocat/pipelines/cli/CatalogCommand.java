@@ -1,0 +1,94 @@
+package dev.audiocat.pipelines.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.audiocat.pipelines.catalog.CatalogJson;
+import dev.audiocat.pipelines.catalog.CatalogReader;
+import dev.audiocat.pipelines.catalog.CatalogSchema;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.avro.generic.GenericRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code audiocat catalog show CATALOG [--json] [--dead-letters]}. */
+@Command(name = "catalog", mixinStandardHelpOptions = true, description = "Look at a catalog folder.",
+        subcommands = {CatalogCommand.Show.class})
+public final class CatalogCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Print catalog rows as a table, or one JSON object per line with --json.")
+    static final class Show implements Callable<Integer> {
+
+        @Parameters(index = "0", paramLabel = "CATALOG", description = "catalog folder written by ingest or demo")
+        Path folder;
+
+        @Option(names = "--json", description = "one JSON object per line, field names as in docs/catalog-schema.md")
+        boolean json;
+
+        @Option(names = "--dead-letters", description = "show the dead letters instead of the catalog")
+        boolean deadLetters;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!Files.isDirectory(folder.resolve(CatalogSchema.CATALOG_DIR)) && !Files.isDirectory(folder.resolve(CatalogSchema.DEAD_LETTER_DIR))) {
+                throw new IllegalArgumentException(folder + ": not a catalog folder (no catalog/ or dead-letters/ inside); "
+                        + "give the --out folder of an ingest");
+            }
+            List<GenericRecord> rows = deadLetters
+                    ? CatalogReader.readAll(folder, CatalogSchema.DEAD_LETTER_DIR)
+                    : CatalogReader.latestRows(folder);
+            PrintStream out = System.out;
+            if (json) {
+                ObjectMapper m = new ObjectMapper();
+                for (GenericRecord r : rows) {
+                    out.println(m.writeValueAsString(CatalogJson.toMap(r)));
+                }
+            } else if (deadLetters) {
+                Table t = new Table("file", "stage", "reason", "message");
+                for (GenericRecord r : rows) {
+                    t.row(str(r, "file_name"), str(r, "stage"), str(r, "reason"), str(r, "message"));
+                }
+                t.print(out);
+                out.printf(Locale.ROOT, "%d dead letters%n", rows.size());
+            } else {
+                Table t = new Table("file", "format", "rate", "ch", "bits", "duration", "LUFS", "LRA", "dBTP", "key", "bpm", "asset_id");
+                for (GenericRecord r : rows) {
+                    t.row(str(r, "file_name"), str(r, "codec"), str(r, "sample_rate"), str(r, "channels"), str(r, "bit_depth"),
+                            num(r, "duration_seconds", "%.2f s"), num(r, "integrated_lufs", "%.1f"), num(r, "loudness_range_lu", "%.1f"),
+                            num(r, "true_peak_dbtp", "%.1f"), key(r), num(r, "bpm", "%.1f"), str(r, "asset_id").substring(0, 12));
+                }
+                t.print(out);
+                out.printf(Locale.ROOT, "%d rows%n", rows.size());
+            }
+            return 0;
+        }
+
+        private static String key(GenericRecord r) {
+            Object tonic = r.get("key_tonic");
+            return tonic == null ? "" : tonic + " " + r.get("key_mode");
+        }
+    }
+
+    static String str(GenericRecord r, String field) {
+        Object v = r.get(field);
+        return v == null ? "" : v.toString();
+    }
+
+    static String num(GenericRecord r, String field, String format) {
+        Object v = r.get(field);
+        return v == null ? "" : String.format(Locale.ROOT, format, ((Number) v).doubleValue());
+    }
+}

@@ -1,0 +1,95 @@
+package dev.audiocat.pipelines.cli;
+
+import dev.audiocat.pipelines.AudiocatHome;
+import dev.audiocat.pipelines.IngestRun;
+import dev.audiocat.pipelines.IngestSummary;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code audiocat ingest FOLDER --out CATALOG}: catalogs a library. */
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+        description = "Catalog every audio file under FOLDER (recursively) into Parquet datasets under --out.")
+public final class IngestCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "FOLDER", description = "library folder (or a single file)")
+    Path input;
+
+    @Option(names = "--out", paramLabel = "CATALOG",
+            description = "catalog folder (default: $AUDIOCAT_HOME/catalogs/<folder name>)")
+    Path output;
+
+    @Mixin
+    RunnerOptions runner = new RunnerOptions();
+
+    @Override
+    public Integer call() {
+        Path out = output != null ? output : AudiocatHome.dir("catalogs").resolve(input.toAbsolutePath().normalize().getFileName().toString());
+        PrintStream err = System.err;
+        IngestSummary s = IngestRun.execute(input, out, runner.settings(), err);
+        print(s, out, System.out);
+        return s.balanced() ? 0 : 2;
+    }
+
+    static void print(IngestSummary s, Path out, PrintStream o) {
+        o.println();
+        o.printf(Locale.ROOT, "run %s%n", s.runId());
+        o.printf(Locale.ROOT, "  files found        %8d%s%n", s.found(), s.ignored() > 0 ? "   (+" + s.ignored() + " non-audio files ignored)" : "");
+        o.printf(Locale.ROOT, "  catalogued         %8d%n", s.catalogued());
+        o.printf(Locale.ROOT, "  already catalogued %8d%s%n", s.skipped(), s.skipped() > 0 ? "   (same file, same content: skipped; --redo re-analyses)" : "");
+        o.printf(Locale.ROOT, "  dead letters       %8d%n", s.deadLetters());
+        for (Map.Entry<String, Long> e : s.deadLetterReasons().entrySet()) {
+            o.printf(Locale.ROOT, "    %-24s %6d%n", e.getKey(), e.getValue());
+        }
+        o.printf(Locale.ROOT, "  audio              %8.2f h%n", s.audioSeconds() / 3600);
+        o.printf(Locale.ROOT, "  wall time          %8.1f s   (first result after %.1f s: runner start-up + one file)%n", s.wallSeconds(),
+                s.firstResultSeconds());
+        o.printf(Locale.ROOT, "  speed              %8.0f× realtime%n", s.realtimeFactor());
+        o.printf(Locale.ROOT, "  catalog            %s%n", out.toAbsolutePath());
+        if (!s.balanced()) {
+            o.printf(Locale.ROOT, "  WARNING: files found (%d) != catalogued + dead letters + skipped (%d); please report this%n",
+                    s.found(), s.catalogued() + s.deadLetters() + s.skipped());
+        }
+    }
+
+    /** Runner and per-file options shared by ingest and demo. */
+    public static final class RunnerOptions {
+        @Option(names = "--runner", defaultValue = "FlinkRunner", description = "Beam runner (default: ${DEFAULT-VALUE})")
+        String runner;
+
+        @Option(names = "--flink-master", defaultValue = "[local]",
+                description = "Flink master: [local] runs an embedded mini-cluster; host:port submits to a cluster (default: ${DEFAULT-VALUE})")
+        String flinkMaster;
+
+        @Option(names = "--parallelism", description = "workers (default: the number of cores)")
+        Integer parallelism;
+
+        @Option(names = "--file-timeout", defaultValue = "1800", description = "seconds allowed per file (default: ${DEFAULT-VALUE})")
+        long fileTimeoutSeconds;
+
+        @Option(names = "--redo", description = "re-analyse files already in the catalog")
+        boolean redo;
+
+        @Option(names = "--beam-arg", paramLabel = "--NAME=VALUE", description = "extra Beam/Flink pipeline option, repeatable")
+        List<String> beamArgs = new ArrayList<>();
+
+        public IngestRun.Settings settings() {
+            if (fileTimeoutSeconds <= 0) {
+                throw new IllegalArgumentException("--file-timeout must be > 0 seconds, got " + fileTimeoutSeconds);
+            }
+            int p = parallelism != null ? parallelism : Runtime.getRuntime().availableProcessors();
+            if (p < 1) {
+                throw new IllegalArgumentException("--parallelism must be >= 1, got " + p);
+            }
+            return new IngestRun.Settings(runner, flinkMaster, p, fileTimeoutSeconds, redo, beamArgs);
+        }
+    }
+}

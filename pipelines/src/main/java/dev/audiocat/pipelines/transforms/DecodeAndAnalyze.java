@@ -1,0 +1,205 @@
+package dev.audiocat.pipelines.transforms;
+
+import dev.audiocat.features.AnalysisResult;
+import dev.audiocat.features.AudioAnalyzer;
+import dev.audiocat.features.decode.DecodeException;
+import dev.audiocat.pipelines.AudioFile;
+import dev.audiocat.pipelines.IngestProgress;
+import dev.audiocat.pipelines.catalog.CatalogRecords;
+import dev.audiocat.pipelines.catalog.CatalogSchema;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Distribution;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+
+/**
+ * Hashes, decodes and analyses every file in one streaming pass ({@link AudioAnalyzer}), producing a
+ * catalog row, a dead letter, or nothing when the same file (same URI, same content hash) is
+ * already in the catalog.
+ *
+ * <p>Each file runs under a wall-clock limit on its own thread: a file that hangs FFmpeg becomes a
+ * {@code timeout} dead letter and the worker moves on.
+ */
+public final class DecodeAndAnalyze extends PTransform<PCollection<AudioFile>, PCollectionTuple> {
+
+    public static final TupleTag<GenericRecord> CATALOGUED = new TupleTag<>() {};
+    public static final TupleTag<GenericRecord> DEAD_LETTERS = new TupleTag<>() {};
+    /** URIs skipped because the catalog already holds them with the same content hash. */
+    public static final TupleTag<String> SKIPPED = new TupleTag<>() {};
+    public static final String STAGE = "DecodeAndAnalyze";
+
+    private final String runId;
+    private final String pipelineVersion;
+    private final long timeLimitMillis;
+    private final PCollectionView<Map<String, String>> alreadyCatalogued;
+
+    private DecodeAndAnalyze(String runId, String pipelineVersion, long timeLimitMillis,
+            PCollectionView<Map<String, String>> alreadyCatalogued) {
+        this.runId = runId;
+        this.pipelineVersion = pipelineVersion;
+        this.timeLimitMillis = timeLimitMillis;
+        this.alreadyCatalogued = alreadyCatalogued;
+    }
+
+    /**
+     * @param alreadyCatalogued uri → asset_id of the rows already in the catalog; a file whose uri and
+     *                          content hash match is skipped. Pass an empty map to redo everything.
+     */
+    public static DecodeAndAnalyze of(String runId, String pipelineVersion, long timeLimitMillis,
+            PCollectionView<Map<String, String>> alreadyCatalogued) {
+        if (timeLimitMillis <= 0) {
+            throw new IllegalArgumentException("per-file time limit must be > 0 ms, got " + timeLimitMillis);
+        }
+        return new DecodeAndAnalyze(runId, pipelineVersion, timeLimitMillis, alreadyCatalogued);
+    }
+
+    @Override
+    public PCollectionTuple expand(PCollection<AudioFile> files) {
+        PCollectionTuple out = files.apply("Analyze", ParDo.of(new AnalyzeFn(runId, pipelineVersion, timeLimitMillis, alreadyCatalogued))
+                .withSideInputs(alreadyCatalogued)
+                .withOutputTags(CATALOGUED, TupleTagList.of(DEAD_LETTERS).and(SKIPPED)));
+        out.get(CATALOGUED).setCoder(AvroCoder.of(GenericRecord.class, CatalogSchema.CATALOG));
+        out.get(DEAD_LETTERS).setCoder(AvroCoder.of(GenericRecord.class, CatalogSchema.DEAD_LETTER));
+        return out;
+    }
+
+    static final class AnalyzeFn extends DoFn<AudioFile, GenericRecord> {
+        private static final long serialVersionUID = 1L;
+
+        private final String runId;
+        private final String pipelineVersion;
+        private final long timeLimitMillis;
+        private final PCollectionView<Map<String, String>> alreadyCatalogued;
+        private final Counter catalogued = Metrics.counter(STAGE, "catalogued");
+        private final Counter deadLetters = Metrics.counter(STAGE, "dead_letters");
+        private final Counter skipped = Metrics.counter(STAGE, "skipped");
+        private final Distribution audioMillis = Metrics.distribution(STAGE, "audio_millis");
+        private transient ExecutorService executor;
+        private transient AudioAnalyzer analyzer;
+
+        AnalyzeFn(String runId, String pipelineVersion, long timeLimitMillis, PCollectionView<Map<String, String>> alreadyCatalogued) {
+            this.runId = runId;
+            this.pipelineVersion = pipelineVersion;
+            this.timeLimitMillis = timeLimitMillis;
+            this.alreadyCatalogued = alreadyCatalogued;
+        }
+
+        @Setup
+        public void setup() {
+            executor = newExecutor();
+            // the decoder checks the same deadline between packets; the future below catches hangs inside FFmpeg
+            analyzer = AudioAnalyzer.builder().timeLimitMillis(timeLimitMillis).build();
+        }
+
+        private static ExecutorService newExecutor() {
+            return Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "audiocat-analyze");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+
+        @ProcessElement
+        public void process(ProcessContext c) {
+            AudioFile f = c.element();
+            IngestProgress progress = IngestProgress.of(runId);
+            Map<String, String> known = c.sideInput(alreadyCatalogued);
+            long now = System.currentTimeMillis();
+            if (f.localPath() == null) {
+                deadLetter(c, f, "unsupported_location", f.uri() + ": only local files are analysed in this version; copy the files to a local folder", null, progress);
+                return;
+            }
+            Path path = Path.of(f.localPath());
+            String knownAsset = known.get(f.uri());
+            Future<AnalysisResult> job = null;
+            try {
+                if (knownAsset != null && knownAsset.equals(AudioAnalyzer.sha256(path))) {
+                    skipped.inc();
+                    if (progress != null) {
+                        progress.skipped.incrementAndGet();
+                        progress.filesDone.incrementAndGet();
+                    }
+                    c.output(SKIPPED, f.uri());
+                    return;
+                }
+                job = executor.submit(() -> analyzer.analyze(path));
+                AnalysisResult r = job.get(timeLimitMillis + 5_000, TimeUnit.MILLISECONDS);
+                long modified = f.modifiedMillis() > 0 ? f.modifiedMillis() : Files.getLastModifiedTime(path).toMillis();
+                GenericRecord row = CatalogRecords.fromAnalysis(r,
+                        new CatalogRecords.Source(f.uri(), f.fileName(), modified, runId, pipelineVersion), now);
+                catalogued.inc();
+                long ms = Math.round(r.durationSeconds() * 1000);
+                audioMillis.update(ms);
+                if (progress != null) {
+                    progress.catalogued.incrementAndGet();
+                    progress.audioMillis.addAndGet(ms);
+                    progress.filesDone.incrementAndGet();
+                }
+                c.output(row);
+            } catch (TimeoutException e) {
+                job.cancel(true);
+                // the stuck thread may never return from native code: abandon it and start a fresh one
+                executor.shutdownNow();
+                executor = newExecutor();
+                deadLetter(c, f, "timeout", f.uri() + ": analysis exceeded the per-file limit of " + timeLimitMillis / 1000
+                        + " s; raise --file-timeout for very long files", e, progress);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof DecodeException de) {
+                    deadLetter(c, f, de.reason(), de.getMessage(), de, progress);
+                } else if (cause instanceof NoSuchFileException) {
+                    deadLetter(c, f, "file_vanished", f.uri() + ": the file disappeared during the run", cause, progress);
+                } else if (cause instanceof IOException) {
+                    deadLetter(c, f, "unreadable", f.uri() + ": cannot read the file (" + cause.getMessage() + ")", cause, progress);
+                } else {
+                    deadLetter(c, f, "analysis_failed", f.uri() + ": analysis failed (" + cause + "); please report this with the file", cause, progress);
+                }
+            } catch (NoSuchFileException e) {
+                deadLetter(c, f, "file_vanished", f.uri() + ": the file disappeared during the run", e, progress);
+            } catch (IOException e) {
+                deadLetter(c, f, "unreadable", f.uri() + ": cannot read the file (" + e.getMessage() + ")", e, progress);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while analysing " + f.uri(), e);
+            }
+        }
+
+        private void deadLetter(ProcessContext c, AudioFile f, String reason, String message, Throwable error, IngestProgress progress) {
+            deadLetters.inc();
+            Metrics.counter(STAGE, "dead_letter_" + reason).inc();
+            if (progress != null) {
+                progress.deadLetters.incrementAndGet();
+                progress.filesDone.incrementAndGet();
+            }
+            c.output(DEAD_LETTERS, CatalogRecords.deadLetter(f.uri(), f.fileName(), f.sizeBytes(), STAGE, reason, message, error, runId,
+                    System.currentTimeMillis()));
+        }
+
+        @Teardown
+        public void teardown() {
+            if (executor != null) {
+                executor.shutdownNow();
+            }
+        }
+    }
+}
