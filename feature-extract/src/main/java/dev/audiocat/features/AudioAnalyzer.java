@@ -54,13 +54,21 @@ public final class AudioAnalyzer {
      * @throws IOException     when the file cannot be read
      */
     public AnalysisResult analyze(Path file) throws DecodeException, IOException {
+        return analyze(file, List.of());
+    }
+
+    /**
+     * As {@link #analyze(Path)}, also feeding {@code extraStages} (for example the model front end
+     * of tagging-models) from the same pass; their results are read from the stages afterwards.
+     */
+    public AnalysisResult analyze(Path file, List<? extends FrameProcessor> extraStages) throws DecodeException, IOException {
         long t0 = System.nanoTime();
         String assetId = sha256(file);
         long size = Files.size(file);
         try (AudioDecoder decoder = AudioDecoder.open(file, timeLimitMillis)) {
             LoudnessMeter loudness = new LoudnessMeter();
             PcmHasher pcmHash = new PcmHasher();
-            List<FrameProcessor> frameStages = new ArrayList<>();
+            List<FrameProcessor> frameStages = new ArrayList<>(extraStages);
             List<PcmSink> nativeSinks = new ArrayList<>(List.of(loudness));
             List<PcmSink> monoSinks = new ArrayList<>(List.of(pcmHash));
             FrameDispatcher frames = new FrameDispatcher(FRAME_SIZE, HOP, frameStages);
