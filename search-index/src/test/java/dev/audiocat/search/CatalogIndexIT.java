@@ -62,8 +62,7 @@ class CatalogIndexIT {
 
   @Test
   void fullTextFindsTitlesAndArtists() throws IOException {
-    assertEquals(Set.of("a1", "a2"), ids(search.search(new SearchQuery().text("night drive")).hits())
-        .stream().filter(id -> !id.equals("a3")).collect(Collectors.toSet()));
+    assertEquals(Set.of("a1", "a2"), ids(search.search(new SearchQuery().text("night drive")).hits()));
     Results r = search.search(new SearchQuery().text("night drive"));
     assertTrue(r.hits().get(0).assetId().matches("a[12]"), "best hit is a Night Drive: " + r.hits());
     assertEquals(Set.of("a4", "a5", "a8"), ids(search.search(new SearchQuery().text("marram")).hits()));

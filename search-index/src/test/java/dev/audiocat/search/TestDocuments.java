@@ -75,7 +75,7 @@ final class TestDocuments {
     out.add(of(doc("a5", "Paper Boats", "Marram", "C", "major", 96, List.of("piano", "strings"), "allowed", 5, uriPrefix + "a5.wav")));
     out.add(of(doc("a6", "Granite", "Skerry", "E", "minor", 122, List.of("guitar", "drums"), "unknown", 5, uriPrefix + "a6.wav")));
     out.add(of(doc("a7", "Lantern", "Skerry", "A", "minor", 120, List.of("synth"), "allowed", 5, uriPrefix + "a7.wav")));
-    out.add(of(doc("a8", "Quiet Field", "Marram", "D", "major", 70, List.of("strings"), "allowed", 9, uriPrefix + "a8.wav")));
+    out.add(of(doc("a8", "Quiet Field <img src=x onerror=alert(1)>", "Marram", "D", "major", 70, List.of("strings"), "allowed", 9, uriPrefix + "a8.wav")));
     return out;
   }
 
