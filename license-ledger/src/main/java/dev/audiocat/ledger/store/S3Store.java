@@ -1,0 +1,232 @@
+package dev.audiocat.ledger.store;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * S3 backend: record n is the object {@code prefix/log/<n, 20 digits>}, created with
+ * {@code If-None-Match: *} so that exactly one writer wins each sequence number (HTTP 412 or 409
+ * = someone else did; the ledger catches up and retries). A PUT is atomic, so a writer killed
+ * mid-append leaves either a whole record or none. Checkpoints and metadata use the same
+ * conditional create. With S3 Object Lock on the bucket, records also cannot be deleted.
+ */
+public final class S3Store implements LogStore {
+  private final S3Client s3;
+  private final String bucket;
+  private final String prefix;
+  private final boolean ownsClient;
+  private long knownSize; // records [0, knownSize) are known to exist
+
+  /**
+   * @param prefix key prefix without leading or trailing slash ("" for the bucket root)
+   * @param ownsClient close the client with the store
+   */
+  public S3Store(S3Client s3, String bucket, String prefix, boolean ownsClient) {
+    this.s3 = s3;
+    this.bucket = bucket;
+    this.prefix = prefix == null || prefix.isEmpty() ? "" : stripSlashes(prefix) + "/";
+    this.ownsClient = ownsClient;
+  }
+
+  /**
+   * A client for {@code s3://} locations: the default AWS credential and region chains, or, when
+   * {@code endpoint} is set (an S3-compatible server), that endpoint with path-style addressing.
+   */
+  public static S3Client client(String endpoint, String region) {
+    var b = S3Client.builder()
+        .httpClientBuilder(software.amazon.awssdk.http.apache.ApacheHttpClient.builder()
+            .maxConnections(64));
+    if (region != null && !region.isEmpty()) {
+      b.region(software.amazon.awssdk.regions.Region.of(region));
+    }
+    if (endpoint != null && !endpoint.isEmpty()) {
+      b.endpointOverride(URI.create(endpoint)).forcePathStyle(true);
+    }
+    return b.build();
+  }
+
+  private static String stripSlashes(String p) {
+    String s = p;
+    while (s.startsWith("/")) {
+      s = s.substring(1);
+    }
+    while (s.endsWith("/")) {
+      s = s.substring(0, s.length() - 1);
+    }
+    return s;
+  }
+
+  @Override
+  public String location() {
+    return "s3://" + bucket + "/" + (prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1));
+  }
+
+  private String recordKey(long seq) {
+    return prefix + "log/" + String.format("%020d", seq);
+  }
+
+  @Override
+  public long read(long from, RecordSink sink) throws IOException {
+    long seq = from;
+    String startAfter = from == 0 ? null : recordKey(from - 1);
+    String token = null;
+    long delivered = 0;
+    // list (1,000 keys a page) to learn what exists, then fetch each record in order
+    do {
+      var req = ListObjectsV2Request.builder().bucket(bucket).prefix(prefix + "log/");
+      if (token != null) {
+        req.continuationToken(token);
+      } else if (startAfter != null) {
+        req.startAfter(startAfter);
+      }
+      ListObjectsV2Response page = s3.listObjectsV2(req.build());
+      for (S3Object o : page.contents()) {
+        if (!o.key().equals(recordKey(seq))) {
+          return delivered; // a gap cannot exist; a foreign key ends the log as far as we read it
+        }
+        sink.accept(seq, get(o.key()).orElseThrow(
+            () -> new IOException(location() + ": record " + o.key() + " vanished while reading")));
+        seq++;
+        delivered++;
+        knownSize = Math.max(knownSize, seq);
+      }
+      token = page.isTruncated() ? page.nextContinuationToken() : null;
+    } while (token != null);
+    return delivered;
+  }
+
+  @Override
+  public boolean tryAppend(long seq, byte[] record) throws IOException {
+    try {
+      s3.putObject(PutObjectRequest.builder().bucket(bucket).key(recordKey(seq)).ifNoneMatch("*")
+          .contentType("application/json").build(), RequestBody.fromBytes(record));
+      knownSize = Math.max(knownSize, seq + 1);
+      return true;
+    } catch (S3Exception e) {
+      if (e.statusCode() == 412 || e.statusCode() == 409) {
+        return false;
+      }
+      throw new IOException(location() + ": writing record " + seq + " failed: "
+          + e.awsErrorDetails().errorMessage(), e);
+    }
+  }
+
+  /** Number of records, found with HEAD probes (exponential, then binary search): O(log n). */
+  public long probeSize() {
+    long lo = knownSize; // exists: [0, lo)
+    if (lo > 0 && !exists(lo - 1)) {
+      lo = 0;
+    }
+    long step = 1;
+    long hi = lo;
+    while (exists(hi)) {
+      lo = hi + 1;
+      hi = lo + step;
+      step *= 2;
+    }
+    // record lo-1 exists (or lo == 0), record hi does not
+    while (lo < hi) {
+      long mid = (lo + hi) >>> 1;
+      if (exists(mid)) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    knownSize = lo;
+    return lo;
+  }
+
+  private boolean exists(long seq) {
+    try {
+      s3.headObject(HeadObjectRequest.builder().bucket(bucket).key(recordKey(seq)).build());
+      return true;
+    } catch (NoSuchKeyException e) {
+      return false;
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private Optional<byte[]> get(String key) {
+    try {
+      ResponseBytes<GetObjectResponse> b =
+          s3.getObjectAsBytes(GetObjectRequest.builder().bucket(bucket).key(key).build());
+      return Optional.of(b.asByteArray());
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    }
+  }
+
+  private boolean createIfAbsent(String key, byte[] content) throws IOException {
+    try {
+      s3.putObject(PutObjectRequest.builder().bucket(bucket).key(key).ifNoneMatch("*").build(),
+          RequestBody.fromBytes(content));
+      return true;
+    } catch (S3Exception e) {
+      if (e.statusCode() == 412 || e.statusCode() == 409) {
+        return false;
+      }
+      throw new IOException(location() + ": writing " + key + " failed: "
+          + e.awsErrorDetails().errorMessage(), e);
+    }
+  }
+
+  @Override
+  public boolean putCheckpoint(long treeSize, byte[] json) throws IOException {
+    return createIfAbsent(prefix + "checkpoints/" + String.format("%020d.json", treeSize), json);
+  }
+
+  @Override
+  public List<byte[]> checkpoints() {
+    List<byte[]> out = new ArrayList<>();
+    String token = null;
+    do {
+      var req = ListObjectsV2Request.builder().bucket(bucket).prefix(prefix + "checkpoints/");
+      if (token != null) {
+        req.continuationToken(token);
+      }
+      ListObjectsV2Response page = s3.listObjectsV2(req.build());
+      for (S3Object o : page.contents()) {
+        get(o.key()).ifPresent(out::add);
+      }
+      token = page.isTruncated() ? page.nextContinuationToken() : null;
+    } while (token != null);
+    return out;
+  }
+
+  @Override
+  public Optional<byte[]> getMeta(String name) {
+    return get(prefix + "meta/" + name);
+  }
+
+  @Override
+  public boolean putMetaIfAbsent(String name, byte[] content) throws IOException {
+    return createIfAbsent(prefix + "meta/" + name, content);
+  }
+
+  @Override
+  public void close() {
+    if (ownsClient) {
+      s3.close();
+    }
+  }
+}
