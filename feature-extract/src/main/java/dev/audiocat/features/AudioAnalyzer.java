@@ -7,7 +7,11 @@ import dev.audiocat.features.decode.PcmSink;
 import dev.audiocat.features.decode.PcmTee;
 import dev.audiocat.features.dsp.FrameDispatcher;
 import dev.audiocat.features.dsp.FrameProcessor;
+import dev.audiocat.features.fingerprint.ChromaprintSink;
 import dev.audiocat.features.loudness.LoudnessMeter;
+import dev.audiocat.features.quality.QualityChecker;
+import dev.audiocat.features.rhythm.TempoEstimator;
+import dev.audiocat.features.tonal.KeyDetector;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -68,9 +72,14 @@ public final class AudioAnalyzer {
         try (AudioDecoder decoder = AudioDecoder.open(file, timeLimitMillis)) {
             LoudnessMeter loudness = new LoudnessMeter();
             PcmHasher pcmHash = new PcmHasher();
+            KeyDetector key = new KeyDetector();
+            TempoEstimator tempo = new TempoEstimator();
+            QualityChecker qc = new QualityChecker(QualityChecker.isLossyCodec(decoder.probe().codec()));
             List<FrameProcessor> frameStages = new ArrayList<>(extraStages);
-            List<PcmSink> nativeSinks = new ArrayList<>(List.of(loudness));
-            List<PcmSink> monoSinks = new ArrayList<>(List.of(pcmHash));
+            frameStages.addAll(List.of(key, tempo));
+            ChromaprintSink chromaprint = ChromaprintSink.forProbe(decoder.probe());
+            List<PcmSink> nativeSinks = new ArrayList<>(List.of(loudness, qc.nativeSink(), chromaprint));
+            List<PcmSink> monoSinks = new ArrayList<>(List.of(pcmHash, qc.monoSink()));
             FrameDispatcher frames = new FrameDispatcher(FRAME_SIZE, HOP, frameStages);
             monoSinks.add(frames);
             long nativeFrames = decoder.decode(new PcmTee(nativeSinks), ANALYSIS_RATE, new PcmTee(monoSinks));
@@ -82,10 +91,10 @@ public final class AudioAnalyzer {
                     decoder.probe(),
                     duration,
                     loudness.result(),
-                    null,
-                    null,
-                    null,
-                    null,
+                    key.result(),
+                    tempo.result(),
+                    qc.flags(),
+                    chromaprint.fingerprint(),
                     (System.nanoTime() - t0) / 1_000_000);
         }
     }

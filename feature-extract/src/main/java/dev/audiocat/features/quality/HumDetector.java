@@ -1,0 +1,168 @@
+package dev.audiocat.features.quality;
+
+import dev.audiocat.features.decode.PcmSink;
+import org.jtransforms.fft.DoubleFFT_1D;
+
+/**
+ * Mains hum at 50 or 60 Hz and harmonics, with where it starts and stops.
+ *
+ * <p>Hum is a stationary line spectrum at exact multiples of the mains frequency; music rarely holds
+ * two or more of those lines at once within a fraction of a hertz. The mono analysis stream is
+ * decimated by {@link #DECIMATION} (boxcar mean, 1378 Hz), and every {@link #HOP} decimated samples
+ * a {@link #BLOCK}-sample Hann window (1.49 s, 0.67 Hz bins) is transformed. In a block, harmonic
+ * h of mains f is present when the strongest bin within {@code 0.5 + 0.2h} Hz of {@code h*f} stands
+ * {@link #LINE_DB} above the median of its +-12 Hz neighbourhood. A block hums when at least
+ * {@link #MIN_HARMONICS} of the first six harmonics are present, the fundamental or second among
+ * them. Runs of humming blocks covering at least {@link #MIN_SECONDS} are flagged.
+ */
+final class HumDetector implements PcmSink {
+
+    static final int DECIMATION = 16;
+    static final int BLOCK = 2048;
+    static final int HOP = 1024;
+    static final double LINE_DB = 12;
+    static final int MIN_HARMONICS = 2;
+    static final double MIN_SECONDS = 3.0;
+    private static final int HARMONICS = 6;
+    private static final int[] MAINS_HZ = {50, 60};
+
+    private final double[] ring = new double[BLOCK];       // circular: the last BLOCK decimated samples
+    private final double[] fftBuf = new double[BLOCK];     // preallocated: realForward works in place
+    private final double[] power = new double[BLOCK / 2 + 1];
+    private final double[] neighbourhood = new double[64]; // scratch for the median, never reallocated
+    private final double[] window = new double[BLOCK];
+    private final DoubleFFT_1D fft = new DoubleFFT_1D(BLOCK);
+    private final FlagList flags = new FlagList(QcFlag.MAINS_HUM);
+    private double rate;       // decimated rate
+    private double acc;
+    private int accN;
+    private long count;        // decimated samples so far
+    private int runMains;      // 0 = no run
+    private double runStart;
+    private double runEnd;
+    private double runLevelSum;
+    private int runBlocks;
+
+    HumDetector() {
+        for (int i = 0; i < BLOCK; i++) {
+            window[i] = 0.5 - 0.5 * Math.cos(2 * Math.PI * i / BLOCK);
+        }
+    }
+
+    @Override
+    public void start(int sampleRate, int channelCount) {
+        rate = sampleRate / (double) DECIMATION;
+    }
+
+    @Override
+    public void accept(float[][] data, int frames) {
+        float[] x = data[0];
+        for (int i = 0; i < frames; i++) {
+            acc += x[i];
+            if (++accN == DECIMATION) {
+                push(acc / DECIMATION);
+                acc = 0;
+                accN = 0;
+            }
+        }
+    }
+
+    private void push(double v) {
+        ring[(int) (count % BLOCK)] = v;
+        count++;
+        if (count >= BLOCK && (count - BLOCK) % HOP == 0) {
+            analyse();
+        }
+    }
+
+    private void analyse() {
+        double total = 0;
+        long first = count - BLOCK;
+        for (int i = 0; i < BLOCK; i++) {
+            fftBuf[i] = ring[(int) ((first + i) % BLOCK)] * window[i];
+        }
+        fft.realForward(fftBuf);
+        for (int k = 1; k < BLOCK / 2; k++) {
+            power[k] = fftBuf[2 * k] * fftBuf[2 * k] + fftBuf[2 * k + 1] * fftBuf[2 * k + 1];
+            total += power[k];
+        }
+        double binHz = rate / BLOCK;
+        double blockStart = first / rate;
+        int mains = 0;
+        double level = 0;
+        if (total > 0) {
+            for (int f : MAINS_HZ) {
+                int present = 0;
+                boolean low = false;
+                double linePower = 0;
+                for (int h = 1; h <= HARMONICS; h++) {
+                    double hz = h * f;
+                    if (hz + 14 >= rate / 2) {
+                        break;
+                    }
+                    double tol = 0.5 + 0.2 * h;
+                    int k0 = (int) Math.floor((hz - tol) / binHz);
+                    int k1 = (int) Math.ceil((hz + tol) / binHz);
+                    double peak = 0;
+                    for (int k = k0; k <= k1; k++) {
+                        peak = Math.max(peak, power[k]);
+                    }
+                    int m = 0;
+                    for (int k = (int) ((hz - 12) / binHz); k <= (int) ((hz + 12) / binHz); k++) {
+                        if ((k < k0 - 2 || k > k1 + 2) && m < neighbourhood.length) {
+                            neighbourhood[m++] = power[k];
+                        }
+                    }
+                    java.util.Arrays.sort(neighbourhood, 0, m);
+                    double median = m == 0 ? 0 : neighbourhood[m / 2];
+                    if (peak > median * Math.pow(10, LINE_DB / 10)) {
+                        present++;
+                        low |= h <= 2;
+                        linePower += peak;
+                    }
+                }
+                if (present >= MIN_HARMONICS && low) {
+                    mains = f;
+                    level = linePower / total;
+                    break;
+                }
+            }
+        }
+        double blockEnd = blockStart + BLOCK / rate;
+        if (mains != 0 && mains == runMains) {
+            runEnd = blockEnd;
+            runLevelSum += level;
+            runBlocks++;
+        } else {
+            closeRun();
+            if (mains != 0) {
+                runMains = mains;
+                runStart = blockStart;
+                runEnd = blockEnd;
+                runLevelSum = level;
+                runBlocks = 1;
+            }
+        }
+    }
+
+    private void closeRun() {
+        if (runMains != 0 && runEnd - runStart >= MIN_SECONDS) {
+            double share = runLevelSum / runBlocks;
+            // A block's window spans 1.49 s; report the centre of the first and last windows' hum.
+            double pad = (BLOCK - HOP) / rate / 2;
+            flags.add(share >= 0.01 ? QcFlag.WARNING : QcFlag.INFO, runStart + pad, runEnd - pad,
+                    String.format("%d Hz hum and harmonics, %.0f dB of the signal below %.0f Hz", runMains,
+                            10 * Math.log10(Math.max(share, 1e-12)), rate / 2));
+        }
+        runMains = 0;
+    }
+
+    @Override
+    public void finish() {
+        closeRun();
+    }
+
+    java.util.List<QcFlag> flags() {
+        return flags.flags();
+    }
+}

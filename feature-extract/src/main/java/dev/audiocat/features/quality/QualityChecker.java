@@ -1,0 +1,69 @@
+package dev.audiocat.features.quality;
+
+import dev.audiocat.features.decode.PcmSink;
+import dev.audiocat.features.decode.PcmTee;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * All QC checks of one file, fed by the single decode: {@link #nativeSink()} takes the native
+ * channels (clipping, silence, dropouts, DC, channel relations, bandwidth), {@link #monoSink()} the
+ * mono analysis stream (mains hum). Memory is O(1) in the file length; each flag type is capped at
+ * {@value FlagList#CAP} entries.
+ *
+ * <pre>{@code
+ * QualityChecker qc = new QualityChecker(false);
+ * decoder.decode(qc.nativeSink(), 22050, qc.monoSink());
+ * List<QcFlag> flags = qc.flags();
+ * }</pre>
+ */
+public final class QualityChecker {
+
+    private final ChannelChecks channels = new ChannelChecks();
+    private final BandwidthMeter bandwidth;
+    private final HumDetector hum = new HumDetector();
+    private final PcmSink nativeSink;
+
+    /** @param lossyCodec whether the file's own codec is lossy (a lowpass is then expected: info, not warning) */
+    public QualityChecker(boolean lossyCodec) {
+        this.bandwidth = new BandwidthMeter(lossyCodec);
+        this.nativeSink = new PcmTee(List.of(channels, bandwidth));
+    }
+
+    public PcmSink nativeSink() {
+        return nativeSink;
+    }
+
+    public PcmSink monoSink() {
+        return hum;
+    }
+
+    /** Every flag, ordered by start time then type; valid after both sinks finished. */
+    public List<QcFlag> flags() {
+        List<QcFlag> out = new ArrayList<>(channels.flags());
+        out.addAll(hum.flags());
+        if (bandwidth.flag() != null) {
+            out.add(bandwidth.flag());
+        }
+        out.sort((a, b) -> a.startSeconds() != b.startSeconds()
+                ? Double.compare(a.startSeconds(), b.startSeconds()) : a.type().compareTo(b.type()));
+        return Collections.unmodifiableList(out);
+    }
+
+    /** Effective bandwidth of the native signal in Hz (Nyquist when full-band), NaN when too quiet to tell. */
+    public double bandwidthHz() {
+        return bandwidth.bandwidthHz();
+    }
+
+    /** Whether FFmpeg's decoder name denotes a lossy codec (MP3, AAC, Vorbis, Opus, AC-3, WMA...). */
+    public static boolean isLossyCodec(String codec) {
+        if (codec == null) {
+            return false;
+        }
+        String c = codec.toLowerCase(java.util.Locale.ROOT);
+        return c.startsWith("mp3") || c.startsWith("mp2") || c.startsWith("aac") || c.startsWith("vorbis")
+                || c.startsWith("opus") || c.startsWith("libopus") || c.startsWith("ac3") || c.startsWith("eac3")
+                || c.startsWith("wma") || c.startsWith("atrac") || c.startsWith("amr");
+    }
+}

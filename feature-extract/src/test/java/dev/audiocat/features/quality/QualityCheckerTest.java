@@ -1,0 +1,230 @@
+package dev.audiocat.features.quality;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.audiocat.features.AnalysisResult;
+import dev.audiocat.features.AudioAnalyzer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each QC flag on closed-form damage of a clean stereo signal, decoded by FFmpeg from real files. */
+class QualityCheckerTest {
+
+    static final int RATE = 44100;
+    static final double SECONDS = 20;
+    static final double POS_TOL = 0.01; // seconds, for sample-level checks
+
+    @TempDir
+    Path dir;
+
+    private static float[][] cleanCache;
+
+    /** 20 s of a chord sequence (different voicing per channel) over white noise at -40 dBFS; a fresh copy. */
+    static synchronized float[][] clean() {
+        if (cleanCache == null) {
+            cleanCache = generateClean();
+        }
+        return new float[][] {cleanCache[0].clone(), cleanCache[1].clone()};
+    }
+
+    private static float[][] generateClean() {
+        int n = (int) (SECONDS * RATE);
+        float[] l = new float[n];
+        float[] r = new float[n];
+        int[] roots = {60, 65, 67, 60};
+        for (int s = 0; s < SECONDS; s++) {
+            int root = roots[s % 4];
+            for (int iv : new int[] {0, 4, 7}) {
+                TestAudio.addTone(l, RATE, s, 1.0, TestAudio.hz(root + iv, 440), 0.12);
+                TestAudio.addTone(r, RATE, s, 1.0, TestAudio.hz(root + iv + 12, 440), 0.10);
+            }
+        }
+        Random rnd = new Random(3);
+        for (int i = 0; i < n; i++) {
+            l[i] += (float) (0.01 * rnd.nextGaussian());
+            r[i] += (float) (0.01 * rnd.nextGaussian());
+        }
+        return new float[][] {l, r};
+    }
+
+    List<QcFlag> analyse(String name, float[]... channels) throws Exception {
+        Path f = dir.resolve(name + ".wav");
+        TestAudio.writeWav(f, RATE, channels);
+        return analyse(f);
+    }
+
+    static List<QcFlag> analyse(Path f) throws Exception {
+        AnalysisResult r = AudioAnalyzer.builder().build().analyze(f);
+        return r.qcFlags();
+    }
+
+    static List<QcFlag> ofType(List<QcFlag> flags, String type) {
+        return flags.stream().filter(q -> q.type().equals(type)).toList();
+    }
+
+    static void zero(float[][] x, double from, double to) {
+        for (float[] c : x) {
+            java.util.Arrays.fill(c, (int) Math.round(from * RATE), (int) Math.round(to * RATE), 0f);
+        }
+    }
+
+    @Test
+    void cleanSignalHasNoFlags() throws Exception {
+        List<QcFlag> flags = analyse("clean", clean());
+        assertEquals(List.of(), flags);
+    }
+
+    @Test
+    void clippedSineIsOneClippingRegion() throws Exception {
+        float[][] x = clean();
+        for (int i = 5 * RATE; i < 8 * RATE; i++) {
+            float s = (float) (1.6 * Math.sin(2 * Math.PI * 441 * i / RATE)); // clipped to +-1 by the 16-bit writer
+            x[0][i] = s;
+            x[1][i] = s;
+        }
+        List<QcFlag> clip = ofType(analyse("clipped", x), QcFlag.CLIPPING);
+        assertEquals(1, clip.size(), clip::toString);
+        assertEquals(5.0, clip.get(0).startSeconds(), POS_TOL);
+        assertEquals(8.0, clip.get(0).endSeconds(), POS_TOL);
+        assertEquals(QcFlag.ERROR, clip.get(0).severity()); // 2 x 3 x 441 runs
+    }
+
+    @Test
+    void digitalSilenceLeadingInsideAndTrailing() throws Exception {
+        float[][] x = clean();
+        zero(x, 0, 1.5);
+        zero(x, 8, 10);
+        zero(x, 18.5, SECONDS);
+        List<QcFlag> s = ofType(analyse("silence", x), QcFlag.DIGITAL_SILENCE);
+        assertEquals(3, s.size(), s::toString);
+        assertEquals(0.0, s.get(0).startSeconds(), POS_TOL);
+        assertEquals(1.5, s.get(0).endSeconds(), POS_TOL);
+        assertTrue(s.get(0).detail().startsWith("leading"));
+        assertEquals(8.0, s.get(1).startSeconds(), POS_TOL);
+        assertEquals(10.0, s.get(1).endSeconds(), POS_TOL);
+        assertTrue(s.get(1).detail().startsWith("inside"));
+        assertEquals(18.5, s.get(2).startSeconds(), POS_TOL);
+        assertEquals(SECONDS, s.get(2).endSeconds(), POS_TOL);
+        assertTrue(s.get(2).detail().startsWith("trailing"));
+    }
+
+    @Test
+    void threeDropouts() throws Exception {
+        float[][] x = clean();
+        double[] at = {4.2, 9.7, 14.1};
+        for (double t : at) {
+            zero(x, t, t + 0.02);
+        }
+        List<QcFlag> all = analyse("dropouts", x);
+        List<QcFlag> d = ofType(all, QcFlag.DROPOUT);
+        assertEquals(3, d.size(), all::toString);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(at[i], d.get(i).startSeconds(), 0.002);
+            assertEquals(at[i] + 0.02, d.get(i).endSeconds(), 0.002);
+        }
+        assertEquals(3, all.size(), all::toString); // nothing else
+    }
+
+    @Test
+    void nearSilenceInside() throws Exception {
+        float[][] x = clean();
+        Random rnd = new Random(9);
+        for (float[] c : x) {
+            for (int i = 6 * RATE; i < 11 * RATE; i++) {
+                c[i] = (float) (0.0003 * rnd.nextGaussian()); // -70 dBFS
+            }
+        }
+        List<QcFlag> all = analyse("quiet", x);
+        List<QcFlag> q = ofType(all, QcFlag.NEAR_SILENCE);
+        assertEquals(1, q.size(), all::toString);
+        assertEquals(6.0, q.get(0).startSeconds(), 0.1);
+        assertEquals(11.0, q.get(0).endSeconds(), 0.1);
+        assertTrue(q.get(0).detail().startsWith("inside"));
+    }
+
+    @Test
+    void dcOffsetOnOneChannel() throws Exception {
+        float[][] x = clean();
+        for (int i = 0; i < x[1].length; i++) {
+            x[1][i] += 0.05f;
+        }
+        List<QcFlag> all = analyse("dc", x);
+        List<QcFlag> dc = ofType(all, QcFlag.DC_OFFSET);
+        assertEquals(1, dc.size(), all::toString);
+        assertTrue(dc.get(0).detail().startsWith("channel 2 mean +0.05"), dc.get(0).detail());
+    }
+
+    @Test
+    void monoAsStereoAndInvertedPhase() throws Exception {
+        float[][] x = clean();
+        List<QcFlag> mono = analyse("mono", x[0], x[0].clone());
+        assertEquals(1, ofType(mono, QcFlag.MONO_AS_STEREO).size(), mono::toString);
+        assertEquals(0, ofType(mono, QcFlag.PHASE_INVERTED).size());
+        float[] inv = x[0].clone();
+        for (int i = 0; i < inv.length; i++) {
+            inv[i] = -inv[i];
+        }
+        List<QcFlag> inverted = analyse("inverted", x[0], inv);
+        assertEquals(1, ofType(inverted, QcFlag.PHASE_INVERTED).size(), inverted::toString);
+        assertEquals(QcFlag.ERROR, ofType(inverted, QcFlag.PHASE_INVERTED).get(0).severity());
+        assertEquals(0, ofType(inverted, QcFlag.MONO_AS_STEREO).size());
+    }
+
+    @Test
+    void mainsHumAt50And60Hz() throws Exception {
+        for (int mains : new int[] {50, 60}) {
+            float[][] x = clean();
+            for (float[] c : x) {
+                for (int i = 6 * RATE; i < 16 * RATE; i++) {
+                    double t = i / (double) RATE;
+                    c[i] += (float) (0.02 * Math.sin(2 * Math.PI * mains * t)
+                            + 0.01 * Math.sin(2 * Math.PI * 2 * mains * t)
+                            + 0.006 * Math.sin(2 * Math.PI * 3 * mains * t));
+                }
+            }
+            List<QcFlag> all = analyse("hum" + mains, x);
+            List<QcFlag> hum = ofType(all, QcFlag.MAINS_HUM);
+            assertEquals(1, hum.size(), all::toString);
+            assertTrue(hum.get(0).detail().startsWith(mains + " Hz"), hum.get(0).detail());
+            assertEquals(6.0, hum.get(0).startSeconds(), 1.0);
+            assertEquals(16.0, hum.get(0).endSeconds(), 1.0);
+            assertEquals(1, all.size(), all::toString);
+        }
+    }
+
+    @Test
+    void upsampledAndMp3SourcesHaveLimitedBandwidth() throws Exception {
+        Path clean = dir.resolve("full.wav");
+        TestAudio.writeWav(clean, RATE, clean());
+        Path up = dir.resolve("upsampled.wav");
+        run("sox", clean.toString(), "-r", "16000", dir.resolve("low.wav").toString());
+        run("sox", dir.resolve("low.wav").toString(), "-r", "44100", up.toString());
+        Path mp3wav = dir.resolve("mp3.wav");
+        run("ffmpeg", "-v", "error", "-y", "-i", clean.toString(), "-c:a", "libmp3lame", "-b:a", "128k", dir.resolve("a.mp3").toString());
+        run("ffmpeg", "-v", "error", "-y", "-i", dir.resolve("a.mp3").toString(), "-c:a", "pcm_s16le", mp3wav.toString());
+
+        List<QcFlag> upFlags = ofType(analyse(up), QcFlag.LIMITED_BANDWIDTH);
+        assertEquals(1, upFlags.size(), upFlags::toString);
+        assertTrue(upFlags.get(0).detail().matches("content ends at (7\\.[6-9]|8\\.[0-2]) kHz of 22\\.1 kHz.*"), upFlags.get(0).detail());
+        assertEquals(QcFlag.WARNING, upFlags.get(0).severity());
+
+        List<QcFlag> mp3Flags = ofType(analyse(mp3wav), QcFlag.LIMITED_BANDWIDTH);
+        assertEquals(1, mp3Flags.size(), mp3Flags::toString);
+        assertEquals(QcFlag.WARNING, mp3Flags.get(0).severity()); // lossy source inside a lossless container
+        List<QcFlag> mp3Itself = ofType(analyse(dir.resolve("a.mp3")), QcFlag.LIMITED_BANDWIDTH);
+        assertEquals(1, mp3Itself.size());
+        assertEquals(QcFlag.INFO, mp3Itself.get(0).severity()); // expected of the codec
+    }
+
+    static void run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "timeout: " + String.join(" ", cmd));
+        assertEquals(0, p.exitValue(), String.join(" ", cmd) + ": " + out);
+    }
+}

@@ -1,0 +1,96 @@
+package dev.audiocat.features.rhythm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.audiocat.features.AudioAnalyzer;
+import dev.audiocat.features.quality.TestAudio;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class TempoEstimatorTest {
+
+    static final int RATE = AudioAnalyzer.ANALYSIS_RATE;
+
+    /** A click every beat, accented on the first of four, starting at {@code first} seconds. */
+    static float[] clickTrack(double bpm, double first, double seconds) {
+        float[] x = new float[(int) (seconds * RATE)];
+        double beat = 60 / bpm;
+        int n = 0;
+        for (double t = first; t < seconds - 0.01; t += beat, n++) {
+            TestAudio.addClick(x, RATE, t, n % 4 == 0 ? 0.8 : 0.5);
+        }
+        return x;
+    }
+
+    static TempoEstimate run(float[] x) {
+        TempoEstimator t = new TempoEstimator();
+        TestAudio.feed(x, t);
+        return t.result();
+    }
+
+    @ParameterizedTest(name = "{0} BPM clicks from {1} s")
+    @CsvSource({"120, 0.30", "97, 0.11", "75, 0.52", "143, 0.05", "174, 0.21"})
+    void clickTrackTempoAndGrid(double bpm, double first) {
+        TempoEstimate e = run(clickTrack(bpm, first, 30));
+        assertTrue(e.stable(), () -> "unstable: " + e);
+        assertNotNull(e.bpm());
+        assertEquals(bpm, e.bpm(), bpm * 0.01, () -> "got " + e);       // 1%
+        double beat = 60 / bpm;
+        double expectOffset = first % beat;
+        double err = Math.abs(e.beatOffsetSeconds() - expectOffset);
+        err = Math.min(err, beat - err);                                   // the grid is circular
+        assertTrue(err <= 0.025, () -> "beat offset " + e.beatOffsetSeconds() + " vs " + expectOffset);
+        assertTrue(e.confidence() > 0.5, () -> "confidence " + e);
+    }
+
+    @Test
+    void noiseHasNoStableTempo() {
+        Random r = new Random(11);
+        float[] x = new float[RATE * 30];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (0.1 * r.nextGaussian());
+        }
+        TempoEstimate e = run(x);
+        assertFalse(e.stable(), () -> "noise got " + e);
+        assertNull(e.bpm());
+        assertNull(e.beatOffsetSeconds());
+    }
+
+    @Test
+    void singleHitHasNoStableTempo() {
+        float[] x = new float[RATE * 20];
+        TestAudio.addClick(x, RATE, 3.0, 0.9);
+        TestAudio.addTone(x, RATE, 3.0, 4.0, 110, 0.5);
+        TempoEstimate e = run(x);
+        assertFalse(e.stable(), () -> "single hit got " + e);
+    }
+
+    @Test
+    void slowDroneHasNoStableTempo() {
+        // Ambience: overlapping long tones with slow swells at irregular times, plus soft noise.
+        Random r = new Random(5);
+        float[] x = new float[RATE * 40];
+        double t = 0;
+        while (t < 38) {
+            TestAudio.addTone(x, RATE, t, 6 + 4 * r.nextDouble(), TestAudio.hz(40 + r.nextInt(30), 440), 0.1);
+            t += 1.3 + 3 * r.nextDouble();
+        }
+        for (int i = 0; i < x.length; i++) {
+            x[i] += (float) (0.01 * r.nextGaussian());
+        }
+        TempoEstimate e = run(x);
+        assertFalse(e.stable(), () -> "drone got " + e);
+    }
+
+    @Test
+    void tooShortHasNoStableTempo() {
+        TempoEstimate e = run(clickTrack(120, 0, 3));
+        assertFalse(e.stable());
+    }
+}

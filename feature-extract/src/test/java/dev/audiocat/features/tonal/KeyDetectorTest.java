@@ -1,0 +1,84 @@
+package dev.audiocat.features.tonal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.audiocat.features.AudioAnalyzer;
+import dev.audiocat.features.quality.TestAudio;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class KeyDetectorTest {
+
+    static final int RATE = AudioAnalyzer.ANALYSIS_RATE;
+
+    /**
+     * A four-chord cadence I-IV-V-I (major) or i-iv-V-i (minor, harmonic: the V chord has the raised
+     * seventh), root position triads around the fourth octave plus the root an octave below, repeated
+     * three times, one chord per second. The tonic is given as a MIDI note number.
+     */
+    static float[] cadence(int tonicMidi, boolean minor, double a4) {
+        int third = minor ? 3 : 4;
+        int[][] chords = {
+            {0, third, 7},          // I / i
+            {5, 5 + third, 12},     // IV / iv
+            {7, 11, 14},            // V (major triad in both modes)
+            {0, third, 7},
+        };
+        float[] out = new float[RATE * 12];
+        for (int rep = 0; rep < 3; rep++) {
+            for (int c = 0; c < 4; c++) {
+                double t = rep * 4 + c;
+                for (int interval : chords[c]) {
+                    TestAudio.addTone(out, RATE, t, 1.0, TestAudio.hz(tonicMidi + interval, a4), 0.12);
+                }
+                TestAudio.addTone(out, RATE, t, 1.0, TestAudio.hz(tonicMidi + chords[c][0] - 12, a4), 0.12);
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0} {1} at A4 = {2} Hz")
+    @CsvSource({
+        "C, major, 440.0, 60",
+        "A, minor, 440.0, 57",
+        "F#, major, 440.0, 66",
+        "D#, minor, 440.0, 63",
+        "G, major, 432.0, 55",
+        "E, minor, 446.0, 64",
+    })
+    void findsKeyModeAndTuningOfACadence(String tonic, String mode, double a4, int midi) {
+        KeyDetector k = new KeyDetector();
+        TestAudio.feed(cadence(midi, "minor".equals(mode), a4), k);
+        KeyEstimate e = k.result();
+        assertNotNull(e);
+        assertEquals(tonic, e.tonic(), () -> "got " + e);
+        assertEquals(mode, e.mode(), () -> "got " + e);
+        // tuning within 2 cents (0.5 Hz at 440)
+        assertEquals(a4, e.tuningHz(), a4 * (Math.pow(2, 2 / 1200.0) - 1), () -> "got " + e);
+        assertTrue(e.confidence() > 0.3, () -> "confidence " + e);
+    }
+
+    @Test
+    void silenceHasNoKey() {
+        KeyDetector k = new KeyDetector();
+        TestAudio.feed(new float[RATE * 3], k);
+        assertNull(k.result());
+    }
+
+    @Test
+    void noiseHasLowConfidence() {
+        java.util.Random r = new java.util.Random(7);
+        float[] x = new float[RATE * 6];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (0.1 * r.nextGaussian());
+        }
+        KeyDetector k = new KeyDetector();
+        TestAudio.feed(x, k);
+        KeyEstimate e = k.result();
+        assertTrue(e == null || e.confidence() < 0.3, () -> "noise gave " + e);
+    }
+}
