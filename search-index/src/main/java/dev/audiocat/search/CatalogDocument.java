@@ -9,10 +9,10 @@ import java.util.Objects;
  * catalog record as JSON-able values (String, Number, Boolean, List, Map, float[]).
  */
 public record CatalogDocument(String id, Map<String, Object> source) {
-  public CatalogDocument {
-    if (id == null || id.isBlank()) {
-      throw new IllegalArgumentException("document id (asset_id) must not be blank");
+    public CatalogDocument {
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException("document id (asset_id) must not be blank");
+        }
+        Objects.requireNonNull(source, "source");
     }
-    Objects.requireNonNull(source, "source");
-  }
 }

@@ -17,51 +17,51 @@ import java.util.StringJoiner;
  * fingerprint lookup of fingerprints of any length).
  */
 public final class DerivedFields {
-  /** A label counts as a tag of the asset from this score on. */
-  public static final double TAG_THRESHOLD = 0.5;
+    /** A label counts as a tag of the asset from this score on. */
+    public static final double TAG_THRESHOLD = 0.5;
 
-  private DerivedFields() {}
+    private DerivedFields() {}
 
-  /** Adds the derived fields to {@code source} in place and returns it. */
-  public static Map<String, Object> addTo(Map<String, Object> source) {
-    Object tonic = source.get("key_tonic");
-    Object mode = source.get("key_mode");
-    if (tonic != null && mode != null) {
-      source.put("key", tonic + " " + mode);
-    }
-    source.put("instrument_tags", labelsAbove(source.get("instruments")));
-    source.put("mood_tags", labelsAbove(source.get("moods")));
-    if (source.get("tags") instanceof Map<?, ?> tags && !tags.isEmpty()) {
-      StringJoiner j = new StringJoiner("\n");
-      tags.values().forEach(v -> j.add(String.valueOf(v)));
-      source.put("tag_text", j.toString());
-    }
-    if (source.get("chromaprint") instanceof String fp && !fp.isEmpty()) {
-      source.put("chromaprint_sha256", chromaprintHash(fp));
-    }
-    return source;
-  }
-
-  /** SHA-256 (hex) of a Chromaprint string: the indexed key of a fingerprint lookup. */
-  public static String chromaprintHash(String chromaprint) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(chromaprint.trim().getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static List<String> labelsAbove(Object labels) {
-    List<String> out = new ArrayList<>();
-    if (labels instanceof List<?> list) {
-      for (Object o : list) {
-        if (o instanceof Map<?, ?> m && m.get("label") != null && m.get("score") instanceof Number s
-            && s.doubleValue() >= TAG_THRESHOLD) {
-          out.add(String.valueOf(m.get("label")));
+    /** Adds the derived fields to {@code source} in place and returns it. */
+    public static Map<String, Object> addTo(Map<String, Object> source) {
+        Object tonic = source.get("key_tonic");
+        Object mode = source.get("key_mode");
+        if (tonic != null && mode != null) {
+            source.put("key", tonic + " " + mode);
         }
-      }
+        source.put("instrument_tags", labelsAbove(source.get("instruments")));
+        source.put("mood_tags", labelsAbove(source.get("moods")));
+        if (source.get("tags") instanceof Map<?, ?> tags && !tags.isEmpty()) {
+            StringJoiner j = new StringJoiner("\n");
+            tags.values().forEach(v -> j.add(String.valueOf(v)));
+            source.put("tag_text", j.toString());
+        }
+        if (source.get("chromaprint") instanceof String fp && !fp.isEmpty()) {
+            source.put("chromaprint_sha256", chromaprintHash(fp));
+        }
+        return source;
     }
-    return out;
-  }
+
+    /** SHA-256 (hex) of a Chromaprint string: the indexed key of a fingerprint lookup. */
+    public static String chromaprintHash(String chromaprint) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(chromaprint.trim().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<String> labelsAbove(Object labels) {
+        List<String> out = new ArrayList<>();
+        if (labels instanceof List<?> list) {
+            for (Object o : list) {
+                if (o instanceof Map<?, ?> m && m.get("label") != null && m.get("score") instanceof Number s
+                        && s.doubleValue() >= TAG_THRESHOLD) {
+                    out.add(String.valueOf(m.get("label")));
+                }
+            }
+        }
+        return out;
+    }
 }

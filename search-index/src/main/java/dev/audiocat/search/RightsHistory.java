@@ -11,5 +11,5 @@ import java.util.Map;
  */
 @FunctionalInterface
 public interface RightsHistory {
-  List<Map<String, Object>> history(String assetId) throws IOException;
+    List<Map<String, Object>> history(String assetId) throws IOException;
 }

@@ -11,126 +11,126 @@ import java.util.Map;
  * whose embedding is fetched, or a vector the caller computed from an audio file).
  */
 public final class SearchQuery {
-  private String text;
-  private final Map<Facet, List<String>> filters = new EnumMap<>(Facet.class);
-  private Double bpmMin;
-  private Double bpmMax;
-  private Double durationMin;
-  private Double durationMax;
-  private Boolean hasReferenceMatch;
-  private String likeAssetId;
-  private float[] likeVector;
-  private int k = 20;
-  private int size = 20;
-  private boolean facets = true;
+    private String text;
+    private final Map<Facet, List<String>> filters = new EnumMap<>(Facet.class);
+    private Double bpmMin;
+    private Double bpmMax;
+    private Double durationMin;
+    private Double durationMax;
+    private Boolean hasReferenceMatch;
+    private String likeAssetId;
+    private float[] likeVector;
+    private int k = 20;
+    private int size = 20;
+    private boolean facets = true;
 
-  public SearchQuery text(String t) {
-    this.text = t == null || t.isBlank() ? null : t.trim();
-    return this;
-  }
-
-  public SearchQuery filter(Facet f, String value) {
-    if (value != null && !value.isBlank()) {
-      filters.computeIfAbsent(f, x -> new ArrayList<>()).add(value);
+    public SearchQuery text(String t) {
+        this.text = t == null || t.isBlank() ? null : t.trim();
+        return this;
     }
-    return this;
-  }
 
-  public SearchQuery bpm(Double min, Double max) {
-    this.bpmMin = min;
-    this.bpmMax = max;
-    return this;
-  }
-
-  public SearchQuery duration(Double minSeconds, Double maxSeconds) {
-    this.durationMin = minSeconds;
-    this.durationMax = maxSeconds;
-    return this;
-  }
-
-  /** true: only assets with a reference match; false: only without; null: either. */
-  public SearchQuery hasReferenceMatch(Boolean b) {
-    this.hasReferenceMatch = b;
-    return this;
-  }
-
-  public SearchQuery likeAsset(String assetId) {
-    this.likeAssetId = assetId;
-    return this;
-  }
-
-  public SearchQuery likeVector(float[] v) {
-    this.likeVector = v == null ? null : v.clone();
-    return this;
-  }
-
-  /** Nearest neighbours for "sounds like" (default 20). */
-  public SearchQuery k(int k) {
-    if (k < 1 || k > 1000) {
-      throw new IllegalArgumentException("k must be 1..1000: " + k);
+    public SearchQuery filter(Facet f, String value) {
+        if (value != null && !value.isBlank()) {
+            filters.computeIfAbsent(f, x -> new ArrayList<>()).add(value);
+        }
+        return this;
     }
-    this.k = k;
-    return this;
-  }
 
-  public SearchQuery size(int size) {
-    if (size < 0 || size > 1000) {
-      throw new IllegalArgumentException("size must be 0..1000: " + size);
+    public SearchQuery bpm(Double min, Double max) {
+        this.bpmMin = min;
+        this.bpmMax = max;
+        return this;
     }
-    this.size = size;
-    return this;
-  }
 
-  public SearchQuery facets(boolean on) {
-    this.facets = on;
-    return this;
-  }
+    public SearchQuery duration(Double minSeconds, Double maxSeconds) {
+        this.durationMin = minSeconds;
+        this.durationMax = maxSeconds;
+        return this;
+    }
 
-  public String text() {
-    return text;
-  }
+    /** true: only assets with a reference match; false: only without; null: either. */
+    public SearchQuery hasReferenceMatch(Boolean b) {
+        this.hasReferenceMatch = b;
+        return this;
+    }
 
-  public Map<Facet, List<String>> filters() {
-    return Collections.unmodifiableMap(filters);
-  }
+    public SearchQuery likeAsset(String assetId) {
+        this.likeAssetId = assetId;
+        return this;
+    }
 
-  public Double bpmMin() {
-    return bpmMin;
-  }
+    public SearchQuery likeVector(float[] v) {
+        this.likeVector = v == null ? null : v.clone();
+        return this;
+    }
 
-  public Double bpmMax() {
-    return bpmMax;
-  }
+    /** Nearest neighbours for "sounds like" (default 20). */
+    public SearchQuery k(int k) {
+        if (k < 1 || k > 1000) {
+            throw new IllegalArgumentException("k must be 1..1000: " + k);
+        }
+        this.k = k;
+        return this;
+    }
 
-  public Double durationMin() {
-    return durationMin;
-  }
+    public SearchQuery size(int size) {
+        if (size < 0 || size > 1000) {
+            throw new IllegalArgumentException("size must be 0..1000: " + size);
+        }
+        this.size = size;
+        return this;
+    }
 
-  public Double durationMax() {
-    return durationMax;
-  }
+    public SearchQuery facets(boolean on) {
+        this.facets = on;
+        return this;
+    }
 
-  public Boolean hasReferenceMatch() {
-    return hasReferenceMatch;
-  }
+    public String text() {
+        return text;
+    }
 
-  public String likeAssetId() {
-    return likeAssetId;
-  }
+    public Map<Facet, List<String>> filters() {
+        return Collections.unmodifiableMap(filters);
+    }
 
-  public float[] likeVector() {
-    return likeVector == null ? null : likeVector.clone();
-  }
+    public Double bpmMin() {
+        return bpmMin;
+    }
 
-  public int k() {
-    return k;
-  }
+    public Double bpmMax() {
+        return bpmMax;
+    }
 
-  public int size() {
-    return size;
-  }
+    public Double durationMin() {
+        return durationMin;
+    }
 
-  public boolean facets() {
-    return facets;
-  }
+    public Double durationMax() {
+        return durationMax;
+    }
+
+    public Boolean hasReferenceMatch() {
+        return hasReferenceMatch;
+    }
+
+    public String likeAssetId() {
+        return likeAssetId;
+    }
+
+    public float[] likeVector() {
+        return likeVector == null ? null : likeVector.clone();
+    }
+
+    public int k() {
+        return k;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public boolean facets() {
+        return facets;
+    }
 }

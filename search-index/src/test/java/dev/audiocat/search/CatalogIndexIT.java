@@ -24,156 +24,156 @@ import org.junit.jupiter.api.Test;
 
 /** Templates, bulk writes, queries and rebuilds on the real local Elasticsearch node. */
 class CatalogIndexIT {
-  static SearchConnection conn;
-  static CatalogIndex index;
-  static CatalogSearch search;
+    static SearchConnection conn;
+    static CatalogIndex index;
+    static CatalogSearch search;
 
-  @BeforeAll
-  static void setUp() throws IOException {
-    conn = TestNode.connect();
-    index = new CatalogIndex(conn.client(), TestNode.uniqueAlias("catalog"), TestDocuments.DIMS);
-    index.ensure();
-    BulkWriter.Outcome o = new BulkWriter(conn.client(), index.alias()).write(TestDocuments.catalog("file:///x/"));
-    assertEquals(8, o.indexed(), () -> "failed: " + o.failed());
-    index.refresh();
-    search = new CatalogSearch(conn.client(), index.alias());
-  }
-
-  @AfterAll
-  static void tearDown() throws IOException {
-    if (index != null) {
-      index.drop();
+    @BeforeAll
+    static void setUp() throws IOException {
+        conn = TestNode.connect();
+        index = new CatalogIndex(conn.client(), TestNode.uniqueAlias("catalog"), TestDocuments.DIMS);
+        index.ensure();
+        BulkWriter.Outcome o = new BulkWriter(conn.client(), index.alias()).write(TestDocuments.catalog("file:///x/"));
+        assertEquals(8, o.indexed(), () -> "failed: " + o.failed());
+        index.refresh();
+        search = new CatalogSearch(conn.client(), index.alias());
     }
-    if (conn != null) {
-      conn.close();
+
+    @AfterAll
+    static void tearDown() throws IOException {
+        if (index != null) {
+            index.drop();
+        }
+        if (conn != null) {
+            conn.close();
+        }
     }
-  }
 
-  private static Set<String> ids(List<Result> hits) {
-    return hits.stream().map(Result::assetId).collect(Collectors.toSet());
-  }
-
-  @Test
-  void templatesSetTheEmbeddingDimension() throws IOException {
-    assertEquals(TestDocuments.DIMS, index.liveEmbeddingDims().orElseThrow());
-    index.putTemplates(); // idempotent
-    assertEquals(8, index.count());
-  }
-
-  @Test
-  void fullTextFindsTitlesAndArtists() throws IOException {
-    assertEquals(Set.of("a1", "a2"), ids(search.search(new SearchQuery().text("night drive")).hits()));
-    Results r = search.search(new SearchQuery().text("night drive"));
-    assertTrue(r.hits().get(0).assetId().matches("a[12]"), "best hit is a Night Drive: " + r.hits());
-    assertEquals(Set.of("a4", "a5", "a8"), ids(search.search(new SearchQuery().text("marram")).hits()));
-    // embedded tag values are searchable
-    assertEquals(Set.of("a6"), ids(search.search(new SearchQuery().text("granite")).hits()));
-  }
-
-  @Test
-  void filtersCombineKeyTempoInstrumentsAndConsent() throws IOException {
-    Results r = search.search(new SearchQuery().filter(Facet.KEY, "A minor").bpm(120.0, 128.0)
-        .filter(Facet.INSTRUMENTS, "drums").filter(Facet.INSTRUMENTS, "synth")
-        .filter(Facet.CONSENT_AI_TRAINING, "allowed"));
-    // a3 is 140 BPM, a6 is E minor; instruments values are OR-ed
-    assertEquals(Set.of("a1", "a2", "a7"), ids(r.hits()));
-    assertEquals(3, r.total());
-    // a label below the tag threshold is not a tag
-    assertEquals(0, search.search(new SearchQuery().filter(Facet.INSTRUMENTS, "brass")).total());
-  }
-
-  @Test
-  void facetsCountTheFilteredResults() throws IOException {
-    Results all = search.search(new SearchQuery());
-    assertEquals(8, all.total());
-    Map<String, Long> keys = counts(all.facets().get(Facet.KEY));
-    assertEquals(Map.of("A minor", 4L, "C major", 2L, "E minor", 1L, "D major", 1L), keys);
-    Map<String, Long> consent = counts(all.facets().get(Facet.CONSENT_AI_TRAINING));
-    assertEquals(Map.of("allowed", 6L, "notAllowed", 1L, "unknown", 1L), consent);
-    assertEquals(Map.of("44100", 8L), counts(all.facets().get(Facet.SAMPLE_RATE)));
-    Results piano = search.search(new SearchQuery().filter(Facet.INSTRUMENTS, "piano"));
-    assertEquals(Map.of("C major", 2L), counts(piano.facets().get(Facet.KEY)));
-  }
-
-  @Test
-  void soundsLikeAnAssetStaysInItsClusterAndHonoursFilters() throws IOException {
-    Results r = search.search(new SearchQuery().likeAsset("a1").k(3));
-    assertEquals(Set.of("a2", "a3", "a4"), ids(r.hits()), "the three other vectors near axis 0");
-    assertFalse(ids(r.hits()).contains("a1"), "the query asset itself is excluded");
-    Results filtered = search.search(new SearchQuery().likeAsset("a1").k(3)
-        .filter(Facet.CONSENT_AI_TRAINING, "allowed"));
-    assertEquals(Set.of("a2", "a3"), ids(filtered.hits().subList(0, 2)));
-    assertFalse(ids(filtered.hits()).contains("a4"), "a4 has no AI-training consent");
-    // a caller-supplied vector (what --like-file computes) near axis 5
-    Results byVector = search.search(new SearchQuery().likeVector(TestDocuments.vector(5, 42)).k(3));
-    assertEquals(Set.of("a5", "a6", "a7"), ids(byVector.hits()));
-    assertThrows(IllegalArgumentException.class, () -> search.search(new SearchQuery().likeAsset("nope")));
-  }
-
-  @Test
-  void fingerprintLookupIsExact() throws IOException {
-    assertEquals(Set.of("a5"), ids(search.byChromaprint("AQAAfakea5", 10)));
-    assertTrue(search.byChromaprint("AQAAfakea", 10).isEmpty());
-  }
-
-  @Test
-  void rewritingTheSameAssetsDoesNotDuplicate() throws IOException {
-    BulkWriter.Outcome o = new BulkWriter(conn.client(), index.alias()).write(TestDocuments.catalog("file:///x/"));
-    assertEquals(8, o.indexed());
-    index.refresh();
-    assertEquals(8, index.count());
-  }
-
-  @Test
-  void rejectedDocumentsAreReportedByIdAndNotRetried() throws IOException {
-    Map<String, Object> bad = new HashMap<>(TestDocuments.catalog("file:///x/").get(0).source());
-    bad.put("asset_id", "bad-dims");
-    bad.put("embedding", new float[] {1f, 0f, 0f}); // wrong dimension: a mapping error, permanent
-    List<Duration> waits = new ArrayList<>();
-    BulkWriter w = new BulkWriter(conn.client(), index.alias(), 4, Duration.ofMillis(10), waits::add);
-    BulkWriter.Outcome o = w.write(List.of(new CatalogDocument("bad-dims", bad),
-        TestDocuments.catalog("file:///x/").get(1)));
-    assertEquals(1, o.indexed());
-    assertEquals(Set.of("bad-dims"), o.failed().keySet());
-    assertTrue(o.failed().get("bad-dims").startsWith("400 "), o.failed().toString());
-    assertTrue(waits.isEmpty(), "a 400 is not retried");
-  }
-
-  @Test
-  void anUnreachableClusterFailsEveryDocumentAfterBackoff() throws IOException {
-    List<Duration> waits = new ArrayList<>();
-    try (SearchConnection dead = SearchConnection.remote(URI.create("http://127.0.0.1:1"),
-        SearchConnection.Credentials.none())) {
-      BulkWriter w = new BulkWriter(dead.client(), "whatever", 4, Duration.ofMillis(10), waits::add);
-      BulkWriter.Outcome o = w.write(TestDocuments.catalog("file:///x/").subList(0, 3));
-      assertEquals(0, o.indexed());
-      assertEquals(Set.of("a1", "a2", "a3"), o.failed().keySet());
-      assertEquals(List.of(Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(40)), waits);
+    private static Set<String> ids(List<Result> hits) {
+        return hits.stream().map(Result::assetId).collect(Collectors.toSet());
     }
-  }
 
-  @Test
-  void rebuildSwapsTheAliasOnlyWhenCountsMatch() throws IOException {
-    CatalogIndex other = new CatalogIndex(conn.client(), TestNode.uniqueAlias("rebuild"), TestDocuments.DIMS);
-    try {
-      String first = other.ensure();
-      new BulkWriter(conn.client(), other.alias()).write(TestDocuments.catalog("file:///x/").subList(0, 2));
-      String build = other.createBuildIndex();
-      assertNotEquals(first, build);
-      new BulkWriter(conn.client(), other.buildAlias()).write(TestDocuments.catalog("file:///x/"));
-      IOException mismatch = assertThrows(IOException.class, () -> other.promote(build, 9));
-      assertTrue(mismatch.getMessage().contains("holds 8"), mismatch.getMessage());
-      assertEquals(List.of(first), other.indicesOf(other.alias()), "alias untouched after a mismatch");
-      assertEquals(List.of(first), other.promote(build, 8));
-      assertEquals(List.of(build), other.indicesOf(other.alias()));
-      assertEquals(8, other.count());
-      assertTrue(other.indicesOf(other.buildAlias()).isEmpty());
-    } finally {
-      other.drop();
+    @Test
+    void templatesSetTheEmbeddingDimension() throws IOException {
+        assertEquals(TestDocuments.DIMS, index.liveEmbeddingDims().orElseThrow());
+        index.putTemplates(); // idempotent
+        assertEquals(8, index.count());
     }
-  }
 
-  private static Map<String, Long> counts(List<FacetCount> fc) {
-    return fc.stream().collect(Collectors.toMap(FacetCount::value, FacetCount::count));
-  }
+    @Test
+    void fullTextFindsTitlesAndArtists() throws IOException {
+        assertEquals(Set.of("a1", "a2"), ids(search.search(new SearchQuery().text("night drive")).hits()));
+        Results r = search.search(new SearchQuery().text("night drive"));
+        assertTrue(r.hits().get(0).assetId().matches("a[12]"), "best hit is a Night Drive: " + r.hits());
+        assertEquals(Set.of("a4", "a5", "a8"), ids(search.search(new SearchQuery().text("marram")).hits()));
+        // embedded tag values are searchable
+        assertEquals(Set.of("a6"), ids(search.search(new SearchQuery().text("granite")).hits()));
+    }
+
+    @Test
+    void filtersCombineKeyTempoInstrumentsAndConsent() throws IOException {
+        Results r = search.search(new SearchQuery().filter(Facet.KEY, "A minor").bpm(120.0, 128.0)
+                .filter(Facet.INSTRUMENTS, "drums").filter(Facet.INSTRUMENTS, "synth")
+                .filter(Facet.CONSENT_AI_TRAINING, "allowed"));
+        // a3 is 140 BPM, a6 is E minor; instruments values are OR-ed
+        assertEquals(Set.of("a1", "a2", "a7"), ids(r.hits()));
+        assertEquals(3, r.total());
+        // a label below the tag threshold is not a tag
+        assertEquals(0, search.search(new SearchQuery().filter(Facet.INSTRUMENTS, "brass")).total());
+    }
+
+    @Test
+    void facetsCountTheFilteredResults() throws IOException {
+        Results all = search.search(new SearchQuery());
+        assertEquals(8, all.total());
+        Map<String, Long> keys = counts(all.facets().get(Facet.KEY));
+        assertEquals(Map.of("A minor", 4L, "C major", 2L, "E minor", 1L, "D major", 1L), keys);
+        Map<String, Long> consent = counts(all.facets().get(Facet.CONSENT_AI_TRAINING));
+        assertEquals(Map.of("allowed", 6L, "notAllowed", 1L, "unknown", 1L), consent);
+        assertEquals(Map.of("44100", 8L), counts(all.facets().get(Facet.SAMPLE_RATE)));
+        Results piano = search.search(new SearchQuery().filter(Facet.INSTRUMENTS, "piano"));
+        assertEquals(Map.of("C major", 2L), counts(piano.facets().get(Facet.KEY)));
+    }
+
+    @Test
+    void soundsLikeAnAssetStaysInItsClusterAndHonoursFilters() throws IOException {
+        Results r = search.search(new SearchQuery().likeAsset("a1").k(3));
+        assertEquals(Set.of("a2", "a3", "a4"), ids(r.hits()), "the three other vectors near axis 0");
+        assertFalse(ids(r.hits()).contains("a1"), "the query asset itself is excluded");
+        Results filtered = search.search(new SearchQuery().likeAsset("a1").k(3)
+                .filter(Facet.CONSENT_AI_TRAINING, "allowed"));
+        assertEquals(Set.of("a2", "a3"), ids(filtered.hits().subList(0, 2)));
+        assertFalse(ids(filtered.hits()).contains("a4"), "a4 has no AI-training consent");
+        // a caller-supplied vector (what --like-file computes) near axis 5
+        Results byVector = search.search(new SearchQuery().likeVector(TestDocuments.vector(5, 42)).k(3));
+        assertEquals(Set.of("a5", "a6", "a7"), ids(byVector.hits()));
+        assertThrows(IllegalArgumentException.class, () -> search.search(new SearchQuery().likeAsset("nope")));
+    }
+
+    @Test
+    void fingerprintLookupIsExact() throws IOException {
+        assertEquals(Set.of("a5"), ids(search.byChromaprint("AQAAfakea5", 10)));
+        assertTrue(search.byChromaprint("AQAAfakea", 10).isEmpty());
+    }
+
+    @Test
+    void rewritingTheSameAssetsDoesNotDuplicate() throws IOException {
+        BulkWriter.Outcome o = new BulkWriter(conn.client(), index.alias()).write(TestDocuments.catalog("file:///x/"));
+        assertEquals(8, o.indexed());
+        index.refresh();
+        assertEquals(8, index.count());
+    }
+
+    @Test
+    void rejectedDocumentsAreReportedByIdAndNotRetried() throws IOException {
+        Map<String, Object> bad = new HashMap<>(TestDocuments.catalog("file:///x/").get(0).source());
+        bad.put("asset_id", "bad-dims");
+        bad.put("embedding", new float[] {1f, 0f, 0f}); // wrong dimension: a mapping error, permanent
+        List<Duration> waits = new ArrayList<>();
+        BulkWriter w = new BulkWriter(conn.client(), index.alias(), 4, Duration.ofMillis(10), waits::add);
+        BulkWriter.Outcome o = w.write(List.of(new CatalogDocument("bad-dims", bad),
+                TestDocuments.catalog("file:///x/").get(1)));
+        assertEquals(1, o.indexed());
+        assertEquals(Set.of("bad-dims"), o.failed().keySet());
+        assertTrue(o.failed().get("bad-dims").startsWith("400 "), o.failed().toString());
+        assertTrue(waits.isEmpty(), "a 400 is not retried");
+    }
+
+    @Test
+    void anUnreachableClusterFailsEveryDocumentAfterBackoff() throws IOException {
+        List<Duration> waits = new ArrayList<>();
+        try (SearchConnection dead = SearchConnection.remote(URI.create("http://127.0.0.1:1"),
+                SearchConnection.Credentials.none())) {
+            BulkWriter w = new BulkWriter(dead.client(), "whatever", 4, Duration.ofMillis(10), waits::add);
+            BulkWriter.Outcome o = w.write(TestDocuments.catalog("file:///x/").subList(0, 3));
+            assertEquals(0, o.indexed());
+            assertEquals(Set.of("a1", "a2", "a3"), o.failed().keySet());
+            assertEquals(List.of(Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(40)), waits);
+        }
+    }
+
+    @Test
+    void rebuildSwapsTheAliasOnlyWhenCountsMatch() throws IOException {
+        CatalogIndex other = new CatalogIndex(conn.client(), TestNode.uniqueAlias("rebuild"), TestDocuments.DIMS);
+        try {
+            String first = other.ensure();
+            new BulkWriter(conn.client(), other.alias()).write(TestDocuments.catalog("file:///x/").subList(0, 2));
+            String build = other.createBuildIndex();
+            assertNotEquals(first, build);
+            new BulkWriter(conn.client(), other.buildAlias()).write(TestDocuments.catalog("file:///x/"));
+            IOException mismatch = assertThrows(IOException.class, () -> other.promote(build, 9));
+            assertTrue(mismatch.getMessage().contains("holds 8"), mismatch.getMessage());
+            assertEquals(List.of(first), other.indicesOf(other.alias()), "alias untouched after a mismatch");
+            assertEquals(List.of(first), other.promote(build, 8));
+            assertEquals(List.of(build), other.indicesOf(other.alias()));
+            assertEquals(8, other.count());
+            assertTrue(other.indicesOf(other.buildAlias()).isEmpty());
+        } finally {
+            other.drop();
+        }
+    }
+
+    private static Map<String, Long> counts(List<FacetCount> fc) {
+        return fc.stream().collect(Collectors.toMap(FacetCount::value, FacetCount::count));
+    }
 }

@@ -12,6 +12,9 @@ import picocli.CommandLine.Command;
         subcommands = {
             IngestCommand.class,
             CatalogCommand.class,
+            SearchCommand.class,
+            ServeCommand.class,
+            IndexCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
