@@ -1,0 +1,332 @@
+package dev.audiocat.tagging.train;
+
+import dev.audiocat.tagging.Labels;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import javax.sound.midi.InvalidMidiDataException;
+import javax.sound.midi.MetaMessage;
+import javax.sound.midi.MidiEvent;
+import javax.sound.midi.MidiSystem;
+import javax.sound.midi.Sequence;
+import javax.sound.midi.ShortMessage;
+import javax.sound.midi.Track;
+
+/**
+ * Writes random General MIDI clips with known instrument families, renders them with fluidsynth and a
+ * soundfont in one call per batch of clips, and cuts the render back into clips.
+ *
+ * <p>Each clip is a few seconds of 1-3 pitched parts from random GM programs of random families (plus
+ * drums half of the time), or a one-shot (one note, chord or drum hit followed by silence). Clips are
+ * separated by gaps so reverb tails do not leak into the next clip.
+ */
+public final class MidiCorpus {
+
+    static final int RATE = 22050;
+    private static final int PPQ = 480;          // at the fixed 120 BPM: 960 ticks per second
+    private static final double TICKS_PER_SECOND = 960;
+    private static final double GAP_SECONDS = 1.5;
+    private static final int DRUMS = 0;
+
+    /** GM programs (0-based) per family index of {@link Labels#INSTRUMENTS}; drums use channel 10. */
+    static final int[][] PROGRAMS = {
+        {},
+        {8, 9, 10, 11, 12, 13, 14, 15},                                   // tuned_percussion
+        {32, 33, 34, 35, 36, 37, 38, 39},                                 // bass
+        {24, 25, 26, 27, 28, 29, 30, 31},                                 // guitar
+        {0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20},                     // keys: pianos, organs
+        {40, 41, 42, 43, 44, 45, 46, 48, 49},                             // strings
+        {56, 57, 58, 59, 60, 61},                                         // brass
+        {64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 77, 79},         // woodwinds
+        {80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95}, // synth leads and pads
+        {52, 53},                                                         // voice: choir aahs, voice oohs
+    };
+    /** Playable MIDI note range per family. */
+    private static final int[][] RANGE = {
+        {35, 81}, {60, 96}, {28, 52}, {40, 76}, {40, 84}, {36, 84}, {40, 77}, {50, 88}, {45, 84}, {50, 77},
+    };
+    private static final int[] DRUM_KITS = {0, 8, 16, 24, 25, 32, 40, 48};
+    private static final int[] MAJOR = {0, 2, 4, 5, 7, 9, 11};
+    private static final int[] MINOR = {0, 2, 3, 5, 7, 8, 10};
+
+    private final Path soundfont;
+    private final Path workDir;
+
+    public MidiCorpus(Path soundfont, Path workDir) {
+        this.soundfont = soundfont;
+        this.workDir = workDir;
+    }
+
+    /** A planned clip: its MIDI events are written relative to {@code start} seconds. */
+    private record Planned(String id, double start, double length, float[] labels, int family) {
+    }
+
+    /**
+     * Renders {@code count} clips.
+     *
+     * @param oneFamilyShare share of clips with a single pitched family and no drums (retrieval tests)
+     */
+    public List<Clip> render(String name, int count, long seed, double oneShotShare, double oneFamilyShare)
+            throws IOException, InterruptedException {
+        Random rnd = new Random(seed);
+        List<Clip> out = new ArrayList<>();
+        int batch = 400; // one fluidsynth start per 400 clips: loading MuseScore General (sf3) alone takes ~10-25 s
+        for (int b0 = 0; b0 < count; b0 += batch) {
+            int n = Math.min(batch, count - b0);
+            Sequence seq;
+            try {
+                seq = new Sequence(Sequence.PPQ, PPQ);
+            } catch (InvalidMidiDataException e) {
+                throw new IllegalStateException(e);
+            }
+            Track track = seq.createTrack();
+            meta(track, 0x51, new byte[] {0x07, (byte) 0xA1, 0x20}, 0); // 500000 us per quarter = 120 BPM
+            List<Planned> plan = new ArrayList<>();
+            double t = 0.5;
+            for (int i = 0; i < n; i++) {
+                String id = name + "-" + (b0 + i);
+                double u = rnd.nextDouble();
+                Planned p;
+                if (u < oneShotShare) {
+                    p = oneShot(id, track, t, rnd);
+                } else if (u < oneShotShare + oneFamilyShare) {
+                    p = ensemble(id, track, t, rnd, true);
+                } else {
+                    p = ensemble(id, track, t, rnd, false);
+                }
+                plan.add(p);
+                t += p.length() + GAP_SECONDS;
+            }
+            Path mid = workDir.resolve(name + "-" + b0 + ".mid");
+            Path wav = workDir.resolve(name + "-" + b0 + ".wav");
+            MidiSystem.write(seq, 1, mid.toFile());
+            Process proc = new ProcessBuilder("fluidsynth", "-ni", "-q", "-g", "0.5", "-r", String.valueOf(RATE),
+                    "-T", "wav", "-O", "s16", "-F", wav.toString(), soundfont.toString(), mid.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(workDir.resolve("fluidsynth.log").toFile())
+                    .start();
+            if (proc.waitFor() != 0 || !Files.exists(wav)) {
+                throw new IOException("fluidsynth failed on " + mid + " with " + soundfont + "; see " + workDir.resolve("fluidsynth.log"));
+            }
+            float[] audio = Wav.readMono(wav);
+            for (Planned p : plan) {
+                int s0 = (int) Math.round(p.start() * RATE);
+                int len = (int) Math.round(p.length() * RATE);
+                float[] clip = new float[len];
+                System.arraycopy(audio, Math.min(s0, audio.length), clip, 0, Math.max(0, Math.min(len, audio.length - s0)));
+                out.add(new Clip(p.id(), clip, p.labels(), Labels.CONTENT.indexOf("music"), p.family(), -1));
+            }
+            Files.deleteIfExists(wav);
+        }
+        return out;
+    }
+
+    private Planned ensemble(String id, Track track, double t0, Random rnd, boolean oneFamily) {
+        double length = 5.0;
+        float[] labels = new float[Labels.INSTRUMENTS.size()];
+        double beat = 60.0 / (70 + rnd.nextInt(91));
+        int tonic = rnd.nextInt(12);
+        int[] scale = rnd.nextBoolean() ? MAJOR : MINOR;
+        int parts = oneFamily ? 1 : 1 + rnd.nextInt(3);
+        List<Integer> families = new ArrayList<>();
+        while (families.size() < parts) {
+            int f = 1 + rnd.nextInt(PROGRAMS.length - 1);
+            if (!families.contains(f)) {
+                families.add(f);
+            }
+        }
+        for (int c = 0; c < families.size(); c++) {
+            int fam = families.get(c);
+            labels[fam] = 1;
+            int program = PROGRAMS[fam][rnd.nextInt(PROGRAMS[fam].length)];
+            setup(track, c, program, 80 + rnd.nextInt(48), t0 - 0.2);
+            part(track, c, fam, t0, length, beat, tonic, scale, rnd);
+            allOff(track, c, t0 + length);
+        }
+        boolean drums = !oneFamily && rnd.nextDouble() < 0.5 || families.isEmpty();
+        if (drums) {
+            labels[DRUMS] = 1;
+            setup(track, 9, DRUM_KITS[rnd.nextInt(DRUM_KITS.length)], 80 + rnd.nextInt(48), t0 - 0.2);
+            drumPart(track, t0, length, beat, rnd);
+            allOff(track, 9, t0 + length);
+        }
+        return new Planned(id, t0, length + 0.3, labels, oneFamily ? families.get(0) : -1);
+    }
+
+    private Planned oneShot(String id, Track track, double t0, Random rnd) {
+        double length = 3.0;
+        float[] labels = new float[Labels.INSTRUMENTS.size()];
+        int fam = rnd.nextInt(PROGRAMS.length);
+        labels[fam] = 1;
+        if (fam == DRUMS) {
+            setup(track, 9, DRUM_KITS[rnd.nextInt(DRUM_KITS.length)], 100, t0 - 0.2);
+            int[] hits = {35, 36, 38, 40, 42, 46, 49, 51, 45, 48, 50, 39, 54, 56, 57};
+            int hitCount = 1 + rnd.nextInt(3);
+            for (int h = 0; h < hitCount; h++) {
+                note(track, 9, hits[rnd.nextInt(hits.length)], 70 + rnd.nextInt(57), t0 + h * 0.4, 0.2);
+            }
+        } else {
+            int program = PROGRAMS[fam][rnd.nextInt(PROGRAMS[fam].length)];
+            setup(track, 0, program, 100, t0 - 0.2);
+            int root = RANGE[fam][0] + rnd.nextInt(RANGE[fam][1] - RANGE[fam][0] - 7);
+            double dur = 0.3 + rnd.nextDouble() * 1.7;
+            int vel = 60 + rnd.nextInt(67);
+            note(track, 0, root, vel, t0, dur);
+            if (rnd.nextBoolean() && fam != 2) {
+                note(track, 0, root + (rnd.nextBoolean() ? 3 : 4), vel, t0, dur);
+                note(track, 0, root + 7, vel, t0, dur);
+            }
+            allOff(track, 0, t0 + dur + 0.05);
+        }
+        return new Planned(id, t0, length, labels, fam);
+    }
+
+    private void part(Track track, int ch, int fam, double t0, double length, double beat, int tonic, int[] scale, Random rnd) {
+        int lo = RANGE[fam][0];
+        int hi = RANGE[fam][1];
+        int style = rnd.nextInt(4); // 0 melody, 1 chords, 2 arpeggio, 3 sustained
+        if (fam == 2) {
+            style = rnd.nextBoolean() ? 0 : 4; // bass: walking melody or root pulses
+        }
+        int degree = rnd.nextInt(7);
+        int octaveBase = lo + rnd.nextInt(Math.max(1, hi - lo - 12));
+        double t = 0;
+        while (t < length - 0.1) {
+            int vel = 60 + rnd.nextInt(60);
+            double dur;
+            switch (style) {
+                case 0 -> {
+                    dur = beat * new double[] {0.5, 0.5, 1, 1, 2, 0.25}[rnd.nextInt(6)];
+                    degree += rnd.nextInt(5) - 2;
+                    int pitch = pitchOf(tonic, scale, degree, octaveBase, lo, hi);
+                    note(track, ch, pitch, vel, t0 + t, dur * 0.9);
+                }
+                case 1 -> {
+                    dur = beat * (rnd.nextBoolean() ? 2 : 4);
+                    degree = rnd.nextInt(7);
+                    for (int k = 0; k < 3; k++) {
+                        note(track, ch, pitchOf(tonic, scale, degree + 2 * k, octaveBase, lo, hi), vel, t0 + t, dur * 0.95);
+                    }
+                }
+                case 2 -> {
+                    dur = beat * 0.5;
+                    int k = (int) Math.round(t / dur) % 4;
+                    note(track, ch, pitchOf(tonic, scale, degree + 2 * (k == 3 ? 1 : k), octaveBase, lo, hi), vel, t0 + t, dur * 0.9);
+                    if (k == 3) {
+                        degree = rnd.nextInt(7);
+                    }
+                }
+                case 3 -> {
+                    dur = beat * (2 + rnd.nextInt(4));
+                    degree += rnd.nextInt(3) - 1;
+                    note(track, ch, pitchOf(tonic, scale, degree, octaveBase, lo, hi), vel, t0 + t, dur * 0.98);
+                }
+                default -> {
+                    dur = beat;
+                    if (rnd.nextInt(4) == 0) {
+                        degree = new int[] {0, 3, 4, 5}[rnd.nextInt(4)];
+                    }
+                    note(track, ch, pitchOf(tonic, scale, degree, octaveBase, lo, hi), vel, t0 + t, dur * 0.8);
+                }
+            }
+            if (rnd.nextInt(10) == 0) {
+                dur += beat; // a rest
+            }
+            t += dur;
+        }
+    }
+
+    private static int pitchOf(int tonic, int[] scale, int degree, int base, int lo, int hi) {
+        int oct = Math.floorDiv(degree, 7);
+        int p = base - Math.floorMod(base, 12) + tonic + scale[Math.floorMod(degree, 7)] + 12 * oct;
+        while (p < lo) {
+            p += 12;
+        }
+        while (p > hi) {
+            p -= 12;
+        }
+        return p;
+    }
+
+    private void drumPart(Track track, double t0, double length, double beat, Random rnd) {
+        int style = rnd.nextInt(4);
+        double sixteenth = beat / 4;
+        int steps = (int) (length / sixteenth);
+        int hat = rnd.nextBoolean() ? 42 : (rnd.nextBoolean() ? 51 : 44);
+        for (int s = 0; s < steps; s++) {
+            double t = t0 + s * sixteenth;
+            int pos = s % 16;
+            int vel = 70 + rnd.nextInt(50);
+            boolean kick = switch (style) {
+                case 0 -> pos % 4 == 0;
+                case 1 -> pos == 0 || pos == 8 || pos == 10;
+                case 2 -> pos == 0 || pos == 6 || pos == 10;
+                default -> rnd.nextInt(5) == 0;
+            };
+            boolean snare = style == 3 ? rnd.nextInt(6) == 0 : pos == 4 || pos == 12;
+            if (kick) {
+                note(track, 9, 36, vel, t, 0.1);
+            }
+            if (snare) {
+                note(track, 9, rnd.nextInt(4) == 0 ? 39 : 38, vel, t, 0.1);
+            }
+            if (pos % 2 == 0 || style == 3) {
+                note(track, 9, hat, 50 + rnd.nextInt(40), t, 0.05);
+            }
+            if (s == 0 && rnd.nextBoolean()) {
+                note(track, 9, 49, 100, t, 0.1);
+            }
+            if (rnd.nextInt(24) == 0) {
+                note(track, 9, new int[] {41, 43, 45, 47, 48, 50}[rnd.nextInt(6)], vel, t, 0.1);
+            }
+        }
+    }
+
+    private static void setup(Track track, int ch, int program, int volume, double at) {
+        event(track, ShortMessage.CONTROL_CHANGE, ch, 121, 0, at);       // reset controllers
+        event(track, ShortMessage.CONTROL_CHANGE, ch, 0, 0, at);         // bank 0 (drum kits are chosen by program)
+        event(track, ShortMessage.PROGRAM_CHANGE, ch, program, 0, at);
+        event(track, ShortMessage.CONTROL_CHANGE, ch, 7, volume, at);
+    }
+
+    private static void allOff(Track track, int ch, double at) {
+        event(track, ShortMessage.CONTROL_CHANGE, ch, 123, 0, at);
+    }
+
+    private static void note(Track track, int ch, int pitch, int vel, double at, double dur) {
+        event(track, ShortMessage.NOTE_ON, ch, pitch, Math.min(127, vel), at);
+        event(track, ShortMessage.NOTE_OFF, ch, pitch, 0, at + dur);
+    }
+
+    private static void event(Track track, int cmd, int ch, int d1, int d2, double at) {
+        try {
+            track.add(new MidiEvent(new ShortMessage(cmd, ch, d1, d2), Math.round(Math.max(0, at) * TICKS_PER_SECOND)));
+        } catch (InvalidMidiDataException e) {
+            throw new IllegalArgumentException("bad MIDI event " + cmd + "/" + ch + "/" + d1 + "/" + d2, e);
+        }
+    }
+
+    private static void meta(Track track, int type, byte[] data, long tick) {
+        try {
+            track.add(new MidiEvent(new MetaMessage(type, data, data.length), tick));
+        } catch (InvalidMidiDataException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void checkTool(String tool) {
+        try {
+            Process p = new ProcessBuilder(tool, "--version").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            p.waitFor();
+        } catch (IOException e) {
+            throw new UncheckedIOException(tool + " is not installed: apt-get install " + tool, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.audiocat.tagging.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Block;
+import ai.onnx.proto.OnnxMl;
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import com.google.protobuf.ByteString;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Writes the trained {@link NetSpec} network as an ONNX graph (opset 17) from its DJL parameters.
+ * DJL cannot export ONNX; the graph is spelled out node by node with the ONNX protobuf classes.
+ *
+ * <p>Inputs: {@code logmel [N,1,mels,frames]}. Outputs: {@code instruments [N,I]} (sigmoid),
+ * {@code content [N,C]} (softmax), {@code embedding [N,E]} (raw; the runtime L2-normalises the track mean).
+ */
+public final class OnnxExporter {
+
+    private OnnxExporter() {
+    }
+
+    public static void export(NetSpec spec, int mels, int frames, String modelId, String version, Path out) throws IOException {
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName(modelId);
+        String x = "logmel";
+        for (int i = 0; i < spec.convs.size(); i++) {
+            Block conv = spec.convs.get(i);
+            Block bn = spec.norms.get(i);
+            String p = "stage" + i;
+            g.addInitializer(tensor(p + ".conv.weight", NetSpec.param(conv, "weight")));
+            g.addInitializer(tensor(p + ".conv.bias", NetSpec.param(conv, "bias")));
+            g.addNode(node("Conv", p + ".conv", new String[] {x, p + ".conv.weight", p + ".conv.bias"}, p + ".conv.out")
+                    .addAttribute(ints("kernel_shape", 3, 3)).addAttribute(ints("pads", 1, 1, 1, 1))
+                    .addAttribute(ints("strides", 1, 1)));
+            g.addInitializer(tensor(p + ".bn.gamma", NetSpec.param(bn, "gamma")));
+            g.addInitializer(tensor(p + ".bn.beta", NetSpec.param(bn, "beta")));
+            g.addInitializer(tensor(p + ".bn.mean", NetSpec.param(bn, "runningMean")));
+            g.addInitializer(tensor(p + ".bn.var", NetSpec.param(bn, "runningVar")));
+            g.addNode(node("BatchNormalization", p + ".bn",
+                    new String[] {p + ".conv.out", p + ".bn.gamma", p + ".bn.beta", p + ".bn.mean", p + ".bn.var"}, p + ".bn.out")
+                    .addAttribute(AttributeProto.newBuilder().setName("epsilon").setType(AttributeProto.AttributeType.FLOAT).setF(NetSpec.BN_EPSILON)));
+            g.addNode(node("Relu", p + ".relu", new String[] {p + ".bn.out"}, p + ".relu.out"));
+            x = p + ".relu.out";
+            if (i < spec.convs.size() - 1) {
+                g.addNode(node("MaxPool", p + ".pool", new String[] {x}, p + ".pool.out")
+                        .addAttribute(ints("kernel_shape", 2, 2)).addAttribute(ints("strides", 2, 2)));
+                x = p + ".pool.out";
+            }
+        }
+        g.addNode(node("GlobalAveragePool", "gap", new String[] {x}, "gap.out"));
+        g.addNode(node("Flatten", "flatten", new String[] {"gap.out"}, "features")
+                .addAttribute(AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(1)));
+        gemm(g, "embedding", "features", spec.embedding, "embedding");
+        g.addNode(node("Relu", "embedding.relu", new String[] {"embedding"}, "embedding.relu.out"));
+        gemm(g, "instruments", "embedding.relu.out", spec.instrumentHead, "instruments.logits");
+        g.addNode(node("Sigmoid", "instruments.sigmoid", new String[] {"instruments.logits"}, "instruments"));
+        gemm(g, "content", "embedding.relu.out", spec.contentHead, "content.logits");
+        g.addNode(node("Softmax", "content.softmax", new String[] {"content.logits"}, "content")
+                .addAttribute(AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(1)));
+
+        g.addInput(value("logmel", "N", 1, mels, frames));
+        g.addOutput(value("instruments", "N", spec.instruments));
+        g.addOutput(value("content", "N", spec.contentClasses));
+        g.addOutput(value("embedding", "N", NetSpec.EMBEDDING));
+
+        OnnxMl.ModelProto model = OnnxMl.ModelProto.newBuilder()
+                .setIrVersion(8)
+                .setProducerName("audiocat tagging-models")
+                .setProducerVersion(version)
+                .setDomain("dev.audiocat")
+                .setModelVersion(1)
+                .setDocString(modelId + " " + version + ": see the model card beside this file")
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))
+                .setGraph(g)
+                .build();
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        try (OutputStream os = Files.newOutputStream(out)) {
+            model.writeTo(os);
+        }
+    }
+
+    private static void gemm(OnnxMl.GraphProto.Builder g, String name, String in, Block linear, String out) {
+        g.addInitializer(tensor(name + ".weight", NetSpec.param(linear, "weight")));
+        g.addInitializer(tensor(name + ".bias", NetSpec.param(linear, "bias")));
+        // DJL Linear weights are (out, in): Gemm with transB
+        g.addNode(node("Gemm", name + ".gemm", new String[] {in, name + ".weight", name + ".bias"}, out)
+                .addAttribute(AttributeProto.newBuilder().setName("transB").setType(AttributeProto.AttributeType.INT).setI(1)));
+    }
+
+    private static NodeProto.Builder node(String op, String name, String[] inputs, String output) {
+        NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(name).addOutput(output);
+        for (String i : inputs) {
+            n.addInput(i);
+        }
+        return n;
+    }
+
+    private static AttributeProto ints(String name, long... values) {
+        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+        for (long v : values) {
+            a.addInts(v);
+        }
+        return a.build();
+    }
+
+    private static TensorProto tensor(String name, NDArray array) {
+        float[] data = array.toFloatArray();
+        ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (float f : data) {
+            buf.putFloat(f);
+        }
+        buf.flip();
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT.getNumber())
+                .setRawData(ByteString.copyFrom(buf));
+        for (long d : array.getShape().getShape()) {
+            t.addDims(d);
+        }
+        return t.build();
+    }
+
+    private static OnnxMl.ValueInfoProto value(String name, String batchDim, long... dims) {
+        OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder()
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam(batchDim));
+        for (long d : dims) {
+            shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        return OnnxMl.ValueInfoProto.newBuilder().setName(name)
+                .setType(OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
+                        .setElemType(TensorProto.DataType.FLOAT.getNumber()).setShape(shape)))
+                .build();
+    }
+}

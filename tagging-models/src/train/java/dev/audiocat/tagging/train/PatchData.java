@@ -1,0 +1,67 @@
+package dev.audiocat.tagging.train;
+
+import dev.audiocat.features.dsp.FrameDispatcher;
+import dev.audiocat.features.dsp.FrameProcessor;
+import dev.audiocat.tagging.frontend.FrontEndSpec;
+import dev.audiocat.tagging.frontend.PatchCollector;
+import dev.audiocat.tagging.frontend.PatchSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Clips turned into model patches by exactly the runtime front end (the analysis pass's
+ * {@link FrameDispatcher} feeding a {@link PatchCollector}), with a random level per clip.
+ */
+public final class PatchData {
+
+    public final List<float[]> patches = new ArrayList<>();
+    public final List<float[]> instruments = new ArrayList<>();
+    public final List<Integer> content = new ArrayList<>();
+    public final List<Integer> clipIndex = new ArrayList<>();
+
+    /** Front end of one clip; {@code maxPatches} bounds how many patches a clip contributes. */
+    public static PatchSet patchesOf(float[] samples, FrontEndSpec spec, int maxPatches) {
+        PatchCollector collector = new PatchCollector(spec, maxPatches);
+        FrameDispatcher d = new FrameDispatcher(spec.nFft(), spec.hop(), List.<FrameProcessor>of(collector));
+        d.start(spec.sampleRate(), 1);
+        d.accept(new float[][] {samples}, samples.length);
+        d.finish();
+        return collector.result();
+    }
+
+    public static PatchData of(List<Clip> clips, FrontEndSpec spec, int maxPatches, long seed, boolean randomLevel) {
+        Random rnd = new Random(seed);
+        PatchData d = new PatchData();
+        for (int c = 0; c < clips.size(); c++) {
+            Clip clip = clips.get(c);
+            float[] x = clip.samples();
+            if (randomLevel) {
+                float peak = 1e-6f;
+                for (float v : x) {
+                    peak = Math.max(peak, Math.abs(v));
+                }
+                float g = (float) (Math.pow(10, (-30 + 29 * rnd.nextDouble()) / 20) / peak);
+                x = x.clone();
+                for (int i = 0; i < x.length; i++) {
+                    x[i] *= g;
+                }
+            }
+            PatchSet ps = patchesOf(x, spec, maxPatches);
+            for (int i = 0; i < ps.size(); i++) {
+                if (ps.peakDb()[i] < -80 && i > 0) {
+                    continue; // silent tail of a one-shot
+                }
+                d.patches.add(ps.patches()[i]);
+                d.instruments.add(clip.instruments());
+                d.content.add(clip.content());
+                d.clipIndex.add(c);
+            }
+        }
+        return d;
+    }
+
+    public int size() {
+        return patches.size();
+    }
+}

@@ -1,0 +1,267 @@
+package dev.audiocat.tagging.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.audiocat.tagging.Labels;
+import dev.audiocat.tagging.frontend.FrontEndSpec;
+import dev.audiocat.tagging.inference.InferenceDevice;
+import dev.audiocat.tagging.inference.OnnxModel;
+import dev.audiocat.tagging.inference.PatchBatch;
+import dev.audiocat.tagging.registry.ModelCard;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Reproducible training of the shipped tagger: renders the corpus (fluidsynth + FluidR3_GM and
+ * MuseScore General, espeak-ng, synthetic noise), trains with DJL/PyTorch, writes the ONNX graph and
+ * its card, checks that ONNX Runtime reproduces DJL's outputs, and measures the held-out soundfont
+ * (TimGM6mb, never used in training).
+ *
+ * <pre>mvn -B -pl tagging-models -Ptrain compile exec:java -Dtrain.args="--models DIR"</pre>
+ */
+public final class TrainMain {
+
+    public static final String MODEL_ID = "audiocat-tagger";
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = parse(args);
+        Path work = Path.of(a.getOrDefault("out", System.getProperty("audiocat.home", System.getProperty("user.home") + "/.audiocat") + "/models-train"));
+        Path models = Path.of(a.getOrDefault("models", "src/main/resources/models"));
+        long seed = Long.parseLong(a.getOrDefault("seed", "20261122"));
+        int clipsPerFont = Integer.parseInt(a.getOrDefault("clips", "1200"));
+        int epochs = Integer.parseInt(a.getOrDefault("epochs", "10"));
+        int speech = Integer.parseInt(a.getOrDefault("speech", "500"));
+        int other = Integer.parseInt(a.getOrDefault("other", "300"));
+        String version = a.getOrDefault("version", "1.0.0");
+        int heldClips = Integer.parseInt(a.getOrDefault("heldout-clips", "400"));
+        int heldSpeechCount = Integer.parseInt(a.getOrDefault("heldout-speech", "100"));
+        Path fluid = Path.of(a.getOrDefault("fluid-sf", "/usr/share/sounds/sf2/FluidR3_GM.sf2"));
+        Path muse = Path.of(a.getOrDefault("musescore-sf", "/usr/share/sounds/sf3/MuseScore_General.sf3"));
+        Path heldOut = Path.of(a.getOrDefault("heldout-sf", "/usr/share/sounds/sf2/TimGM6mb.sf2"));
+        for (Path sf : List.of(fluid, muse, heldOut)) {
+            if (!Files.isRegularFile(sf)) {
+                throw new IllegalArgumentException("soundfont " + sf + " is missing: apt-get install fluid-soundfont-gm musescore-general-soundfont timgm6mb-soundfont");
+            }
+        }
+        MidiCorpus.checkTool("fluidsynth");
+        MidiCorpus.checkTool("espeak-ng");
+        Files.createDirectories(work);
+        long t0 = System.nanoTime();
+
+        // 1. corpus: both training soundfonts render in parallel (one fluidsynth process each)
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        Future<List<Clip>> fFluid = pool.submit(() -> new MidiCorpus(fluid, work).render("fluidr3", clipsPerFont, seed + 1, 0.2, 0.15));
+        Future<List<Clip>> fMuse = pool.submit(() -> new MidiCorpus(muse, work).render("musescore", clipsPerFont, seed + 2, 0.2, 0.15));
+        Future<List<Clip>> fHeld = pool.submit(() -> new MidiCorpus(heldOut, work).render("timgm6mb", heldClips, seed + 3, 0.2, 0.3));
+        List<Clip> speechClips = new SpeechCorpus(work).render("train", speech, seed + 4, 5.0);
+        List<Clip> heldSpeech = new SpeechCorpus(work).render("heldout", heldSpeechCount, seed + 5, 5.0);
+        List<Clip> music = new ArrayList<>(fFluid.get());
+        music.addAll(fMuse.get());
+        List<Clip> held = new ArrayList<>(fHeld.get());
+        pool.shutdown();
+        List<Clip> train = new ArrayList<>(music);
+        train.addAll(speechClips);
+        train.addAll(SpeechCorpus.mixes("train", speechClips.subList(0, speech / 2), music, seed + 6));
+        train.addAll(NoiseCorpus.render("train", other, seed + 7, 5.0));
+        List<Clip> heldAll = new ArrayList<>(held);
+        heldAll.addAll(heldSpeech);
+        heldAll.addAll(SpeechCorpus.mixes("heldout", heldSpeech.subList(0, heldSpeechCount / 2), held, seed + 8));
+        heldAll.addAll(NoiseCorpus.render("heldout", Math.max(2, heldSpeechCount * 3 / 5), seed + 9, 5.0));
+        log(t0, "corpus: %d training clips, %d held-out clips", train.size(), heldAll.size());
+
+        // 2. patches through the runtime front end (overlapping by half in training)
+        FrontEndSpec spec = FrontEndSpec.DEFAULT;
+        PatchData data = PatchData.of(train, spec.withPatchHop(spec.patchFrames() / 2), 8, seed + 10, true);
+        List<Integer> trainRows = new ArrayList<>();
+        List<Integer> valRows = new ArrayList<>();
+        for (int i = 0; i < data.size(); i++) {
+            (data.clipIndex.get(i) % 10 == 0 ? valRows : trainRows).add(i);
+        }
+        log(t0, "patches: %d train, %d validation", trainRows.size(), valRows.size());
+
+        // 3. training
+        NetSpec net = new NetSpec(Labels.INSTRUMENTS.size(), Labels.CONTENT.size());
+        int batch = 64;
+        double trainSeconds;
+        int parameters;
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        Path onnx = models.resolve(MODEL_ID + "-" + version + ".onnx");
+        try (TaggerTraining training = new TaggerTraining(net, spec.melBands(), spec.patchFrames(), batch,
+                epochs * (trainRows.size() / batch), seed)) {
+            long tt = System.nanoTime();
+            for (int e = 0; e < epochs; e++) {
+                double loss = training.epoch(data, trainRows, seed + 100 + e);
+                float[][][] val = training.predict(data, valRows);
+                log(t0, "epoch %d/%d: loss %.4f, validation instrument macro ROC-AUC %.4f, content accuracy %.4f",
+                        e + 1, epochs, loss, macroRoc(val[0], data, valRows), contentAccuracy(val[1], data, valRows));
+            }
+            trainSeconds = (System.nanoTime() - tt) / 1e9;
+            parameters = training.model().getBlock().getParameters().values().stream()
+                    .mapToInt(p -> (int) p.getArray().size()).sum();
+
+            // 4. ONNX export and check against DJL
+            OnnxExporter.export(net, spec.melBands(), spec.patchFrames(), MODEL_ID, version, onnx);
+            float[][][] djl = training.predict(data, valRows);
+            ModelCard draft = card(version, spec, sha256(onnx), metrics, null, 0);
+            try (OnnxModel ort = OnnxModel.load(draft, onnx, InferenceDevice.CPU, 0)) {
+                float[][][] ortOut = run(ort, data, valRows);
+                metrics.put("onnx_vs_djl_max_abs_diff_probabilities", Math.max(maxDiff(djl[0], ortOut[0]), maxDiff(djl[1], ortOut[1])));
+                metrics.put("onnx_vs_djl_max_abs_diff_embedding", maxDiff(djl[2], ortOut[2]));
+                metrics.put("validation_instrument_macro_roc_auc", macroRoc(ortOut[0], data, valRows));
+                metrics.put("validation_content_accuracy", contentAccuracy(ortOut[1], data, valRows));
+                log(t0, "ONNX Runtime vs DJL: max |diff| %.2e (probabilities), %.2e (embedding)",
+                        metrics.get("onnx_vs_djl_max_abs_diff_probabilities"), metrics.get("onnx_vs_djl_max_abs_diff_embedding"));
+
+                // 5. held-out soundfont, per patch and per clip
+                PatchData hd = PatchData.of(heldAll, spec, 8, seed + 11, false);
+                List<Integer> all = new ArrayList<>();
+                for (int i = 0; i < hd.size(); i++) {
+                    all.add(i);
+                }
+                float[][][] h = run(ort, hd, all);
+                metrics.put("heldout_timgm6mb_instrument_macro_roc_auc_patch", macroRoc(h[0], hd, all));
+                metrics.put("heldout_timgm6mb_content_accuracy_patch", contentAccuracy(h[1], hd, all));
+                log(t0, "held-out TimGM6mb (patch level): instrument macro ROC-AUC %.4f, content accuracy %.4f",
+                        metrics.get("heldout_timgm6mb_instrument_macro_roc_auc_patch"), metrics.get("heldout_timgm6mb_content_accuracy_patch"));
+            }
+        }
+        double total = (System.nanoTime() - t0) / 1e9;
+        ModelCard card = card(version, spec, sha256(onnx), metrics,
+                new ModelCard.Training("mvn -B -pl tagging-models -Ptrain compile exec:java (or ./audiocat models train)", seed,
+                        "DJL 0.35.1 PyTorch engine 2.7.1 (CPU), exported to ONNX opset 17 by OnnxExporter",
+                        Math.round(total * 10) / 10.0, parameters,
+                        String.format(Locale.ROOT, "%d epochs, batch %d, Adam + cosine LR 2e-3 -> 5e-5, weight decay 1e-4; %d training patches; "
+                                + "training loop %.0f s on this machine", epochs, batch, trainRows.size(), trainSeconds)), 0);
+        ObjectMapper json = mapper();
+        json.writeValue(models.resolve(MODEL_ID + "-" + version + ".json").toFile(), card);
+        log(t0, "wrote %s (%d bytes) and its card", onnx, Files.size(onnx));
+    }
+
+    static ModelCard card(String version, FrontEndSpec spec, String sha, Map<String, Double> metrics, ModelCard.Training training, int unused) {
+        return new ModelCard(MODEL_ID, version, ModelCard.ONNX, MODEL_ID + "-" + version + ".onnx", sha, "MIT",
+                ModelCard.Input.of("logmel", spec, 32, "log-mel patches of the 22050 Hz analysis stream, see FrontEndSpec"),
+                List.of(
+                        new ModelCard.Output("instruments", "instruments", Labels.INSTRUMENTS, Labels.INSTRUMENTS.size(), "top_quarter_mean"),
+                        new ModelCard.Output("content", "content", Labels.CONTENT, Labels.CONTENT.size(), "mean"),
+                        new ModelCard.Output("embedding", "embedding", null, NetSpec.EMBEDDING, "mean_l2")),
+                List.of(
+                        new ModelCard.TrainingSource("FluidR3_GM soundfont renders", "Debian fluid-soundfont-gm (Frank Wen)", "MIT",
+                                "random General MIDI clips written by MidiCorpus, rendered with fluidsynth"),
+                        new ModelCard.TrainingSource("MuseScore General soundfont renders", "Debian musescore-general-soundfont (S. Christian Collins)", "MIT",
+                                "same generator, other seed"),
+                        new ModelCard.TrainingSource("espeak-ng speech", "Debian espeak-ng", "GPL-3.0-or-later program; generated audio is not covered",
+                                "random English word sequences in 15 voices and 16 variants; also mixed over music beds 6-18 dB lower"),
+                        new ModelCard.TrainingSource("synthetic noise", "NoiseCorpus (this repository)", "MIT", "class 'other'"),
+                        new ModelCard.TrainingSource("TimGM6mb soundfont renders", "Debian timgm6mb-soundfont", "GPL-2.0",
+                                "evaluation only, never in training")),
+                metrics, training,
+                "Trained on synthesised music only (General MIDI renders, espeak-ng speech): real recordings, sung vocals and "
+                        + "production effects are out of distribution; see docs/models.md for measured figures on real samples. "
+                        + "'voice' is choir/vocal pads and speech, not a singing-voice detector. Patches are 2.23 s; at most 32 "
+                        + "per file, spread evenly, are tagged.");
+    }
+
+    static ObjectMapper mapper() {
+        return new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .enable(SerializationFeature.INDENT_OUTPUT);
+    }
+
+    static float[][][] run(OnnxModel ort, PatchData d, List<Integer> rows) {
+        int size = d.patches.get(0).length;
+        int batch = 128;
+        float[][][] out = new float[3][rows.size()][];
+        float[] buf = new float[batch * size];
+        for (int b0 = 0; b0 < rows.size(); b0 += batch) {
+            int m = Math.min(batch, rows.size() - b0);
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(d.patches.get(rows.get(b0 + i)), 0, buf, i * size, size);
+            }
+            float[][][] r = ort.run(new PatchBatch(buf, m, size));
+            for (int o = 0; o < 3; o++) {
+                System.arraycopy(r[o], 0, out[o], b0, m);
+            }
+        }
+        return out;
+    }
+
+    static double macroRoc(float[][] probs, PatchData d, List<Integer> rows) {
+        double sum = 0;
+        int n = 0;
+        for (int c = 0; c < Labels.INSTRUMENTS.size(); c++) {
+            double[] s = new double[rows.size()];
+            boolean[] y = new boolean[rows.size()];
+            for (int i = 0; i < rows.size(); i++) {
+                s[i] = probs[i][c];
+                y[i] = d.instruments.get(rows.get(i))[c] > 0.5f;
+            }
+            double auc = Metrics.rocAuc(s, y);
+            if (!Double.isNaN(auc)) {
+                sum += auc;
+                n++;
+            }
+        }
+        return sum / Math.max(1, n);
+    }
+
+    static double contentAccuracy(float[][] probs, PatchData d, List<Integer> rows) {
+        int ok = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            int best = 0;
+            for (int c = 1; c < probs[i].length; c++) {
+                if (probs[i][c] > probs[i][best]) {
+                    best = c;
+                }
+            }
+            if (best == d.content.get(rows.get(i))) {
+                ok++;
+            }
+        }
+        return ok / (double) Math.max(1, rows.size());
+    }
+
+    static double maxDiff(float[][] a, float[][] b) {
+        double m = 0;
+        for (int i = 0; i < a.length; i++) {
+            for (int j = 0; j < a[i].length; j++) {
+                m = Math.max(m, Math.abs(a[i][j] - b[i][j]));
+            }
+        }
+        return m;
+    }
+
+    static String sha256(Path file) throws IOException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Map<String, String> parse(String[] args) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("expected --name value pairs, got '" + args[i] + "'");
+            }
+            m.put(args[i].substring(2), args[++i]);
+        }
+        return m;
+    }
+
+    static void log(long t0, String fmt, Object... args) {
+        System.out.printf(Locale.ROOT, "[%6.1f s] %s%n", (System.nanoTime() - t0) / 1e9, String.format(Locale.ROOT, fmt, args));
+        System.out.flush();
+    }
+}
