@@ -77,15 +77,11 @@ public record LogEntry(long seq, byte[] prev, Instant time, List<Map<String, Obj
     if (record.length < sp + 2 || record[sp] != ' ') {
       throw new BadEntryException(expectedSeq, "malformed record (expected '<hash> <json>')");
     }
-    byte[] stated;
-    try {
-      stated = Hex.decode(new String(record, 0, sp, StandardCharsets.US_ASCII));
-    } catch (IllegalArgumentException e) {
-      throw new BadEntryException(expectedSeq, "malformed record hash");
-    }
+    String stated = new String(record, 0, sp, StandardCharsets.ISO_8859_1);
     byte[] json = java.util.Arrays.copyOfRange(record, sp + 1, record.length);
     byte[] leaf = MerkleTree.leafHash(md, json);
-    if (!MessageDigest.isEqual(leaf, stated)) {
+    // compared as text: the stored hash must be exactly the lower-case hex, not merely decode to it
+    if (!stated.equals(Hex.encode(leaf))) {
       throw new BadEntryException(expectedSeq, "content does not match its hash (bytes changed)");
     }
     Map<String, Object> m;

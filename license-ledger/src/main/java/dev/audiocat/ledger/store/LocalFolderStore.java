@@ -39,6 +39,23 @@ public final class LocalFolderStore implements LogStore {
   // what this instance has already scanned: records [0, scannedCount) end at scannedBytes
   private long scannedCount;
   private long scannedBytes;
+  // byte offset of record k * MARK_EVERY, so catching up never rescans the whole file
+  private static final int MARK_EVERY = 64;
+  private long[] marks = {0L};
+  private int markCount = 1;
+
+  private void mark(long seq, long offset) {
+    if (seq % MARK_EVERY == 0) {
+      int k = (int) (seq / MARK_EVERY);
+      if (k == markCount) {
+        if (k == marks.length) {
+          marks = Arrays.copyOf(marks, marks.length * 2);
+        }
+        marks[k] = offset;
+        markCount++;
+      }
+    }
+  }
 
   /**
    * @param fsync force every append to disk before returning (durable; slower). Without it an OS
@@ -73,11 +90,15 @@ public final class LocalFolderStore implements LogStore {
   @Override
   public synchronized long read(long from, RecordSink sink) throws IOException {
     long delivered = 0;
-    long seq = 0;
-    long committedEnd = 0;
+    // start at the nearest known record offset at or before 'from'
+    int mark = (int) Math.min(from / MARK_EVERY, markCount - 1);
+    long seq = mark < 0 ? 0 : (long) mark * MARK_EVERY;
+    long startByte = mark < 0 ? 0 : marks[mark];
+    long committedEnd = startByte;
     try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(log), 1 << 16)) {
+      in.skipNBytes(startByte);
       ByteArrayBuilder line = new ByteArrayBuilder();
-      long pos = 0;
+      long pos = startByte;
       byte[] buf = new byte[1 << 16];
       int n;
       while ((n = in.read(buf)) > 0) {
@@ -93,6 +114,7 @@ public final class LocalFolderStore implements LogStore {
             seq++;
             start = i + 1;
             committedEnd = pos + i + 1;
+            mark(seq, committedEnd);
           }
         }
         line.append(buf, start, n - start);
@@ -137,6 +159,7 @@ public final class LocalFolderStore implements LogStore {
       }
       scannedBytes = end + record.length + 1;
       scannedCount++;
+      mark(scannedCount, scannedBytes);
       return true;
     } finally {
       jvmLock.unlock();
@@ -164,6 +187,7 @@ public final class LocalFolderStore implements LogStore {
         if (buf.get(i) == '\n') {
           count++;
           end = pos + i + 1;
+          mark(count, end);
         }
       }
       pos += n;

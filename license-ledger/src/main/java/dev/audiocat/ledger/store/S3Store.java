@@ -31,6 +31,15 @@ public final class S3Store implements LogStore {
   private final String prefix;
   private final boolean ownsClient;
   private long knownSize; // records [0, knownSize) are known to exist
+  private long settleMillis;
+  private int listPageSize = 1000;
+  // records are fetched in parallel while listing: one GET per entry is the cost of replay
+  private final java.util.concurrent.ExecutorService fetchers =
+      java.util.concurrent.Executors.newFixedThreadPool(16, r -> {
+        Thread t = new Thread(r, "s3-ledger-read");
+        t.setDaemon(true);
+        return t;
+      });
 
   /**
    * @param prefix key prefix without leading or trailing slash ("" for the bucket root)
@@ -41,6 +50,7 @@ public final class S3Store implements LogStore {
     this.bucket = bucket;
     this.prefix = prefix == null || prefix.isEmpty() ? "" : stripSlashes(prefix) + "/";
     this.ownsClient = ownsClient;
+    this.settleMillis = Long.getLong("audiocat.s3.settle-ms", 0L);
   }
 
   /**
@@ -88,26 +98,57 @@ public final class S3Store implements LogStore {
     long delivered = 0;
     // list (1,000 keys a page) to learn what exists, then fetch each record in order
     do {
-      var req = ListObjectsV2Request.builder().bucket(bucket).prefix(prefix + "log/");
+      var req = ListObjectsV2Request.builder().bucket(bucket).prefix(prefix + "log/")
+          .maxKeys(listPageSize);
       if (token != null) {
         req.continuationToken(token);
       } else if (startAfter != null) {
         req.startAfter(startAfter);
       }
       ListObjectsV2Response page = s3.listObjectsV2(req.build());
+      List<java.util.concurrent.Future<Optional<byte[]>>> fetches = new ArrayList<>();
       for (S3Object o : page.contents()) {
-        if (!o.key().equals(recordKey(seq))) {
-          return delivered; // a gap cannot exist; a foreign key ends the log as far as we read it
+        if (!o.key().equals(recordKey(seq + fetches.size()))) {
+          break; // a gap cannot exist; a foreign key ends the log as far as we read it
         }
-        sink.accept(seq, get(o.key()).orElseThrow(
-            () -> new IOException(location() + ": record " + o.key() + " vanished while reading")));
+        fetches.add(fetchers.submit(() -> get(o.key())));
+      }
+      for (var f : fetches) {
+        byte[] rec;
+        try {
+          rec = f.get().orElseThrow(
+              () -> new IOException(location() + ": record vanished while reading"));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("interrupted reading " + location());
+        } catch (java.util.concurrent.ExecutionException e) {
+          throw new IOException(location() + ": reading record " + seq + " failed: "
+              + e.getCause().getMessage(), e.getCause());
+        }
+        sink.accept(seq, rec);
         seq++;
         delivered++;
         knownSize = Math.max(knownSize, seq);
       }
+      if (fetches.size() < page.contents().size()) {
+        return delivered;
+      }
       token = page.isTruncated() ? page.nextContinuationToken() : null;
     } while (token != null);
     return delivered;
+  }
+
+  /**
+   * For S3-compatible servers whose {@code If-None-Match} check is not atomic (S3Mock 5.2.0: two
+   * concurrent conditional PUTs of one key can both succeed, the later overwriting): after a
+   * successful create, wait this long and read the record back — only if it is still ours did we
+   * win; after losing a race, wait this long before reading the winner, so that a racing
+   * overwrite has landed. Amazon S3 itself is atomic (concurrent creates get 409/412): keep 0.
+   * Default from the system property {@code audiocat.s3.settle-ms}.
+   */
+  public S3Store settle(java.time.Duration d) {
+    this.settleMillis = d.toMillis();
+    return this;
   }
 
   @Override
@@ -115,14 +156,33 @@ public final class S3Store implements LogStore {
     try {
       s3.putObject(PutObjectRequest.builder().bucket(bucket).key(recordKey(seq)).ifNoneMatch("*")
           .contentType("application/json").build(), RequestBody.fromBytes(record));
+      if (settleMillis > 0) {
+        sleep(settleMillis);
+        byte[] back = get(recordKey(seq)).orElse(null);
+        if (!java.util.Arrays.equals(back, record)) {
+          return false; // a racing writer overwrote it: the server's check was not atomic
+        }
+      }
       knownSize = Math.max(knownSize, seq + 1);
       return true;
     } catch (S3Exception e) {
       if (e.statusCode() == 412 || e.statusCode() == 409) {
+        if (settleMillis > 0) {
+          sleep(settleMillis);
+        }
         return false;
       }
       throw new IOException(location() + ": writing record " + seq + " failed: "
           + e.awsErrorDetails().errorMessage(), e);
+    }
+  }
+
+  private static void sleep(long ms) throws java.io.InterruptedIOException {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while settling an S3 write");
     }
   }
 
@@ -223,8 +283,14 @@ public final class S3Store implements LogStore {
     return createIfAbsent(prefix + "meta/" + name, content);
   }
 
+  /** For tests: a small page size exercises list pagination without thousands of objects. */
+  void listPageSize(int n) {
+    listPageSize = n;
+  }
+
   @Override
   public void close() {
+    fetchers.shutdownNow();
     if (ownsClient) {
       s3.close();
     }
