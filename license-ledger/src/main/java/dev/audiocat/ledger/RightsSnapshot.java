@@ -13,145 +13,145 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The rights summary of every asset the ledger knows, computed once at one tree head and one
- * instant, so that every worker of a pipeline answers from the same checkpoint. It is a plain
- * serializable map (a few hundred bytes per asset), shipped with the transform that uses it.
- */
+  * The rights summary of every asset the ledger knows, computed once at one tree head and one
+  * instant, so that every worker of a pipeline answers from the same checkpoint. It is a plain
+  * serializable map (a few hundred bytes per asset), shipped with the transform that uses it.
+  */
 public final class RightsSnapshot implements Serializable {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final long treeSize;
-  private final String rootHash;
-  private final Instant at;
-  private final HashMap<String, RightsSummary> byAssetId;
-  private final HashMap<String, String> assetIdByAudioId;
+    private final long treeSize;
+    private final String rootHash;
+    private final Instant at;
+    private final HashMap<String, RightsSummary> byAssetId;
+    private final HashMap<String, String> assetIdByAudioId;
 
-  private RightsSnapshot(long treeSize, String rootHash, Instant at,
-      HashMap<String, RightsSummary> byAssetId, HashMap<String, String> assetIdByAudioId) {
-    this.treeSize = treeSize;
-    this.rootHash = rootHash;
-    this.at = at;
-    this.byAssetId = byAssetId;
-    this.assetIdByAudioId = assetIdByAudioId;
-  }
-
-  /** Opens the ledger at {@code location} (folder or s3://), and summarises it at its head, now. */
-  public static RightsSnapshot load(String location) throws IOException {
-    try (Ledger l = Ledger.open(location)) {
-      return of(l, l.size(), Instant.now());
+    private RightsSnapshot(long treeSize, String rootHash, Instant at,
+            HashMap<String, RightsSummary> byAssetId, HashMap<String, String> assetIdByAudioId) {
+        this.treeSize = treeSize;
+        this.rootHash = rootHash;
+        this.at = at;
+        this.byAssetId = byAssetId;
+        this.assetIdByAudioId = assetIdByAudioId;
     }
-  }
 
-  /**
-   * Summaries as of the first {@code treeSize} entries, evaluated at {@code at} (validity and
-   * revocations in force then, and only what was recorded by then).
-   */
-  public static RightsSnapshot of(Ledger ledger, long treeSize, Instant at) {
-    Ledger.TreeHead head = ledger.head(treeSize);
-    LedgerState s = ledger.state();
-    Horizon h = new Horizon(treeSize, at);
-    ConsentGate gate = ledger.gate();
-    HashMap<String, RightsSummary> map = new HashMap<>();
-    HashMap<String, String> byAudio = new HashMap<>();
-    for (Asset a : s.assets()) {
-      if (!a.fact().visible(h)) {
-        continue;
-      }
-      map.put(a.id(), summarize(s, gate, a, at, h, head));
-      if (a.audioId() != null) {
-        byAudio.merge(a.audioId(), a.id(), (x, y) -> x.compareTo(y) <= 0 ? x : y);
-      }
-    }
-    return new RightsSnapshot(head.treeSize(), head.rootHash(), at, map, byAudio);
-  }
-
-  public long treeSize() {
-    return treeSize;
-  }
-
-  public String rootHash() {
-    return rootHash;
-  }
-
-  public Instant at() {
-    return at;
-  }
-
-  public int assetCount() {
-    return byAssetId.size();
-  }
-
-  /** Looks the asset up by {@code assetId}, then by {@code audioId}; unknown if neither is known. */
-  public RightsSummary summarize(String assetId, String audioId) {
-    RightsSummary r = assetId == null ? null : byAssetId.get(assetId);
-    if (r == null && audioId != null) {
-      String id = assetIdByAudioId.get(audioId);
-      r = id == null ? null : byAssetId.get(id);
-    }
-    if (r != null) {
-      return r;
-    }
-    Map<String, String> consent = new LinkedHashMap<>();
-    for (Purpose p : Purpose.values()) {
-      consent.put(p.wire(), "unknown");
-    }
-    return new RightsSummary(RightsSummary.UNKNOWN, consent, List.of(), null, null, List.of(),
-        List.of(), treeSize, rootHash);
-  }
-
-  static RightsSummary summarize(LedgerState s, ConsentGate gate, Asset a, Instant at, Horizon h,
-      Ledger.TreeHead head) {
-    Map<String, String> consent = new LinkedHashMap<>();
-    TreeSet<String> territories = new TreeSet<>();
-    Instant from = null;
-    Instant until = null;
-    for (Purpose p : Purpose.values()) {
-      List<Consent> cs = gate.applicable(a, p, null, at, h);
-      String value = "unknown";
-      for (Consent c : cs) {
-        String v = c.value() == ConsentValue.CONSTRAINED && !c.machineCheckable()
-            ? ConsentValue.NOT_ALLOWED.wire() : c.value().wire();
-        value = value.equals("unknown") || value.equals(v) ? v : ConsentValue.CONSTRAINED.wire();
-        if (c.value() != ConsentValue.NOT_ALLOWED) {
-          territories.addAll(c.territories());
+    /** Opens the ledger at {@code location} (folder or s3://), and summarises it at its head, now. */
+    public static RightsSnapshot load(String location) throws IOException {
+        try (Ledger l = Ledger.open(location)) {
+            return of(l, l.size(), Instant.now());
         }
-        Validity v2 = s.effectiveValidity(c, h);
-        from = from == null || v2.from().isAfter(from) ? v2.from() : from;
-        if (v2.until() != null) {
-          until = until == null || v2.until().isBefore(until) ? v2.until() : until;
-        }
-      }
-      consent.put(p.wire(), value);
     }
-    if (territories.contains("WORLD")) {
-      territories.retainAll(List.of("WORLD"));
-    }
-    List<String> licenses = new ArrayList<>();
-    for (License l : s.licensesForAsset(a.id())) {
-      if (l.fact().visible(h) && l.validity().contains(at)) {
-        licenses.add(l.id());
-      }
-    }
-    licenses.sort(null);
-    List<RightsSummary.Share> shares = new ArrayList<>();
-    List<RoyaltySplit> splits = new ArrayList<>(s.splitsForAsset(a.id()));
-    splits.sort(Comparator.comparing(RoyaltySplit::rightType));
-    for (RoyaltySplit sp : splits) {
-      Validity v = sp.fact().visible(h) ? s.effectiveValidity(sp, h) : null;
-      if (v == null || !v.contains(at)) {
-        continue;
-      }
-      for (RoyaltySplit.Share sh : sp.shares()) {
-        Party party = s.party(sh.partyId());
-        shares.add(new RightsSummary.Share(sh.partyId(), party == null ? null : party.name(),
-            sh.role(), sp.rightType(), plain(sh.share())));
-      }
-    }
-    return new RightsSummary(RightsSummary.KNOWN, consent, List.copyOf(territories), from, until,
-        List.copyOf(licenses), List.copyOf(shares), head.treeSize(), head.rootHash());
-  }
 
-  static String plain(BigDecimal d) {
-    return d.stripTrailingZeros().toPlainString();
-  }
+    /**
+      * Summaries as of the first {@code treeSize} entries, evaluated at {@code at} (validity and
+      * revocations in force then, and only what was recorded by then).
+      */
+    public static RightsSnapshot of(Ledger ledger, long treeSize, Instant at) {
+        Ledger.TreeHead head = ledger.head(treeSize);
+        LedgerState s = ledger.state();
+        Horizon h = new Horizon(treeSize, at);
+        ConsentGate gate = ledger.gate();
+        HashMap<String, RightsSummary> map = new HashMap<>();
+        HashMap<String, String> byAudio = new HashMap<>();
+        for (Asset a : s.assets()) {
+            if (!a.fact().visible(h)) {
+                continue;
+            }
+            map.put(a.id(), summarize(s, gate, a, at, h, head));
+            if (a.audioId() != null) {
+                byAudio.merge(a.audioId(), a.id(), (x, y) -> x.compareTo(y) <= 0 ? x : y);
+            }
+        }
+        return new RightsSnapshot(head.treeSize(), head.rootHash(), at, map, byAudio);
+    }
+
+    public long treeSize() {
+        return treeSize;
+    }
+
+    public String rootHash() {
+        return rootHash;
+    }
+
+    public Instant at() {
+        return at;
+    }
+
+    public int assetCount() {
+        return byAssetId.size();
+    }
+
+    /** Looks the asset up by {@code assetId}, then by {@code audioId}; unknown if neither is known. */
+    public RightsSummary summarize(String assetId, String audioId) {
+        RightsSummary r = assetId == null ? null : byAssetId.get(assetId);
+        if (r == null && audioId != null) {
+            String id = assetIdByAudioId.get(audioId);
+            r = id == null ? null : byAssetId.get(id);
+        }
+        if (r != null) {
+            return r;
+        }
+        Map<String, String> consent = new LinkedHashMap<>();
+        for (Purpose p : Purpose.values()) {
+            consent.put(p.wire(), "unknown");
+        }
+        return new RightsSummary(RightsSummary.UNKNOWN, consent, List.of(), null, null, List.of(),
+                List.of(), treeSize, rootHash);
+    }
+
+    static RightsSummary summarize(LedgerState s, ConsentGate gate, Asset a, Instant at, Horizon h,
+            Ledger.TreeHead head) {
+        Map<String, String> consent = new LinkedHashMap<>();
+        TreeSet<String> territories = new TreeSet<>();
+        Instant from = null;
+        Instant until = null;
+        for (Purpose p : Purpose.values()) {
+            List<Consent> cs = gate.applicable(a, p, null, at, h);
+            String value = "unknown";
+            for (Consent c : cs) {
+                String v = c.value() == ConsentValue.CONSTRAINED && !c.machineCheckable()
+                        ? ConsentValue.NOT_ALLOWED.wire() : c.value().wire();
+                value = value.equals("unknown") || value.equals(v) ? v : ConsentValue.CONSTRAINED.wire();
+                if (c.value() != ConsentValue.NOT_ALLOWED) {
+                    territories.addAll(c.territories());
+                }
+                Validity v2 = s.effectiveValidity(c, h);
+                from = from == null || v2.from().isAfter(from) ? v2.from() : from;
+                if (v2.until() != null) {
+                    until = until == null || v2.until().isBefore(until) ? v2.until() : until;
+                }
+            }
+            consent.put(p.wire(), value);
+        }
+        if (territories.contains("WORLD")) {
+            territories.retainAll(List.of("WORLD"));
+        }
+        List<String> licenses = new ArrayList<>();
+        for (License l : s.licensesForAsset(a.id())) {
+            if (l.fact().visible(h) && l.validity().contains(at)) {
+                licenses.add(l.id());
+            }
+        }
+        licenses.sort(null);
+        List<RightsSummary.Share> shares = new ArrayList<>();
+        List<RoyaltySplit> splits = new ArrayList<>(s.splitsForAsset(a.id()));
+        splits.sort(Comparator.comparing(RoyaltySplit::rightType));
+        for (RoyaltySplit sp : splits) {
+            Validity v = sp.fact().visible(h) ? s.effectiveValidity(sp, h) : null;
+            if (v == null || !v.contains(at)) {
+                continue;
+            }
+            for (RoyaltySplit.Share sh : sp.shares()) {
+                Party party = s.party(sh.partyId());
+                shares.add(new RightsSummary.Share(sh.partyId(), party == null ? null : party.name(),
+                        sh.role(), sp.rightType(), plain(sh.share())));
+            }
+        }
+        return new RightsSummary(RightsSummary.KNOWN, consent, List.copyOf(territories), from, until,
+                List.copyOf(licenses), List.copyOf(shares), head.treeSize(), head.rootHash());
+    }
+
+    static String plain(BigDecimal d) {
+        return d.stripTrailingZeros().toPlainString();
+    }
 }

@@ -10,47 +10,47 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * One real S3-compatible server (Adobe S3Mock, in process, on 127.0.0.1 and a free port) for the
- * whole test JVM: it takes ~15 s to start, so every test class shares it and tests isolate
- * themselves with fresh buckets. Stopped by a shutdown hook.
- */
+  * One real S3-compatible server (Adobe S3Mock, in process, on 127.0.0.1 and a free port) for the
+  * whole test JVM: it takes ~15 s to start, so every test class shares it and tests isolate
+  * themselves with fresh buckets. Stopped by a shutdown hook.
+  */
 public final class S3TestServer {
-  private static S3MockApplication app;
-  private static String endpoint;
+    private static S3MockApplication app;
+    private static String endpoint;
 
-  private S3TestServer() {}
+    private S3TestServer() {}
 
-  public static synchronized String endpoint() {
-    if (app == null) {
-      Map<String, Object> props = new HashMap<>();
-      props.put(S3MockApplication.PROP_HTTP_PORT, 0);
-      props.put(S3MockApplication.PROP_HTTPS_PORT, 0);
-      props.put(S3MockApplication.PROP_SILENT, true);
-      props.put("com.adobe.testing.s3mock.store.root",
-          Path.of("target", "s3mock-" + ProcessHandle.current().pid()).toAbsolutePath().toString());
-      props.put("com.adobe.testing.s3mock.store.retain-files-on-exit", false);
-      app = S3MockApplication.start(new HashMap<>(props));
-      endpoint = "http://127.0.0.1:" + app.getHttpPort();
-      Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "s3mock-stop"));
+    public static synchronized String endpoint() {
+        if (app == null) {
+            Map<String, Object> props = new HashMap<>();
+            props.put(S3MockApplication.PROP_HTTP_PORT, 0);
+            props.put(S3MockApplication.PROP_HTTPS_PORT, 0);
+            props.put(S3MockApplication.PROP_SILENT, true);
+            props.put("com.adobe.testing.s3mock.store.root",
+                    Path.of("target", "s3mock-" + ProcessHandle.current().pid()).toAbsolutePath().toString());
+            props.put("com.adobe.testing.s3mock.store.retain-files-on-exit", false);
+            app = S3MockApplication.start(new HashMap<>(props));
+            endpoint = "http://127.0.0.1:" + app.getHttpPort();
+            Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "s3mock-stop"));
+        }
+        return endpoint;
     }
-    return endpoint;
-  }
 
-  /** A client for the test server (path-style, dummy credentials: S3Mock does not check them). */
-  public static S3Client client() {
-    return S3Client.builder()
-        .endpointOverride(java.net.URI.create(endpoint()))
-        .forcePathStyle(true)
-        .region(software.amazon.awssdk.regions.Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-        .httpClientBuilder(software.amazon.awssdk.http.apache.ApacheHttpClient.builder().maxConnections(64))
-        .build();
-  }
+    /** A client for the test server (path-style, dummy credentials: S3Mock does not check them). */
+    public static S3Client client() {
+        return S3Client.builder()
+                .endpointOverride(java.net.URI.create(endpoint()))
+                .forcePathStyle(true)
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClientBuilder(software.amazon.awssdk.http.apache.ApacheHttpClient.builder().maxConnections(64))
+                .build();
+    }
 
-  /** Creates a new empty bucket and returns its name. */
-  public static String newBucket(S3Client s3) {
-    String name = "t-" + UUID.randomUUID().toString().substring(0, 18);
-    s3.createBucket(b -> b.bucket(name));
-    return name;
-  }
+    /** Creates a new empty bucket and returns its name. */
+    public static String newBucket(S3Client s3) {
+        String name = "t-" + UUID.randomUUID().toString().substring(0, 18);
+        s3.createBucket(b -> b.bucket(name));
+        return name;
+    }
 }
