@@ -1,6 +1,7 @@
 package dev.audiocat.features;
 
 import dev.audiocat.features.decode.AudioProbe;
+import dev.audiocat.features.fingerprint.LandmarkHashes;
 import dev.audiocat.features.loudness.LoudnessResult;
 import dev.audiocat.features.quality.QcFlag;
 import dev.audiocat.features.rhythm.TempoEstimate;
@@ -20,6 +21,7 @@ import java.util.List;
  * @param tempo            tempo estimate, or null
  * @param qcFlags          quality flags, or null when QC did not run
  * @param chromaprint      Chromaprint-compatible fingerprint (AcoustID base64), or null
+ * @param landmarks        robust excerpt fingerprint (landmark hashes) for the reference check, or null
  * @param analysisMillis   wall time of hashing, decoding and analysis
  */
 public record AnalysisResult(
@@ -33,5 +35,6 @@ public record AnalysisResult(
         TempoEstimate tempo,
         List<QcFlag> qcFlags,
         String chromaprint,
+        LandmarkHashes landmarks,
         long analysisMillis) {
 }

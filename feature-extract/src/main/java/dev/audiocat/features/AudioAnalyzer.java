@@ -8,6 +8,7 @@ import dev.audiocat.features.decode.PcmTee;
 import dev.audiocat.features.dsp.FrameDispatcher;
 import dev.audiocat.features.dsp.FrameProcessor;
 import dev.audiocat.features.fingerprint.ChromaprintSink;
+import dev.audiocat.features.fingerprint.LandmarkExtractor;
 import dev.audiocat.features.loudness.LoudnessMeter;
 import dev.audiocat.features.quality.QualityChecker;
 import dev.audiocat.features.rhythm.TempoEstimator;
@@ -76,7 +77,8 @@ public final class AudioAnalyzer {
             TempoEstimator tempo = new TempoEstimator();
             QualityChecker qc = new QualityChecker(QualityChecker.isLossyCodec(decoder.probe().codec()));
             List<FrameProcessor> frameStages = new ArrayList<>(extraStages);
-            frameStages.addAll(List.of(key, tempo));
+            LandmarkExtractor landmarks = new LandmarkExtractor();
+            frameStages.addAll(List.of(key, tempo, landmarks));
             ChromaprintSink chromaprint = ChromaprintSink.forProbe(decoder.probe());
             List<PcmSink> nativeSinks = new ArrayList<>(List.of(loudness, qc.nativeSink(), chromaprint));
             List<PcmSink> monoSinks = new ArrayList<>(List.of(pcmHash, qc.monoSink()));
@@ -95,6 +97,7 @@ public final class AudioAnalyzer {
                     tempo.result(),
                     qc.flags(),
                     chromaprint.fingerprint(),
+                    landmarks.result(),
                     (System.nanoTime() - t0) / 1_000_000);
         }
     }

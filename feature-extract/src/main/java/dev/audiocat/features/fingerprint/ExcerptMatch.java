@@ -1,0 +1,23 @@
+package dev.audiocat.features.fingerprint;
+
+/**
+ * One reference found in a query.
+ *
+ * @param referenceId            the reference's id (SHA-256 of its file)
+ * @param referenceUri           where the reference came from
+ * @param queryOffsetSeconds     where in the query the matched part starts
+ * @param referenceOffsetSeconds where in the reference that point is
+ * @param timeScale              reference duration per query duration: 1.03 for a query sped up by 3 %,
+ *                               0.95 for a query slowed to 95 % tempo
+ * @param pitchShiftSemitones    pitch of the query relative to the reference, in semitones (half-semitone steps)
+ * @param score                  number of triplets that agree on offset, scale and pitch
+ */
+public record ExcerptMatch(
+        String referenceId,
+        String referenceUri,
+        double queryOffsetSeconds,
+        double referenceOffsetSeconds,
+        double timeScale,
+        double pitchShiftSemitones,
+        int score) {
+}

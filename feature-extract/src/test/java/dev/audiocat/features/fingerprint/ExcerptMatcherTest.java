@@ -1,0 +1,132 @@
+package dev.audiocat.features.fingerprint;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Landmark fingerprints and the matcher on real recordings (warzone2100-music, sonic-pi-samples):
+ * excerpts found at the right place under time stretch, speed change and pitch shift; a track that
+ * is not indexed answers "no match"; the on-disk index round-trips.
+ */
+class ExcerptMatcherTest {
+
+    static final Path ALBUM = Path.of("/usr/share/games/warzone2100/music/albums/legacy_soundtrack");
+    static final Path TRACK = ALBUM.resolve("track5.opus");
+    static final Path OTHER = ALBUM.resolve("track12.opus");
+    static final Path NOT_INDEXED = ALBUM.resolve("track13.opus");
+
+    @TempDir
+    static Path dir;
+    static ReferenceIndex index;
+    static String trackId;
+    static Path excerpt;
+
+    @BeforeAll
+    static void buildIndex() throws Exception {
+        for (Path p : List.of(TRACK, OTHER, NOT_INDEXED)) {
+            assertTrue(Files.isRegularFile(p), p + " is missing: install warzone2100-music (scripts/tools.sh)");
+        }
+        index = ReferenceIndex.open(dir.resolve("refs"));
+        trackId = "track5";
+        assertTrue(index.add(trackId, TRACK.toUri().toString(), LandmarkExtractor.extract(TRACK, 0)));
+        assertTrue(index.add("track12", OTHER.toUri().toString(), LandmarkExtractor.extract(OTHER, 0)));
+        assertFalse(index.add("track12", OTHER.toUri().toString(), LandmarkExtractor.extract(OTHER, 0)), "adding twice is a no-op");
+        for (String loop : List.of("loop_amen_full.flac", "loop_tabla.flac", "guit_em9.flac")) {
+            Path p = Path.of("/usr/share/sonic-pi/samples", loop);
+            index.add(loop, p.toUri().toString(), LandmarkExtractor.extract(p, 0));
+        }
+        index.save();
+        excerpt = dir.resolve("excerpt.wav");
+        sh("ffmpeg", "-loglevel", "error", "-y", "-ss", "61.25", "-i", TRACK.toString(), "-t", "8", "-c:a", "pcm_s16le", excerpt.toString());
+    }
+
+    static void sh(String... cmd) throws Exception {
+        FpcalcReference.run(List.of(cmd));
+    }
+
+    static ExcerptMatch best(Path query) throws Exception {
+        ReferenceIndex loaded = ReferenceIndex.open(dir.resolve("refs"));
+        List<ExcerptMatch> m = new ExcerptMatcher(loaded).match(LandmarkExtractor.extract(query, 0), 3);
+        assertFalse(m.isEmpty(), "no match for " + query.getFileName());
+        return m.get(0);
+    }
+
+    @Test
+    void findsTheCleanExcerptAtItsOffset() throws Exception {
+        ExcerptMatch m = best(excerpt);
+        assertEquals(trackId, m.referenceId());
+        assertEquals(TRACK.toUri().toString(), m.referenceUri());
+        assertEquals(61.25, m.referenceOffsetSeconds() - m.timeScale() * m.queryOffsetSeconds(), 0.1);
+        assertEquals(1.0, m.timeScale(), 0.01);
+        assertEquals(0.0, m.pitchShiftSemitones(), 0.51);
+    }
+
+    @Test
+    void survivesTempoSpeedAndPitchChanges() throws Exception {
+        Object[][] cases = {
+            {"tempo", "0.95", 0.95, 0.0},
+            {"speed", "1.03", 1.03, 0.5},
+            {"pitch", "100", 1.0, 1.0},
+        };
+        for (Object[] c : cases) {
+            Path q = dir.resolve("q_" + c[0] + ".wav");
+            sh("sox", excerpt.toString(), q.toString(), (String) c[0], (String) c[1]);
+            ExcerptMatch m = best(q);
+            assertEquals(trackId, m.referenceId(), c[0] + " " + c[1]);
+            assertEquals((double) c[2], m.timeScale(), 0.015, "time scale under " + c[0] + " " + c[1]);
+            assertEquals((double) c[3], m.pitchShiftSemitones(), 0.51, "pitch under " + c[0] + " " + c[1]);
+            assertEquals(61.25, m.referenceOffsetSeconds() - m.timeScale() * m.queryOffsetSeconds(), 0.25, c[0] + " offset");
+        }
+    }
+
+    @Test
+    void answersNoMatchForATrackThatIsNotIndexed() throws Exception {
+        Path q = dir.resolve("unknown.wav");
+        sh("ffmpeg", "-loglevel", "error", "-y", "-ss", "40", "-i", NOT_INDEXED.toString(), "-t", "10", "-c:a", "pcm_s16le", q.toString());
+        ReferenceIndex loaded = ReferenceIndex.open(dir.resolve("refs"));
+        LandmarkHashes h = LandmarkExtractor.extract(q, 0);
+        assertTrue(h.size() > 200, "a 10 s excerpt of music gives hundreds of hashes, got " + h.size());
+        assertEquals(List.of(), new ExcerptMatcher(loaded).match(h, 3));
+    }
+
+    @Test
+    void analysisPassGivesTheSameHashesAsStandaloneExtraction() throws Exception {
+        dev.audiocat.features.AnalysisResult r = dev.audiocat.features.AudioAnalyzer.builder().build().analyze(excerpt);
+        assertEquals(LandmarkExtractor.extract(excerpt, 0), r.landmarks());
+    }
+
+    @Test
+    void indexRoundTripsThroughDisk() throws Exception {
+        ReferenceIndex loaded = ReferenceIndex.open(dir.resolve("refs"));
+        assertEquals(index.size(), loaded.size());
+        assertEquals(5, loaded.references().size());
+        assertEquals(index.references(), loaded.references());
+        LandmarkHashes h = LandmarkExtractor.extract(excerpt, 0);
+        assertEquals(h, LandmarkHashes.fromBytes(h.toBytes()));
+    }
+
+    @Test
+    void groupsReencodedCopiesButNotDifferentTracks() throws Exception {
+        Path mp3 = dir.resolve("track5.mp3");
+        sh("ffmpeg", "-loglevel", "error", "-y", "-i", TRACK.toString(), "-t", "60", "-b:a", "96k", mp3.toString());
+        Path wav = dir.resolve("track5_22k.wav");
+        sh("ffmpeg", "-loglevel", "error", "-y", "-i", TRACK.toString(), "-t", "75", "-ar", "22050", wav.toString());
+        Map<String, String> fps = Map.of(
+                "a-opus", ChromaprintSink.fingerprintFile(TRACK, 120).fingerprint(),
+                "b-mp3", ChromaprintSink.fingerprintFile(mp3, 120).fingerprint(),
+                "c-wav", ChromaprintSink.fingerprintFile(wav, 120).fingerprint(),
+                "d-other", ChromaprintSink.fingerprintFile(OTHER, 120).fingerprint(),
+                "e-loop", ChromaprintSink.fingerprintFile(Path.of("/usr/share/sonic-pi/samples/loop_tabla.flac"), 120).fingerprint());
+        Map<String, String> groups = new DuplicateGrouper().groupCompressed(fps);
+        assertEquals(Map.of("a-opus", "a-opus", "b-mp3", "a-opus", "c-wav", "a-opus"), groups);
+    }
+}

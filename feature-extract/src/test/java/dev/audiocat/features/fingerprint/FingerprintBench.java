@@ -1,0 +1,343 @@
+package dev.audiocat.features.fingerprint;
+
+import dev.audiocat.features.decode.AudioDecoder;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+
+/**
+ * The fingerprint benchmark ({@code bench/fingerprint/run.sh}): builds a reference index from real
+ * recordings in Debian packages, cuts seeded random 5 s and 10 s excerpts from indexed tracks and from
+ * held-out tracks, degrades each one way with sox/ffmpeg, and reports true- and false-positive rates,
+ * build rate, query latency and index size; also the fpcalc agreement of the Chromaprint port.
+ *
+ * <p>Arguments: {@code WORKDIR [excerptsPerLength] [seed]}. Not a test: long measurements live here.
+ */
+public final class FingerprintBench {
+
+    static final String[] DEGRADATIONS = {"clean", "noise10dB", "mp3_64k", "gain-15dB", "bandpass300-3400", "reverb",
+        "speed1.03", "tempo0.95", "pitch+100c"};
+    static final int[] LENGTHS = {5, 10};
+
+    public static void main(String[] args) throws Exception {
+        Path work = Path.of(args[0]);
+        int perLength = args.length > 1 ? Integer.parseInt(args[1]) : 25;
+        long seed = args.length > 2 ? Long.parseLong(args[2]) : 20261122L;
+        Files.createDirectories(work);
+        PrintStream out = System.out;
+        Random rnd = new Random(seed);
+
+        List<Path> music = listAudio(Path.of("/usr/share/games/warzone2100/music"), ".opus");
+        List<Path> loops = new ArrayList<>();
+        for (Path p : listAudio(Path.of("/usr/share/sonic-pi/samples"), ".flac")) {
+            loops.add(p);
+        }
+        List<Path> kits = listAudio(Path.of("/usr/share/hydrogen/data/drumkits"), ".wav");
+        kits.addAll(listAudio(Path.of("/usr/share/hydrogen/data/drumkits"), ".flac"));
+        Collections.sort(kits);
+        // long enough to cut a 10 s excerpt from
+        List<Path> longTracks = new ArrayList<>();
+        for (Path p : concat(music, loops)) {
+            if (duration(p) >= 12.5) {
+                longTracks.add(p);
+            }
+        }
+        // 0. Chromaprint: agreement with fpcalc on every recording, and duplicate groups (so that a
+        //    held-out track has no copy, remaster or "enhanced" version left in the index)
+        Map<String, int[]> raws = new LinkedHashMap<>();
+        int exact = 0;
+        int compared = 0;
+        long bitErrors = 0;
+        long items = 0;
+        for (Path p : concat(music, loops)) {
+            int[] ref;
+            try {
+                ref = FpcalcReference.raw(p);
+            } catch (IOException tooShort) {
+                continue; // fpcalc refuses recordings shorter than its first fingerprint item
+            }
+            ChromaprintSink sink = ChromaprintSink.fingerprintFile(p, ChromaprintSink.DEFAULT_MAX_SECONDS);
+            int[] mine = sink.rawFingerprint();
+            compared++;
+            boolean same = java.util.Arrays.equals(ref, mine) && FpcalcReference.compressed(p).equals(sink.fingerprint());
+            exact += same ? 1 : 0;
+            bitErrors += FpcalcReference.bitErrors(ref, mine) + 32L * Math.abs(ref.length - mine.length);
+            items += ref.length;
+            raws.put(p.toString(), mine);
+        }
+        out.printf(Locale.ROOT, "chromaprint vs fpcalc 1.5.1: %d/%d recordings identical (raw and compressed), %d differing bits in %d sub-fingerprints%n",
+                exact, compared, bitErrors, items);
+        Map<String, String> groups = new DuplicateGrouper().group(raws);
+        Map<String, List<Path>> byGroup = new LinkedHashMap<>();
+        for (Path p : longTracks) {
+            byGroup.computeIfAbsent(groups.getOrDefault(p.toString(), p.toString()), k -> new ArrayList<>()).add(p);
+        }
+        out.printf(Locale.ROOT, "duplicate groups among the recordings: %d groups covering %d recordings%n",
+                new java.util.HashSet<>(groups.values()).size(), groups.size());
+        for (Map.Entry<String, String> g : groups.entrySet()) {
+            out.println("  dup " + Path.of(g.getKey()).getFileName() + " -> group of " + Path.of(g.getValue()).getFileName());
+        }
+        List<List<Path>> identities = new ArrayList<>(byGroup.values());
+        Collections.shuffle(identities, rnd);
+        int heldOutGroups = Math.max(3, identities.size() / 5);
+        List<Path> negatives = new ArrayList<>();
+        List<Path> heldOutAll = new ArrayList<>();
+        for (List<Path> g : identities.subList(0, heldOutGroups)) {
+            negatives.add(g.get(0));
+            for (Map.Entry<String, String> e : groups.entrySet()) {
+                if (e.getValue().equals(groups.getOrDefault(g.get(0).toString(), ""))) {
+                    heldOutAll.add(Path.of(e.getKey()));
+                }
+            }
+            heldOutAll.addAll(g);
+        }
+        List<Path> positives = new ArrayList<>();
+        for (List<Path> g : identities.subList(heldOutGroups, identities.size())) {
+            positives.addAll(g);
+        }
+        List<Path> indexed = new ArrayList<>();
+        for (Path p : concat(music, loops)) {
+            if (!heldOutAll.contains(p)) {
+                indexed.add(p);
+            }
+        }
+        indexed.addAll(kits.subList(0, Math.min(kits.size(), 400)));
+        out.printf(Locale.ROOT, "corpus: %d indexed recordings (%d long tracks usable for excerpts), %d held out%n",
+                indexed.size(), positives.size(), negatives.size());
+
+        // 1. index build
+        Path indexDir = work.resolve("index");
+        Map<Path, String> idOf = new LinkedHashMap<>();
+        for (Path p : indexed) {
+            idOf.put(p, dev.audiocat.features.AudioAnalyzer.sha256(p));
+        }
+        if (!Boolean.getBoolean("bench.reuseIndex") || !Files.exists(indexDir.resolve(ReferenceIndex.FILE_NAME))) {
+            deleteRecursively(indexDir);
+            ReferenceIndex index = ReferenceIndex.open(indexDir);
+            double audioSeconds = 0;
+            java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            long c0 = mx.getCurrentThreadCpuTime();
+            long t0 = System.nanoTime();
+            for (Path p : indexed) {
+                LandmarkHashes h = LandmarkExtractor.extract(p, 0);
+                index.add(idOf.get(p), p.toUri().toString(), h);
+                audioSeconds += h.seconds();
+            }
+            double buildSeconds = (System.nanoTime() - t0) / 1e9;
+            double cpuSeconds = (mx.getCurrentThreadCpuTime() - c0) / 1e9;
+            index.save();
+            long bytes = index.bytesOnDisk();
+            out.printf(Locale.ROOT, "index: %.2f h of audio, %d hashes (%.0f per second of audio), %.1f MB on disk (%.1f MB per hour)%n",
+                    audioSeconds / 3600, index.size(), index.size() / audioSeconds, bytes / 1e6, bytes / 1e6 / (audioSeconds / 3600));
+            out.printf(Locale.ROOT, "index build (decode + landmarks, 1 thread): %.1f s CPU = %.0fx realtime per core; wall %.1f s = %.0fx on this shared machine%n",
+                    cpuSeconds, audioSeconds / cpuSeconds, buildSeconds, audioSeconds / buildSeconds);
+        }
+        long l0 = System.nanoTime();
+        ReferenceIndex loaded = ReferenceIndex.open(indexDir);
+        out.printf(Locale.ROOT, "index load: %.0f ms%n", (System.nanoTime() - l0) / 1e6);
+        ExcerptMatcher matcher = new ExcerptMatcher(loaded, 1);
+
+        // 2. excerpts
+        Path ex = work.resolve("excerpts");
+        deleteRecursively(ex);
+        Files.createDirectories(ex);
+        Map<String, int[]> tp = new LinkedHashMap<>(); // key degradation/len -> {hits, total}
+        Map<String, int[]> fp = new LinkedHashMap<>();
+        List<Integer> negScores = new ArrayList<>();
+        List<Integer> posScores = new ArrayList<>();
+        List<Double> latencies = new ArrayList<>();
+        List<Double> offsetErrors = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
+        int threshold = ExcerptMatcher.DEFAULT_MIN_SCORE;
+        for (int len : LENGTHS) {
+            for (int i = 0; i < perLength; i++) {
+                for (boolean positive : new boolean[] {true, false}) {
+                    List<Path> pool = positive ? positives : negatives;
+                    Path src = pool.get(rnd.nextInt(pool.size()));
+                    double dur = duration(src);
+                    double start = rnd.nextDouble() * Math.max(0, dur - len - 0.5);
+                    Path cut = ex.resolve((positive ? "pos" : "neg") + len + "_" + i + ".wav");
+                    run("ffmpeg", "-loglevel", "error", "-y", "-ss", fmt(start), "-i", src.toString(), "-t", fmt(len),
+                            "-c:a", "pcm_s16le", cut.toString());
+                    for (String deg : DEGRADATIONS) {
+                        Path q = degrade(cut, deg, rnd.nextLong());
+                        long q0 = System.nanoTime();
+                        LandmarkHashes qh = LandmarkExtractor.extract(q, 0);
+                        List<ExcerptMatch> m = matcher.match(qh, 5);
+                        double ms = (System.nanoTime() - q0) / 1e6;
+                        latencies.add(ms);
+                        int best = m.isEmpty() ? 0 : m.get(0).score();
+                        String key = deg + "/" + len + "s";
+                        if (positive) {
+                            // the reference must be right; the offset is reported separately (loops repeat)
+                            boolean right = !m.isEmpty() && m.get(0).referenceId().equals(idOf.get(src)) && best >= threshold;
+                            if (right) {
+                                ExcerptMatch top = m.get(0);
+                                double atZero = top.referenceOffsetSeconds() - top.timeScale() * top.queryOffsetSeconds();
+                                offsetErrors.add(Math.abs(atZero - start));
+                            }
+                            int[] c = tp.computeIfAbsent(key, k -> new int[2]);
+                            c[0] += right ? 1 : 0;
+                            c[1]++;
+                            posScores.add(!m.isEmpty() && m.get(0).referenceId().equals(idOf.get(src)) ? best : 0);
+                            if (!right) {
+                                lines.add(String.format(Locale.ROOT, "miss %s %s start=%.2f best=%s", key, src.getFileName(), start,
+                                        m.isEmpty() ? "-" : m.get(0).score() + "@" + fmt(m.get(0).referenceOffsetSeconds()) + " x"
+                                                + fmt(m.get(0).timeScale()) + " " + (m.get(0).referenceId().equals(idOf.get(src)) ? "same" : "other")));
+                            }
+                        } else {
+                            int[] c = fp.computeIfAbsent(key, k -> new int[2]);
+                            c[0] += best >= threshold ? 1 : 0;
+                            c[1]++;
+                            negScores.add(best);
+                            if (best >= threshold) {
+                                lines.add(String.format(Locale.ROOT, "false positive %s %s start=%.2f -> %s score %d", key, src.getFileName(), start,
+                                        m.get(0).referenceUri(), best));
+                            }
+                        }
+                        if (!q.equals(cut)) {
+                            Files.deleteIfExists(q);
+                        }
+                    }
+                }
+            }
+        }
+        int hits = 0;
+        int total = 0;
+        out.println("true-positive rate per degradation and excerpt length (threshold " + threshold + "):");
+        for (Map.Entry<String, int[]> e : tp.entrySet()) {
+            out.printf(Locale.ROOT, "  %-24s %.3f (%d/%d)%n", e.getKey(), e.getValue()[0] / (double) e.getValue()[1], e.getValue()[0], e.getValue()[1]);
+            if (!e.getKey().startsWith("clean")) {
+                hits += e.getValue()[0];
+                total += e.getValue()[1];
+            }
+        }
+        int fpHits = fp.values().stream().mapToInt(c -> c[0]).sum();
+        int fpTotal = fp.values().stream().mapToInt(c -> c[1]).sum();
+        out.printf(Locale.ROOT, "overall TPR over degraded queries: %.3f (%d/%d)%n", hits / (double) total, hits, total);
+        out.printf(Locale.ROOT, "false positives on held-out excerpts: %d/%d (FPR %.3f)%n", fpHits, fpTotal, fpHits / (double) fpTotal);
+        Collections.sort(negScores);
+        Collections.sort(posScores);
+        out.printf(Locale.ROOT, "held-out best scores: max %d, p99 %d, p90 %d; true-reference scores: p1 %d, p5 %d, median %d%n",
+                negScores.get(negScores.size() - 1), pct(negScores, 0.99), pct(negScores, 0.90), pct(posScores, 0.01),
+                pct(posScores, 0.05), pct(posScores, 0.5));
+        Collections.sort(offsetErrors);
+        long within = offsetErrors.stream().filter(e -> e < 0.1).count();
+        out.printf(Locale.ROOT, "offset of true positives: %d/%d within 0.1 s of the cut point (others: repeated sections of loops)%n",
+                within, offsetErrors.size());
+        Collections.sort(latencies);
+        out.printf(Locale.ROOT, "query latency (decode + extract + match, 1 thread): p50 %.1f ms, p95 %.1f ms, max %.1f ms%n",
+                pctD(latencies, 0.5), pctD(latencies, 0.95), latencies.get(latencies.size() - 1));
+        for (String l : lines) {
+            out.println("  " + l);
+        }
+    }
+
+    static int pct(List<Integer> sorted, double p) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.floor(p * sorted.size())));
+    }
+
+    static double pctD(List<Double> sorted, double p) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.floor(p * sorted.size())));
+    }
+
+    static Path degrade(Path cut, String deg, long seed) throws Exception {
+        String base = cut.toString().replace(".wav", "");
+        Path out = Path.of(base + "_" + deg + (deg.startsWith("mp3") ? ".mp3" : ".wav"));
+        switch (deg) {
+            case "clean" -> {
+                return cut;
+            }
+            case "noise10dB" -> addNoise(cut, out, 10, seed);
+            case "mp3_64k" -> run("ffmpeg", "-loglevel", "error", "-y", "-i", cut.toString(), "-b:a", "64k", out.toString());
+            case "gain-15dB" -> run("sox", cut.toString(), out.toString(), "vol", "-15dB");
+            case "bandpass300-3400" -> run("sox", cut.toString(), out.toString(), "sinc", "300-3400");
+            case "reverb" -> run("sox", cut.toString(), out.toString(), "reverb");
+            case "speed1.03" -> run("sox", cut.toString(), out.toString(), "speed", "1.03");
+            case "tempo0.95" -> run("sox", cut.toString(), out.toString(), "tempo", "0.95");
+            case "pitch+100c" -> run("sox", cut.toString(), out.toString(), "pitch", "100");
+            default -> throw new IllegalArgumentException(deg);
+        }
+        return out;
+    }
+
+    /** White Gaussian noise at {@code snrDb} below the excerpt's own power (seeded). */
+    static void addNoise(Path in, Path out, double snrDb, long seed) throws Exception {
+        Path raw = Path.of(in + ".raw");
+        run("sox", in.toString(), "-t", "raw", "-e", "floating-point", "-b", "32", "-r", "44100", "-c", "1", raw.toString());
+        byte[] b = Files.readAllBytes(raw);
+        ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        int n = b.length / 4;
+        double power = 0;
+        for (int i = 0; i < n; i++) {
+            float v = bb.getFloat(i * 4);
+            power += v * v;
+        }
+        power /= Math.max(1, n);
+        double sigma = Math.sqrt(power / Math.pow(10, snrDb / 10));
+        Random r = new Random(seed);
+        for (int i = 0; i < n; i++) {
+            bb.putFloat(i * 4, (float) (bb.getFloat(i * 4) + sigma * r.nextGaussian()));
+        }
+        Files.write(raw, b);
+        run("sox", "-t", "raw", "-e", "floating-point", "-b", "32", "-r", "44100", "-c", "1", raw.toString(), "-b", "16", out.toString());
+        Files.deleteIfExists(raw);
+    }
+
+    static double duration(Path p) throws Exception {
+        try (AudioDecoder d = AudioDecoder.open(p)) {
+            Double s = d.probe().declaredDurationSeconds();
+            return s == null ? 0 : s;
+        }
+    }
+
+    static List<Path> listAudio(Path root, String ext) throws IOException {
+        if (!Files.isDirectory(root)) {
+            throw new IOException(root + " is missing: run scripts/tools.sh ensure_bench_tools (warzone2100-music, sonic-pi-samples, hydrogen-drumkits)");
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            return new ArrayList<>(s.filter(p -> p.toString().toLowerCase(Locale.ROOT).endsWith(ext)).sorted().toList());
+        }
+    }
+
+    static List<Path> concat(List<Path> a, List<Path> b) {
+        List<Path> r = new ArrayList<>(a);
+        r.addAll(b);
+        return r;
+    }
+
+    static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    static void run(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        byte[] o = p.getInputStream().readAllBytes();
+        if (p.waitFor() != 0) {
+            throw new IOException(String.join(" ", cmd) + " failed: " + new String(o, StandardCharsets.UTF_8));
+        }
+    }
+
+    static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
