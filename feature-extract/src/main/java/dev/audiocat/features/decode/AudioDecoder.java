@@ -99,7 +99,9 @@ public final class AudioDecoder implements AutoCloseable {
         }
         streamIndex = av_find_best_stream(format, AVMEDIA_TYPE_AUDIO, -1, -1, (AVCodec) null, 0);
         if (streamIndex < 0) {
-            throw new DecodeException("no_audio_stream", file + ": the file has no audio stream (" + error(streamIndex) + ")");
+            throw new DecodeException("no_audio_stream", file + ": FFmpeg finds no decodable audio stream in this "
+                    + format.iformat().name().getString() + " container (" + error(streamIndex)
+                    + "); the file is truncated, damaged, or not audio");
         }
         AVStream stream = format.streams(streamIndex);
         AVCodecParameters par = stream.codecpar();

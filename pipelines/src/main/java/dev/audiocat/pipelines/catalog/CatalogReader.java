@@ -72,6 +72,29 @@ public final class CatalogReader {
         return rows;
     }
 
+    /**
+     * The newest dead letter per URI, leaving out files that a later run catalogued: what is still
+     * wrong. Every run re-tries broken files, so the dataset holds one dead letter per file per run.
+     */
+    public static List<GenericRecord> latestDeadLetters(Path catalogFolder) {
+        Map<String, Long> catalogued = new LinkedHashMap<>();
+        for (GenericRecord r : latestRows(catalogFolder)) {
+            catalogued.put(r.get("uri").toString(), (Long) r.get("analysis_time"));
+        }
+        Map<String, GenericRecord> byUri = new LinkedHashMap<>();
+        forEach(catalogFolder, CatalogSchema.DEAD_LETTER_DIR, rec -> byUri.merge(rec.get("uri").toString(), rec,
+                (a, b) -> (long) b.get("time") >= (long) a.get("time") ? b : a));
+        List<GenericRecord> out = new ArrayList<>();
+        for (GenericRecord d : byUri.values()) {
+            Long rowTime = catalogued.get(d.get("uri").toString());
+            if (rowTime == null || rowTime < (long) d.get("time")) {
+                out.add(d);
+            }
+        }
+        out.sort(Comparator.comparing(r -> r.get("uri").toString()));
+        return out;
+    }
+
     /** uri → asset_id of the newest row per URI: what an incremental run may skip. */
     public static Map<String, String> catalogued(Path catalogFolder) {
         Map<String, String> out = new LinkedHashMap<>();

@@ -38,7 +38,7 @@ public final class CatalogCommand implements Runnable {
         @Option(names = "--json", description = "one JSON object per line, field names as in docs/catalog-schema.md")
         boolean json;
 
-        @Option(names = "--dead-letters", description = "show the dead letters instead of the catalog")
+        @Option(names = "--dead-letters", description = "show the files that could not be catalogued (newest dead letter per file) instead of the catalog")
         boolean deadLetters;
 
         @Override
@@ -48,7 +48,7 @@ public final class CatalogCommand implements Runnable {
                         + "give the --out folder of an ingest");
             }
             List<GenericRecord> rows = deadLetters
-                    ? CatalogReader.readAll(folder, CatalogSchema.DEAD_LETTER_DIR)
+                    ? CatalogReader.latestDeadLetters(folder)
                     : CatalogReader.latestRows(folder);
             PrintStream out = System.out;
             if (json) {
