@@ -243,12 +243,18 @@ final class ChannelChecks implements PcmSink {
         if (pos == 0) {
             return;
         }
+        StringBuilder dc = new StringBuilder();
+        double worst = 0;
         for (int c = 0; c < channels; c++) {
             double mean = sum[c] / pos;
             if (Math.abs(mean) >= DC_LEVEL) {
-                wholeFile.add(new QcFlag(QcFlag.DC_OFFSET, Math.abs(mean) >= 0.02 ? QcFlag.WARNING : QcFlag.INFO, 0, duration,
-                        String.format("channel %d mean %+.4f (%.1f dBFS)", c + 1, mean, 20 * Math.log10(Math.abs(mean)))));
+                dc.append(dc.length() == 0 ? "" : "; ").append(String.format("channel %d mean %+.4f (%.1f dBFS)", c + 1, mean,
+                        20 * Math.log10(Math.abs(mean))));
+                worst = Math.max(worst, Math.abs(mean));
             }
+        }
+        if (worst > 0) { // one flag per file, listing the channels
+            wholeFile.add(new QcFlag(QcFlag.DC_OFFSET, worst >= 0.02 ? QcFlag.WARNING : QcFlag.INFO, 0, duration, dc.toString()));
         }
         double energy = sLL + sRR;
         if (channels >= 2 && energy > 0 && sLL > 0 && sRR > 0) {

@@ -8,10 +8,12 @@ import org.jtransforms.fft.DoubleFFT_1D;
  *
  * <p>Hum is a stationary line spectrum at exact multiples of the mains frequency; music rarely holds
  * two or more of those lines at once within a fraction of a hertz. The mono analysis stream is
- * decimated by {@link #DECIMATION} (boxcar mean, 1378 Hz), and every {@link #HOP} decimated samples
- * a {@link #BLOCK}-sample Hann window (1.49 s, 0.67 Hz bins) is transformed. In a block, harmonic
- * h of mains f is present when the strongest bin within {@code 0.5 + 0.2h} Hz of {@code h*f} stands
- * {@link #LINE_DB} above the median of its +-12 Hz neighbourhood. A block hums when at least
+ * low-passed at {@link #ANTI_ALIAS_HZ} and decimated by {@link #DECIMATION} (boxcar mean, 1378 Hz), and every {@link #HOP} decimated samples
+ * a {@link #BLOCK}-sample Hann window (1.49 s, 0.67 Hz bins) is transformed. Decisions use the
+ * per-bin minimum of the last {@link #MIN_BLOCKS} spectra (3.7 s): a hum line survives the minimum,
+ * notes and drums that come and go do not, and the music's own floor under the line drops. In that
+ * floor spectrum, harmonic h of mains f is present when the strongest bin within {@code 0.5 + 0.2h}
+ * Hz of {@code h*f} stands {@link #LINE_DB} above the median of its +-12 Hz neighbourhood. A block hums when at least
  * {@link #MIN_HARMONICS} of the first six harmonics are present, the fundamental or second among
  * them. Runs of humming blocks covering at least {@link #MIN_SECONDS} are flagged.
  */
@@ -23,12 +25,19 @@ final class HumDetector implements PcmSink {
     static final double LINE_DB = 12;
     static final int MIN_HARMONICS = 2;
     static final double MIN_SECONDS = 3.0;
+    /** Consecutive blocks whose per-bin minimum is examined: hum persists, notes come and go. */
+    static final int MIN_BLOCKS = 4;
     private static final int HARMONICS = 6;
     private static final int[] MAINS_HZ = {50, 60};
+    static final double ANTI_ALIAS_HZ = 450;
+    private final double[][] bq = new double[2][5]; // b0 b1 b2 a1 a2 per section
+    private final double[] z = new double[4];        // filter state
 
     private final double[] ring = new double[BLOCK];       // circular: the last BLOCK decimated samples
     private final double[] fftBuf = new double[BLOCK];     // preallocated: realForward works in place
     private final double[] power = new double[BLOCK / 2 + 1];
+    private final double[][] recent = new double[MIN_BLOCKS][BLOCK / 2 + 1]; // last spectra, ring
+    private final double[] floorSpectrum = new double[BLOCK / 2 + 1];         // per-bin minimum of recent
     private final double[] neighbourhood = new double[64]; // scratch for the median, never reallocated
     private final double[] window = new double[BLOCK];
     private final DoubleFFT_1D fft = new DoubleFFT_1D(BLOCK);
@@ -37,6 +46,7 @@ final class HumDetector implements PcmSink {
     private double acc;
     private int accN;
     private long count;        // decimated samples so far
+    private long analysed;     // blocks transformed so far
     private int runMains;      // 0 = no run
     private double runStart;
     private double runEnd;
@@ -52,13 +62,38 @@ final class HumDetector implements PcmSink {
     @Override
     public void start(int sampleRate, int channelCount) {
         rate = sampleRate / (double) DECIMATION;
+        // 4th-order Butterworth low-pass at ANTI_ALIAS_HZ (two RBJ biquads) before the boxcar:
+        // without it, note partials near multiples of the decimated rate fold onto the mains lines.
+        design(0, sampleRate, 0.54119610);
+        design(1, sampleRate, 1.3065630);
+        java.util.Arrays.fill(z, 0);
+    }
+
+    private void design(int s, double fs, double q) {
+        double w = 2 * Math.PI * ANTI_ALIAS_HZ / fs;
+        double alpha = Math.sin(w) / (2 * q);
+        double a0 = 1 + alpha;
+        double c = Math.cos(w);
+        bq[s][0] = (1 - c) / 2 / a0;
+        bq[s][1] = (1 - c) / a0;
+        bq[s][2] = (1 - c) / 2 / a0;
+        bq[s][3] = -2 * c / a0;
+        bq[s][4] = (1 - alpha) / a0;
     }
 
     @Override
     public void accept(float[][] data, int frames) {
         float[] x = data[0];
         for (int i = 0; i < frames; i++) {
-            acc += x[i];
+            double v = x[i];
+            for (int s = 0; s < 2; s++) { // transposed direct form II
+                double[] b = bq[s];
+                double y = b[0] * v + z[2 * s];
+                z[2 * s] = b[1] * v - b[3] * y + z[2 * s + 1];
+                z[2 * s + 1] = b[2] * v - b[4] * y;
+                v = y;
+            }
+            acc += v;
             if (++accN == DECIMATION) {
                 push(acc / DECIMATION);
                 acc = 0;
@@ -82,12 +117,27 @@ final class HumDetector implements PcmSink {
             fftBuf[i] = ring[(int) ((first + i) % BLOCK)] * window[i];
         }
         fft.realForward(fftBuf);
+        double[] slot = recent[(int) (analysed % MIN_BLOCKS)];
+        int maxBin = Math.min(BLOCK / 2, (int) (420 / (rate / BLOCK)) + 1); // up to 7 x 60 Hz
         for (int k = 1; k < BLOCK / 2; k++) {
             power[k] = fftBuf[2 * k] * fftBuf[2 * k] + fftBuf[2 * k + 1] * fftBuf[2 * k + 1];
             total += power[k];
         }
+        System.arraycopy(power, 0, slot, 0, maxBin + 1);
+        analysed++;
+        if (analysed < MIN_BLOCKS) {
+            return;
+        }
+        for (int k = 0; k <= maxBin; k++) {
+            double m = recent[0][k];
+            for (int j = 1; j < MIN_BLOCKS; j++) {
+                m = Math.min(m, recent[j][k]);
+            }
+            floorSpectrum[k] = m;
+        }
         double binHz = rate / BLOCK;
-        double blockStart = first / rate;
+        // The decision covers the last MIN_BLOCKS windows.
+        double blockStart = (first - (long) (MIN_BLOCKS - 1) * HOP) / rate;
         int mains = 0;
         double level = 0;
         if (total > 0) {
@@ -105,12 +155,12 @@ final class HumDetector implements PcmSink {
                     int k1 = (int) Math.ceil((hz + tol) / binHz);
                     double peak = 0;
                     for (int k = k0; k <= k1; k++) {
-                        peak = Math.max(peak, power[k]);
+                        peak = Math.max(peak, floorSpectrum[k]);
                     }
                     int m = 0;
                     for (int k = (int) ((hz - 12) / binHz); k <= (int) ((hz + 12) / binHz); k++) {
                         if ((k < k0 - 2 || k > k1 + 2) && m < neighbourhood.length) {
-                            neighbourhood[m++] = power[k];
+                            neighbourhood[m++] = floorSpectrum[k];
                         }
                     }
                     java.util.Arrays.sort(neighbourhood, 0, m);
@@ -123,12 +173,12 @@ final class HumDetector implements PcmSink {
                 }
                 if (present >= MIN_HARMONICS && low) {
                     mains = f;
-                    level = linePower / total;
+                    level = linePower / (total / MIN_BLOCKS);
                     break;
                 }
             }
         }
-        double blockEnd = blockStart + BLOCK / rate;
+        double blockEnd = (first + BLOCK) / rate;
         if (mains != 0 && mains == runMains) {
             runEnd = blockEnd;
             runLevelSum += level;
@@ -148,8 +198,8 @@ final class HumDetector implements PcmSink {
     private void closeRun() {
         if (runMains != 0 && runEnd - runStart >= MIN_SECONDS) {
             double share = runLevelSum / runBlocks;
-            // A block's window spans 1.49 s; report the centre of the first and last windows' hum.
-            double pad = (BLOCK - HOP) / rate / 2;
+            // A line shows once about half a window holds it: trim half a window at both ends.
+            double pad = BLOCK / rate / 2;
             flags.add(share >= 0.01 ? QcFlag.WARNING : QcFlag.INFO, runStart + pad, runEnd - pad,
                     String.format("%d Hz hum and harmonics, %.0f dB of the signal below %.0f Hz", runMains,
                             10 * Math.log10(Math.max(share, 1e-12)), rate / 2));

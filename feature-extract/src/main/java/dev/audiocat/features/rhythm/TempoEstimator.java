@@ -62,7 +62,7 @@ public final class TempoEstimator implements FrameProcessor {
         }
         double flux = 0;
         for (int k = 1; k < mag.length; k++) {
-            float l = (float) Math.log1p(mag[k]);
+            float l = ln1p(mag[k]);
             float d = l - prevLog[k];
             if (d > 0) {
                 flux += d;
@@ -73,6 +73,21 @@ public final class TempoEstimator implements FrameProcessor {
             onset = java.util.Arrays.copyOf(onset, onset.length * 2);
         }
         onset[frames++] = frames == 1 ? 0f : (float) flux;
+    }
+
+    /**
+     * ln(1 + x) for x >= 0 to within 3e-5: the float's exponent plus the series
+     * {@code ln m = 2 atanh((m-1)/(m+1))} to the seventh power for the mantissa m in [1, 2). The flux
+     * needs 1025 of these per frame and Math.log1p was a third of the stage's time.
+     */
+    static float ln1p(float x) {
+        float y = 1f + x;
+        int bits = Float.floatToRawIntBits(y);
+        int e = ((bits >> 23) & 0xff) - 127;
+        float m = Float.intBitsToFloat((bits & 0x7fffff) | 0x3f800000);
+        float t = (m - 1f) / (m + 1f);
+        float t2 = t * t;
+        return e * 0.6931472f + 2f * t * (1f + t2 * (1f / 3 + t2 * (1f / 5 + t2 * (1f / 7))));
     }
 
     @Override

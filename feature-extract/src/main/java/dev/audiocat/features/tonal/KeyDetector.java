@@ -13,9 +13,9 @@ import dev.audiocat.features.dsp.FrameProcessor;
  * Essentia's HPCP, so the third harmonic of a root counts for the root rather than for its fifth.
  * Each frame's profile is normalised to its maximum and added to a running sum.
  *
- * <p>Tuning is not assumed: every peak also adds a unit phasor at its deviation from the 440 Hz
- * equal-tempered grid (weighted by amplitude); the angle of the sum is the file's tuning offset in
- * cents. At {@link #finish()} the 120-bin sum is folded into 12 semitone bins centred on the tuned
+ * <p>Tuning is not assumed: every peak's amplitude goes into a 1-cent histogram of its deviation
+ * from the 440 Hz equal-tempered grid; the circular mean of that histogram is the file's tuning
+ * offset in cents. At {@link #finish()} the 120-bin sum is folded into 12 semitone bins centred on the tuned
  * grid, log-compressed, and correlated with 24 rotated key profiles (an average of the
  * Krumhansl-Kessler and Temperley profiles with a boosted leading tone in minor, see
  * docs/analysis.md). Confidence is how far the best correlation stands above the runner-up that is
@@ -45,8 +45,7 @@ public final class KeyDetector implements FrameProcessor {
     private final double[] profileSum = new double[BINS_PER_OCTAVE];
     private final double[] harmonicWeight = new double[HARMONICS + 1];
     private final double[] harmonicShift = new double[HARMONICS + 1];
-    private double tuningRe;
-    private double tuningIm;
+    private final double[] deviation = new double[100]; // amplitude per cent of deviation from A440's grid, -50..49
     private long tonalFrames;
     private KeyEstimate result;
 
@@ -107,9 +106,8 @@ public final class KeyDetector implements FrameProcessor {
             double pos = BINS_PER_OCTAVE * Math.log(hz / 440.0) / Math.log(2); // 10-cent bins from A440
             double cents = pos * 10;
             double dev = cents - 100 * Math.rint(cents / 100); // -50..50 around the nearest semitone
-            double phase = 2 * Math.PI * dev / 100;
-            tuningRe += amp * Math.cos(phase);
-            tuningIm += amp * Math.sin(phase);
+            int cent = (int) Math.floor(dev + 50);
+            deviation[Math.min(99, Math.max(0, cent))] += amp;
             for (int h = 1; h <= HARMONICS; h++) {
                 if (hz / h < MIN_HZ) {
                     break;
@@ -145,7 +143,14 @@ public final class KeyDetector implements FrameProcessor {
             result = null;
             return;
         }
-        double offsetCents = Math.atan2(tuningIm, tuningRe) / (2 * Math.PI) * 100;
+        double re = 0;
+        double im = 0;
+        for (int c = 0; c < 100; c++) {
+            double phase = 2 * Math.PI * (c - 50 + 0.5) / 100;
+            re += deviation[c] * Math.cos(phase);
+            im += deviation[c] * Math.sin(phase);
+        }
+        double offsetCents = Math.atan2(im, re) / (2 * Math.PI) * 100;
         double[] chroma = foldToSemitones(profileSum, offsetCents / 10);
         result = matchProfiles(chroma, 440.0 * Math.pow(2, offsetCents / 1200));
     }

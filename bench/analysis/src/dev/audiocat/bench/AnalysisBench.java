@@ -1,0 +1,424 @@
+package dev.audiocat.bench;
+
+import dev.audiocat.features.AnalysisResult;
+import dev.audiocat.features.AudioAnalyzer;
+import dev.audiocat.features.decode.AudioDecoder;
+import dev.audiocat.features.decode.PcmSink;
+import dev.audiocat.features.quality.QcFlag;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Key, tempo, QC and throughput of audiocat's analysis beside essentia.js, aubio and soundstretch on
+ * the generated corpus. Run through bench/analysis/run.sh; prints a Markdown report and writes it
+ * to {@code <corpus>/results.md}.
+ */
+public final class AnalysisBench {
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args.length > 0 ? args[0] : "target/bench-analysis");
+        int pieces = args.length > 1 ? Integer.parseInt(args[1]) : 48;
+        long seed = args.length > 2 ? Long.parseLong(args[2]) : 20261122L;
+        String nodeScript = args.length > 3 ? args[3] : "bench/analysis/essentia_peer.js";
+        boolean peers = !Arrays.asList(args).contains("--no-peers");
+
+        long c0 = System.nanoTime();
+        Corpus corpus = new Corpus(dir, seed);
+        corpus.build(pieces);
+        System.err.printf("corpus ready in %.0f s: %d pieces, %d tempo-less, %d QC files%n",
+                (System.nanoTime() - c0) / 1e9, corpus.pieces.size(), corpus.tempoless.size(), corpus.qcFiles.size());
+
+        List<String> music = new ArrayList<>();
+        for (Corpus.Piece p : corpus.pieces) {
+            music.add("music/" + p.name() + "." + p.format());
+        }
+        AudioAnalyzer analyzer = AudioAnalyzer.builder().build();
+        for (int i = 0; i < 3; i++) { // JIT warm-up
+            analyzer.analyze(dir.resolve(music.get(i)));
+        }
+        Map<String, AnalysisResult> ours = new HashMap<>();
+        Map<String, Double> oursMs = new HashMap<>();
+        List<String> all = new ArrayList<>(music);
+        all.addAll(corpus.tempoless);
+        all.addAll(corpus.qcFiles);
+        for (String f : all) {
+            long t0 = System.nanoTime();
+            ours.put(f, analyzer.analyze(dir.resolve(f)));
+            oursMs.put(f, (System.nanoTime() - t0) / 1e6);
+        }
+        Map<String, Double> decodeMs = new HashMap<>();
+        for (String f : music) {
+            long t0 = System.nanoTime();
+            try (AudioDecoder d = AudioDecoder.open(dir.resolve(f))) {
+                d.decode(NULL_SINK, AudioAnalyzer.ANALYSIS_RATE, NULL_SINK);
+            }
+            decodeMs.put(f, (System.nanoTime() - t0) / 1e6);
+        }
+
+        List<String> tempoFiles = new ArrayList<>(music);
+        tempoFiles.addAll(corpus.tempoless);
+        Map<String, Map<String, String>> ess = new HashMap<>();
+        Map<String, Double> aubioBpm = new HashMap<>();
+        Map<String, Double> aubioMs = new HashMap<>();
+        Map<String, Double> ssBpm = new HashMap<>();
+        Map<String, Double> ssMs = new HashMap<>();
+        if (peers) {
+            Path list = dir.resolve("files.txt");
+            Files.write(list, tempoFiles.stream().map(f -> dir.resolve(f).toString()).toList());
+            String out = Tools.run("node", nodeScript, list.toString());
+            for (String line : out.split("\n")) {
+                if (!line.startsWith("{")) {
+                    continue;
+                }
+                Map<String, String> m = flatJson(line);
+                String f = dir.relativize(Path.of(m.get("file"))).toString();
+                ess.put(f, m);
+            }
+            for (String f : tempoFiles) {
+                long t0 = System.nanoTime();
+                String beats = Tools.run("aubio", "tempo", "-i", dir.resolve(f).toString());
+                aubioMs.put(f, (System.nanoTime() - t0) / 1e6);
+                aubioBpm.put(f, bpmFromBeats(beats));
+                Path wav = dir.resolve(f);
+                if (!f.endsWith(".wav")) {
+                    wav = dir.resolve("ss.wav");
+                    Tools.run("ffmpeg", "-v", "error", "-y", "-i", dir.resolve(f).toString(), "-c:a", "pcm_s16le", wav.toString());
+                }
+                t0 = System.nanoTime();
+                String ss = Tools.run("soundstretch", wav.toString(), "-bpm");
+                ssMs.put(f, (System.nanoTime() - t0) / 1e6);
+                Matcher m = Pattern.compile("Detected BPM rate ([0-9.]+)").matcher(ss);
+                ssBpm.put(f, m.find() ? Double.parseDouble(m.group(1)) : Double.NaN);
+            }
+        }
+
+        StringBuilder md = new StringBuilder();
+        report(md, dir, corpus, music, ours, oursMs, decodeMs, ess, aubioBpm, aubioMs, ssBpm, ssMs, peers);
+        Files.writeString(dir.resolve("results.md"), md);
+        System.out.println(md);
+        writeDetails(dir, corpus, music, ours, ess, aubioBpm, ssBpm);
+    }
+
+    static final PcmSink NULL_SINK = new PcmSink() {
+        @Override
+        public void start(int sampleRate, int channelCount) {
+        }
+
+        @Override
+        public void accept(float[][] channels, int frames) {
+        }
+
+        @Override
+        public void finish() {
+        }
+    };
+
+    static void report(StringBuilder md, Path dir, Corpus corpus, List<String> music, Map<String, AnalysisResult> ours,
+                       Map<String, Double> oursMs, Map<String, Double> decodeMs, Map<String, Map<String, String>> ess,
+                       Map<String, Double> aubioBpm, Map<String, Double> aubioMs, Map<String, Double> ssBpm,
+                       Map<String, Double> ssMs, boolean peers) {
+        // ---- key
+        double[] keyScore = new double[4];
+        int n = corpus.pieces.size();
+        int[] exact = new int[4];
+        double detunedOurs = 0;
+        double detunedEss = 0;
+        int detuned = 0;
+        double tuningErr = 0;
+        String[] profiles = {"bgate", "edma", "temperley"};
+        for (int i = 0; i < n; i++) {
+            Corpus.Piece p = corpus.pieces.get(i);
+            String f = music.get(i);
+            var k = ours.get(f).key();
+            double s = k == null ? 0 : mirex(p.tonic(), p.minor(), pc(k.tonic()), "minor".equals(k.mode()));
+            keyScore[0] += s;
+            exact[0] += s == 1 ? 1 : 0;
+            if (k != null) {
+                tuningErr += Math.abs(1200 * Math.log(k.tuningHz() / 440) / Math.log(2) - p.detuneCents());
+            }
+            double bestEss = 0;
+            for (int j = 0; j < 3 && peers; j++) {
+                Map<String, String> e = ess.get(f);
+                double se = e == null ? 0 : mirex(p.tonic(), p.minor(), pc(e.get(profiles[j] + ".key")),
+                        "minor".equals(e.get(profiles[j] + ".scale")));
+                keyScore[j + 1] += se;
+                exact[j + 1] += se == 1 ? 1 : 0;
+                bestEss = Math.max(bestEss, se);
+            }
+            if (p.detuneCents() != 0) {
+                detuned++;
+                detunedOurs += s;
+                Map<String, String> e = ess.get(f);
+                if (e != null) {
+                    detunedEss += mirex(p.tonic(), p.minor(), pc(e.get("edma.key")), "minor".equals(e.get("edma.scale")));
+                }
+            }
+        }
+        md.append("### Key (").append(n).append(" pieces, 24 keys x with/without drums, 3 soundfonts, 4 formats)\n\n");
+        md.append("| system | MIREX weighted score | exact |\n|---|---|---|\n");
+        md.append(String.format(Locale.ROOT, "| audiocat KeyDetector | **%.3f** | %d/%d |%n", keyScore[0] / n, exact[0], n));
+        for (int j = 0; j < 3 && peers; j++) {
+            md.append(String.format(Locale.ROOT, "| essentia.js KeyExtractor %s | %.3f | %d/%d |%n", profiles[j], keyScore[j + 1] / n, exact[j + 1], n));
+        }
+        md.append(String.format(Locale.ROOT, "%nOn the %d detuned pieces (-40..+40 cents): audiocat %.3f, essentia.js edma %.3f. "
+                + "Mean tuning error of audiocat: %.1f cents.%n%n", detuned, detunedOurs / Math.max(1, detuned),
+                detunedEss / Math.max(1, detuned), tuningErr / n));
+
+        // ---- tempo
+        int[] acc1 = new int[4];
+        int[] acc2 = new int[4];
+        double offsetErr = 0;
+        int offsetN = 0;
+        int oursUnstableMusic = 0;
+        for (int i = 0; i < n; i++) {
+            Corpus.Piece p = corpus.pieces.get(i);
+            String f = music.get(i);
+            var t = ours.get(f).tempo();
+            double[] est = {
+                t.bpm() == null ? Double.NaN : t.bpm(),
+                peers && ess.containsKey(f) ? Double.parseDouble(ess.get(f).get("percival.bpm")) : Double.NaN,
+                aubioBpm.getOrDefault(f, Double.NaN),
+                ssBpm.getOrDefault(f, Double.NaN),
+            };
+            for (int j = 0; j < 4; j++) {
+                acc1[j] += accuracy1(p.bpm(), est[j]) ? 1 : 0;
+                acc2[j] += accuracy2(p.bpm(), est[j]) ? 1 : 0;
+            }
+            if (t.bpm() == null) {
+                oursUnstableMusic++;
+            } else if (accuracy1(p.bpm(), t.bpm())) {
+                double beat = 60 / p.bpm();
+                double e = t.beatOffsetSeconds() % beat; // the MIDI's first beat is at 0
+                offsetErr += Math.min(e, beat - e);
+                offsetN++;
+            }
+        }
+        int tl = corpus.tempoless.size();
+        int oursNoTempo = 0;
+        for (String f : corpus.tempoless) {
+            oursNoTempo += ours.get(f).tempo().stable() ? 0 : 1;
+        }
+        md.append("### Tempo (").append(n).append(" pieces, 60-180 BPM, half with drums)\n\n");
+        md.append("| system | Accuracy1 (±4%) | Accuracy2 (+ x2, x3, ½, ⅓) | says \"no stable tempo\" on the ").append(tl)
+                .append(" tempo-less files |\n|---|---|---|---|\n");
+        String[] names = {"audiocat TempoEstimator", "essentia.js PercivalBpmEstimator", "aubio tempo", "soundstretch -bpm"};
+        for (int j = 0; j < (peers ? 4 : 1); j++) {
+            md.append(String.format(Locale.ROOT, "| %s | %s%.3f%s | %.3f | %s |%n", names[j], j == 0 ? "**" : "", acc1[j] / (double) n,
+                    j == 0 ? "**" : "", acc2[j] / (double) n, j == 0 ? oursNoTempo + "/" + tl : "never (always a BPM)"));
+        }
+        md.append(String.format(Locale.ROOT, "%naudiocat: %d music pieces reported as \"no stable tempo\"; mean beat-grid offset error %.0f ms "
+                + "on the %d pieces with the right tempo.%n%n", oursUnstableMusic, 1000 * offsetErr / Math.max(1, offsetN), offsetN));
+
+        // ---- QC
+        md.append("### QC flags (").append(corpus.qcFiles.size()).append(" files: 8 clean renders and 10 damaged copies of each)\n\n");
+        md.append("| flag | labelled | found | true pos. | precision | recall | mean position error (s) |\n|---|---|---|---|---|---|---|\n");
+        Map<String, int[]> counts = new LinkedHashMap<>();
+        Map<String, double[]> posErr = new HashMap<>();
+        for (String type : List.of(QcFlag.CLIPPING, QcFlag.DIGITAL_SILENCE, QcFlag.NEAR_SILENCE, QcFlag.DC_OFFSET, QcFlag.MAINS_HUM,
+                QcFlag.LIMITED_BANDWIDTH, QcFlag.DROPOUT, QcFlag.MONO_AS_STEREO, QcFlag.PHASE_INVERTED)) {
+            counts.put(type, new int[3]); // labelled, found, tp
+            posErr.put(type, new double[2]);
+        }
+        List<String> falsePositives = new ArrayList<>();
+        for (String f : corpus.qcFiles) {
+            List<Corpus.QcLabel> labels = corpus.qcLabels.stream().filter(l -> l.file().equals(f)).toList();
+            List<QcFlag> flags = ours.get(f).qcFlags();
+            boolean[] used = new boolean[labels.size()];
+            for (Corpus.QcLabel l : labels) {
+                counts.get(l.type())[0]++;
+            }
+            for (QcFlag q : flags) {
+                int[] c = counts.get(q.type());
+                c[1]++;
+                boolean hit = false;
+                for (int i = 0; i < labels.size(); i++) {
+                    Corpus.QcLabel l = labels.get(i);
+                    if (!used[i] && l.type().equals(q.type()) && q.startSeconds() < l.end() + 1 && q.endSeconds() > l.start() - 1) {
+                        used[i] = true;
+                        hit = true;
+                        c[2]++;
+                        double[] pe = posErr.get(q.type());
+                        pe[0] += (Math.abs(q.startSeconds() - l.start()) + Math.abs(q.endSeconds() - l.end())) / 2;
+                        pe[1]++;
+                        break;
+                    }
+                }
+                if (!hit) {
+                    falsePositives.add(f + ": " + q);
+                }
+            }
+        }
+        for (var e : counts.entrySet()) {
+            int[] c = e.getValue();
+            double[] pe = posErr.get(e.getKey());
+            md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %.2f | %.2f | %.3f |%n", e.getKey(), c[0], c[1], c[2],
+                    c[1] == 0 ? 1.0 : c[2] / (double) c[1], c[0] == 0 ? 1.0 : c[2] / (double) c[0], pe[1] == 0 ? 0 : pe[0] / pe[1]));
+        }
+        if (!falsePositives.isEmpty()) {
+            md.append("\nFalse positives:\n\n");
+            for (String s : falsePositives.subList(0, Math.min(20, falsePositives.size()))) {
+                md.append("- `").append(s).append("`\n");
+            }
+        }
+        md.append("\nNo peer: none of essentia.js, aubio or soundstretch reports these flags.\n\n");
+
+        // ---- throughput
+        double audio = 0;
+        double oursTotal = 0;
+        double decodeTotal = 0;
+        double essDecode = 0;
+        double essKey = 0;
+        double essBpm = 0;
+        double aubioTotal = 0;
+        double ssTotal = 0;
+        for (String f : music) {
+            audio += ours.get(f).durationSeconds();
+            oursTotal += oursMs.get(f);
+            decodeTotal += decodeMs.get(f);
+            if (peers && ess.containsKey(f)) {
+                Map<String, String> e = ess.get(f);
+                essDecode += Double.parseDouble(e.get("decode_ms"));
+                essKey += Double.parseDouble(e.get("edma.ms"));
+                essBpm += Double.parseDouble(e.get("percival.ms"));
+                aubioTotal += aubioMs.get(f);
+                ssTotal += ssMs.get(f);
+            }
+        }
+        md.append(String.format(Locale.ROOT, "### Throughput (%.1f min of music, one thread, %s)%n%n", audio / 60,
+                System.getProperty("os.arch")));
+        md.append("| system | what is timed | x realtime per core |\n|---|---|---|\n");
+        md.append(String.format(Locale.ROOT, "| audiocat AudioAnalyzer.analyze | SHA-256 + decode + every analysis (R128, key, tempo, QC, Chromaprint) | **%.0f** |%n",
+                audio / (oursTotal / 1000)));
+        md.append(String.format(Locale.ROOT, "| audiocat decode only | FFmpeg decode + resample to 22.05 kHz mono, no analysis | %.0f (%.0f%% of the analysis time) |%n",
+                audio / (decodeTotal / 1000), 100 * decodeTotal / oursTotal));
+        md.append(String.format(Locale.ROOT, "| audiocat analysis without decode | difference of the two rows above | %.0f |%n",
+                audio / ((oursTotal - decodeTotal) / 1000)));
+        if (peers) {
+            md.append(String.format(Locale.ROOT, "| essentia.js | KeyExtractor (one profile) + PercivalBpmEstimator, decode excluded | %.0f |%n",
+                    audio / ((essKey + essBpm) / 1000)));
+            md.append(String.format(Locale.ROOT, "| aubio tempo | whole command (its own decode) | %.0f |%n", audio / (aubioTotal / 1000)));
+            md.append(String.format(Locale.ROOT, "| soundstretch -bpm | whole command on WAV | %.0f |%n", audio / (ssTotal / 1000)));
+        }
+    }
+
+    static void writeDetails(Path dir, Corpus corpus, List<String> music, Map<String, AnalysisResult> ours,
+                             Map<String, Map<String, String>> ess, Map<String, Double> aubio, Map<String, Double> ss) throws Exception {
+        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(dir.resolve("details.csv")))) {
+            w.println("file,label_key,label_bpm,drums,detune,soundfont,ours_key,ours_conf,ours_tuning,ours_bpm,ours_conf,ours_offset,"
+                    + "ess_bgate,ess_edma,ess_temperley,ess_bpm,aubio_bpm,soundstretch_bpm");
+            for (int i = 0; i < corpus.pieces.size(); i++) {
+                Corpus.Piece p = corpus.pieces.get(i);
+                String f = music.get(i);
+                AnalysisResult r = ours.get(f);
+                Map<String, String> e = ess.getOrDefault(f, Map.of());
+                w.printf(Locale.ROOT, "%s,%s,%.1f,%b,%.0f,%s,%s,%.2f,%.1f,%s,%.2f,%s,%s,%s,%s,%s,%.1f,%.1f%n", f, p.keyLabel(), p.bpm(), p.drums(),
+                        p.detuneCents(), Path.of(p.soundfont()).getFileName(),
+                        r.key() == null ? "-" : r.key().tonic() + " " + r.key().mode(), r.key() == null ? 0 : r.key().confidence(),
+                        r.key() == null ? 0 : r.key().tuningHz(), r.tempo().bpm() == null ? "-" : String.format(Locale.ROOT, "%.1f", r.tempo().bpm()),
+                        r.tempo().confidence(), r.tempo().beatOffsetSeconds() == null ? "-" : String.format(Locale.ROOT, "%.3f", r.tempo().beatOffsetSeconds()),
+                        e.get("bgate.key") + " " + e.get("bgate.scale"), e.get("edma.key") + " " + e.get("edma.scale"),
+                        e.get("temperley.key") + " " + e.get("temperley.scale"), e.get("percival.bpm"),
+                        aubio.getOrDefault(f, Double.NaN), ss.getOrDefault(f, Double.NaN));
+            }
+            for (String f : corpus.tempoless) {
+                w.printf(Locale.ROOT, "%s,,,,,,,,,%s,%.2f,,,,,%s,%.1f,%.1f%n", f, ours.get(f).tempo().bpm(), ours.get(f).tempo().confidence(),
+                        ess.getOrDefault(f, Map.of()).get("percival.bpm"), aubio.getOrDefault(f, Double.NaN), ss.getOrDefault(f, Double.NaN));
+            }
+        }
+    }
+
+    static int pc(String name) {
+        if (name == null) {
+            return -1;
+        }
+        Map<String, String> flats = Map.of("Db", "C#", "Eb", "D#", "Gb", "F#", "Ab", "G#", "Bb", "A#");
+        String n = flats.getOrDefault(name, name);
+        return Arrays.asList(Corpus.PCS).indexOf(n);
+    }
+
+    /** MIREX key score: 1 same, 0.5 fifth (either way, same mode), 0.3 relative, 0.2 parallel. */
+    static double mirex(int refTonic, boolean refMinor, int estTonic, boolean estMinor) {
+        if (estTonic < 0) {
+            return 0;
+        }
+        if (refMinor == estMinor) {
+            if (estTonic == refTonic) {
+                return 1;
+            }
+            int d = Math.floorMod(estTonic - refTonic, 12);
+            return d == 7 || d == 5 ? 0.5 : 0;
+        }
+        if (estTonic == refTonic) {
+            return 0.2;
+        }
+        if (!refMinor && estMinor && Math.floorMod(refTonic - 3, 12) == estTonic) {
+            return 0.3;
+        }
+        if (refMinor && !estMinor && Math.floorMod(refTonic + 3, 12) == estTonic) {
+            return 0.3;
+        }
+        return 0;
+    }
+
+    static boolean accuracy1(double ref, double est) {
+        return !Double.isNaN(est) && Math.abs(est - ref) <= 0.04 * ref;
+    }
+
+    static boolean accuracy2(double ref, double est) {
+        for (double m : new double[] {1, 2, 3, 0.5, 1.0 / 3}) {
+            if (accuracy1(ref * m, est)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static double bpmFromBeats(String out) {
+        List<Double> beats = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            try {
+                beats.add(Double.parseDouble(line.trim()));
+            } catch (NumberFormatException e) {
+                // aubio prints only numbers; anything else is a warning line
+            }
+        }
+        if (beats.size() < 3) {
+            return Double.NaN;
+        }
+        double[] ibi = new double[beats.size() - 1];
+        for (int i = 1; i < beats.size(); i++) {
+            ibi[i - 1] = beats.get(i) - beats.get(i - 1);
+        }
+        Arrays.sort(ibi);
+        return 60 / ibi[ibi.length / 2];
+    }
+
+    /** Flattens one level of nested JSON objects from essentia_peer.js into "outer.inner" keys. */
+    static Map<String, String> flatJson(String json) {
+        Map<String, String> m = new HashMap<>();
+        Matcher outer = Pattern.compile("\"(\\w+)\":(\\{[^}]*\\}|\"[^\"]*\"|[-0-9.eE+]+)").matcher(json);
+        while (outer.find()) {
+            String k = outer.group(1);
+            String v = outer.group(2);
+            if (v.startsWith("{")) {
+                Matcher inner = Pattern.compile("\"(\\w+)\":(\"[^\"]*\"|[-0-9.eE+]+)").matcher(v);
+                while (inner.find()) {
+                    m.put(k + "." + inner.group(1), inner.group(2).replace("\"", ""));
+                }
+            } else {
+                m.put(k, v.replace("\"", ""));
+            }
+        }
+        return m;
+    }
+}

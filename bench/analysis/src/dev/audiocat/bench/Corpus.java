@@ -1,0 +1,579 @@
+package dev.audiocat.bench;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * The labelled evaluation corpus, generated reproducibly from a seed: tonal pieces written as MIDI
+ * (known key, mode, tempo, tuning), rendered with fluidsynth and several GM soundfonts, stored in
+ * several formats; tempo-less material (speech, pads, single hits); QC fixtures made by damaging
+ * clean renders in known places.
+ */
+final class Corpus {
+
+    static final String[] PCS = {"C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"};
+    static final String[] SOUNDFONTS = {
+        "/usr/share/sounds/sf2/FluidR3_GM.sf2",
+        "/usr/share/sounds/sf2/TimGM6mb.sf2",
+        "/usr/share/sounds/sf3/MuseScore_General_Full.sf3",
+    };
+    static final String[] FORMATS = {"wav", "flac", "mp3", "ogg"};
+    static final int PPQ = 480;
+    static final int RATE = 44100;
+
+    record Piece(String name, int tonic, boolean minor, double bpm, boolean drums, double detuneCents,
+                 String soundfont, String format) {
+        String keyLabel() {
+            return PCS[tonic] + " " + (minor ? "minor" : "major");
+        }
+    }
+
+    record QcLabel(String file, String type, double start, double end) {
+    }
+
+    final Path dir;
+    final long seed;
+    final List<Piece> pieces = new ArrayList<>();
+    final List<String> tempoless = new ArrayList<>();
+    final List<String> qcFiles = new ArrayList<>();
+    final List<QcLabel> qcLabels = new ArrayList<>();
+
+    Corpus(Path dir, long seed) {
+        this.dir = dir;
+        this.seed = seed;
+    }
+
+    /** Generates (or reuses, when already rendered) every file. */
+    void build(int pieceCount) throws Exception {
+        Files.createDirectories(dir.resolve("music"));
+        Files.createDirectories(dir.resolve("tempoless"));
+        Files.createDirectories(dir.resolve("qc"));
+        Random r = new Random(seed);
+        for (int i = 0; i < pieceCount; i++) {
+            int tonic = i % 12;
+            boolean minor = (i / 12) % 2 == 1;
+            double bpm = 60 + Math.round(r.nextDouble() * 120);
+            boolean drums = (i / 24) % 2 == 0 ? i % 2 == 0 : i % 2 == 1;
+            double detune = i % 4 == 3 ? Math.round((r.nextDouble() * 80 - 40)) : 0;
+            String sf = SOUNDFONTS[i % SOUNDFONTS.length];
+            String fmt = FORMATS[(i / 3) % FORMATS.length];
+            Piece p = new Piece(String.format("p%02d", i), tonic, minor, bpm, drums, detune, sf, fmt);
+            pieces.add(p);
+            Path audio = dir.resolve("music").resolve(p.name + "." + fmt);
+            if (!Files.exists(audio)) {
+                Path mid = dir.resolve("music").resolve(p.name + ".mid");
+                Files.write(mid, Midi.piece(p, new Random(seed * 1000 + i)));
+                Path wav = render(mid, sf, dir.resolve("music").resolve(p.name + ".render.wav"));
+                transcode(wav, audio);
+                if (!fmt.equals("wav")) {
+                    Files.deleteIfExists(wav);
+                } 
+            }
+        }
+        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(dir.resolve("labels.csv")))) {
+            w.println("file,key,bpm,drums,detune_cents,soundfont,format");
+            for (Piece p : pieces) {
+                w.printf(Locale.ROOT, "music/%s.%s,%s,%.1f,%b,%.0f,%s,%s%n", p.name, p.format, p.keyLabel(), p.bpm, p.drums,
+                        p.detuneCents, Path.of(p.soundfont).getFileName(), p.format);
+            }
+        }
+        buildTempoless(r);
+        buildQc(r);
+    }
+
+    private void buildTempoless(Random r) throws Exception {
+        String[] texts = {
+            "The archive holds tape transfers from nineteen sixty to nineteen ninety, catalogued by hand over many years.",
+            "Please state your name, the date of the recording, and the room in which it was made, then wait for the tone.",
+            "Every file ends either in the catalog or in the dead letter table, with the reason why it was rejected.",
+            "Spoken word recordings have rhythm, but they have no steady beat that a listener could tap along to.",
+        };
+        for (int i = 0; i < texts.length; i++) {
+            Path f = dir.resolve("tempoless").resolve("speech" + i + ".wav");
+            if (!Files.exists(f)) {
+                Path raw = dir.resolve("tempoless").resolve("speech" + i + ".raw.wav");
+                Tools.run("espeak-ng", "-v", i % 2 == 0 ? "en" : "en-us", "-s", String.valueOf(140 + 15 * i), "-w", raw.toString(),
+                        texts[i] + " " + texts[(i + 1) % texts.length]);
+                Tools.run("ffmpeg", "-v", "error", "-y", "-i", raw.toString(), "-ar", "44100", f.toString());
+                Files.deleteIfExists(raw);
+            }
+            tempoless.add("tempoless/speech" + i + ".wav");
+        }
+        for (int i = 0; i < 4; i++) {
+            Path f = dir.resolve("tempoless").resolve("pad" + i + ".flac");
+            if (!Files.exists(f)) {
+                Path mid = dir.resolve("tempoless").resolve("pad" + i + ".mid");
+                Files.write(mid, Midi.ambience(new Random(seed * 77 + i)));
+                Path wav = render(mid, SOUNDFONTS[i % 2 == 0 ? 0 : 2], dir.resolve("tempoless").resolve("pad" + i + ".render.wav"));
+                transcode(wav, f);
+                Files.deleteIfExists(wav);
+            }
+            tempoless.add("tempoless/pad" + i + ".flac");
+        }
+        for (int i = 0; i < 4; i++) {
+            Path f = dir.resolve("tempoless").resolve("hit" + i + ".wav");
+            if (!Files.exists(f)) {
+                Path mid = dir.resolve("tempoless").resolve("hit" + i + ".mid");
+                Files.write(mid, Midi.singleHit(i));
+                Path wav = render(mid, SOUNDFONTS[i % 3], dir.resolve("tempoless").resolve("hit" + i + ".render.wav"));
+                transcode(wav, f);
+                Files.deleteIfExists(wav);
+            }
+            tempoless.add("tempoless/hit" + i + ".wav");
+        }
+        for (String s : new String[] {"ambi_drone", "ambi_lunar_land", "ambi_haunted_hum", "ambi_choir"}) {
+            Path src = Path.of("/usr/share/sonic-pi/samples/" + s + ".flac");
+            Path f = dir.resolve("tempoless").resolve(s + ".flac");
+            if (Files.exists(src) && !Files.exists(f)) {
+                Files.copy(src, f);
+            }
+            if (Files.exists(f)) {
+                tempoless.add("tempoless/" + s + ".flac");
+            }
+        }
+    }
+
+    /** Damaged copies of clean renders: each fixture carries exactly one kind of damage at a known place. */
+    private void buildQc(Random r) throws Exception {
+        int bases = 8;
+        for (int b = 0; b < bases; b++) {
+            Piece p = pieces.get(b * 5 % pieces.size());
+            String base = "b" + b;
+            Path clean = dir.resolve("qc").resolve(base + "_clean.wav");
+            if (!Files.exists(clean)) {
+                Path mid = dir.resolve("qc").resolve(base + ".mid");
+                Piece longer = new Piece(base, p.tonic, p.minor, p.bpm, p.drums, 0, SOUNDFONTS[b % 2 == 0 ? 0 : 2], "wav");
+                Files.write(mid, Midi.piece(longer, new Random(seed * 31 + b)));
+                render(mid, longer.soundfont, dir.resolve("qc").resolve(base + ".render.wav"));
+                transcode(dir.resolve("qc").resolve(base + ".render.wav"), clean);
+                Files.deleteIfExists(dir.resolve("qc").resolve(base + ".render.wav"));
+            }
+            float[][] x = Wav.read(clean);
+            double dur = x[0].length / (double) RATE;
+            qcFiles.add("qc/" + base + "_clean.wav");
+            Random fr = new Random(seed * 131 + b);
+
+            double t = 3 + fr.nextDouble() * (dur - 10);
+            fixture(base + "_clip", x, y -> gainClip(y, t, t + 3, 6.0), "clipping", t, t + 3);
+            double g1 = 2 + fr.nextDouble() * (dur / 2 - 4);
+            double g2 = dur / 2 + fr.nextDouble() * (dur / 2 - 4);
+            double gl = 0.01 + 0.04 * fr.nextDouble();
+            fixture(base + "_gap", x, y -> { zero(y, g1, g1 + gl); zero(y, g2, g2 + gl); }, "dropout", g1, g1 + gl, g2, g2 + gl);
+            double s = 3 + fr.nextDouble() * (dur - 10);
+            fixture(base + "_silence", x, y -> zero(y, s, s + 3), "digital_silence", s, s + 3);
+            double q = 3 + fr.nextDouble() * (dur - 12);
+            fixture(base + "_quiet", x, y -> quiet(y, q, q + 5, fr.nextLong()), "near_silence", q, q + 5);
+            int mains = b % 2 == 0 ? 50 : 60;
+            double h = 2 + fr.nextDouble() * (dur - 16);
+            fixture(base + "_hum" + mains, x, y -> hum(y, h, h + 12, mains), "mains_hum", h, h + 12);
+            fixture(base + "_dc", x, y -> dc(y, 0.03), "dc_offset", 0, dur);
+            fixture(base + "_mono", x, y -> y[1] = y[0].clone(), "mono_as_stereo", 0, dur);
+            fixture(base + "_inverted", x, y -> {
+                y[1] = y[0].clone();
+                for (int i = 0; i < y[1].length; i++) {
+                    y[1][i] = -y[1][i];
+                }
+            }, "phase_inverted", 0, dur);
+            // lowpass + upsample: through 22.05 kHz and back (content ends at ~11 kHz)
+            Path up = dir.resolve("qc").resolve(base + "_upsampled.wav");
+            if (!Files.exists(up)) {
+                Path low = dir.resolve("qc").resolve(base + ".low.wav");
+                Tools.run("sox", clean.toString(), "-r", "22050", low.toString());
+                Tools.run("sox", low.toString(), "-r", "44100", up.toString());
+                Files.deleteIfExists(low);
+            }
+            qcFiles.add("qc/" + base + "_upsampled.wav");
+            qcLabels.add(new QcLabel("qc/" + base + "_upsampled.wav", "limited_bandwidth", 0, dur));
+            Path mp3wav = dir.resolve("qc").resolve(base + "_mp3.wav");
+            if (!Files.exists(mp3wav)) {
+                Path mp3 = dir.resolve("qc").resolve(base + ".mp3");
+                Tools.run("ffmpeg", "-v", "error", "-y", "-i", clean.toString(), "-c:a", "libmp3lame", "-b:a", b % 2 == 0 ? "128k" : "160k", mp3.toString());
+                Tools.run("ffmpeg", "-v", "error", "-y", "-i", mp3.toString(), "-c:a", "pcm_s16le", mp3wav.toString());
+                Files.deleteIfExists(mp3);
+            }
+            qcFiles.add("qc/" + base + "_mp3.wav");
+            qcLabels.add(new QcLabel("qc/" + base + "_mp3.wav", "limited_bandwidth", 0, dur));
+        }
+        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(dir.resolve("qc_labels.csv")))) {
+            w.println("file,type,start,end");
+            for (QcLabel l : qcLabels) {
+                w.printf(Locale.ROOT, "%s,%s,%.3f,%.3f%n", l.file, l.type, l.start, l.end);
+            }
+        }
+    }
+
+    interface Damage {
+        void apply(float[][] y);
+    }
+
+    private void fixture(String name, float[][] clean, Damage d, String type, double... spans) throws IOException {
+        Path f = dir.resolve("qc").resolve(name + ".wav");
+        String rel = "qc/" + name + ".wav";
+        if (!Files.exists(f)) {
+            float[][] y = {clean[0].clone(), clean[1].clone()};
+            d.apply(y);
+            Wav.write(f, RATE, y);
+        }
+        qcFiles.add(rel);
+        for (int i = 0; i < spans.length; i += 2) {
+            qcLabels.add(new QcLabel(rel, type, spans[i], spans[i + 1]));
+        }
+    }
+
+    static void gainClip(float[][] y, double from, double to, double gain) {
+        for (float[] c : y) {
+            for (int i = (int) (from * RATE); i < (int) (to * RATE) && i < c.length; i++) {
+                c[i] = (float) Math.max(-1, Math.min(1, c[i] * gain));
+            }
+        }
+    }
+
+    static void zero(float[][] y, double from, double to) {
+        for (float[] c : y) {
+            java.util.Arrays.fill(c, (int) Math.round(from * RATE), Math.min(c.length, (int) Math.round(to * RATE)), 0f);
+        }
+    }
+
+    static void quiet(float[][] y, double from, double to, long seed) {
+        Random r = new Random(seed);
+        for (float[] c : y) {
+            for (int i = (int) (from * RATE); i < (int) (to * RATE) && i < c.length; i++) {
+                c[i] = (float) (c[i] * 0.0005 + 0.0002 * r.nextGaussian()); // about -70 dBFS
+            }
+        }
+    }
+
+    static void hum(float[][] y, double from, double to, int mains) {
+        for (float[] c : y) {
+            for (int i = (int) (from * RATE); i < (int) (to * RATE) && i < c.length; i++) {
+                double t = i / (double) RATE;
+                c[i] += (float) (0.01 * Math.sin(2 * Math.PI * mains * t) + 0.005 * Math.sin(2 * Math.PI * 2 * mains * t + 1)
+                        + 0.003 * Math.sin(2 * Math.PI * 3 * mains * t + 2));
+            }
+        }
+    }
+
+    static void dc(float[][] y, double v) {
+        for (float[] c : y) {
+            for (int i = 0; i < c.length; i++) {
+                c[i] += (float) v;
+            }
+        }
+    }
+
+    private Path render(Path mid, String soundfont, Path wav) throws Exception {
+        Tools.run("fluidsynth", "-ni", "-q", "-g", "0.4", "-r", String.valueOf(RATE), "-O", "float", "-T", "wav", "-F", wav.toString(),
+                soundfont, mid.toString());
+        // Normalise to -3 dBFS peak so no render clips.
+        float[][] x = Wav.read(wav);
+        double peak = 1e-9;
+        for (float[] c : x) {
+            for (float v : c) {
+                peak = Math.max(peak, Math.abs(v));
+            }
+        }
+        double g = Math.pow(10, -3 / 20.0) / peak;
+        for (float[] c : x) {
+            for (int i = 0; i < c.length; i++) {
+                c[i] *= (float) g;
+            }
+        }
+        Wav.write(wav, RATE, x);
+        return wav;
+    }
+
+    private static void transcode(Path wav, Path out) throws Exception {
+        String name = out.getFileName().toString();
+        if (name.endsWith(".wav")) {
+            if (!wav.equals(out)) {
+                Files.move(wav, out);
+            }
+            return;
+        }
+        List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-v", "error", "-y", "-i", wav.toString()));
+        if (name.endsWith(".mp3")) {
+            cmd.addAll(List.of("-c:a", "libmp3lame", "-b:a", "192k"));
+        } else if (name.endsWith(".ogg")) {
+            cmd.addAll(List.of("-c:a", "libvorbis", "-q:a", "5"));
+        }
+        cmd.add(out.toString());
+        Tools.run(cmd.toArray(String[]::new));
+    }
+
+    /** Minimal 16-bit/float WAV reading and 16-bit writing for the corpus. */
+    static final class Wav {
+        static float[][] read(Path f) throws IOException {
+            ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(f)).order(ByteOrder.LITTLE_ENDIAN);
+            b.position(12);
+            int ch = 0;
+            int bits = 0;
+            int fmt = 0;
+            while (b.remaining() >= 8) {
+                String id = new String(new byte[] {b.get(), b.get(), b.get(), b.get()});
+                int len = b.getInt();
+                if (id.equals("fmt ")) {
+                    int p = b.position();
+                    fmt = b.getShort() & 0xffff;
+                    ch = b.getShort();
+                    b.getInt();
+                    b.getInt();
+                    b.getShort();
+                    bits = b.getShort();
+                    if (fmt == 0xfffe) {
+                        b.getShort();
+                        b.getShort();
+                        b.getInt();
+                        fmt = b.getShort() & 0xffff;
+                    }
+                    b.position(p + len);
+                } else if (id.equals("data")) {
+                    int frames = Math.min(len, b.remaining()) / (ch * bits / 8);
+                    float[][] out = new float[ch][frames];
+                    for (int i = 0; i < frames; i++) {
+                        for (int c = 0; c < ch; c++) {
+                            out[c][i] = fmt == 3 ? b.getFloat() : b.getShort() / 32768f;
+                        }
+                    }
+                    return out;
+                } else {
+                    b.position(b.position() + len + (len & 1));
+                }
+            }
+            throw new IOException("no data chunk in " + f);
+        }
+
+        static void write(Path f, int rate, float[][] x) throws IOException {
+            int ch = x.length;
+            int n = x[0].length;
+            ByteBuffer b = ByteBuffer.allocate(44 + n * ch * 2).order(ByteOrder.LITTLE_ENDIAN);
+            b.put("RIFF".getBytes()).putInt(36 + n * ch * 2).put("WAVE".getBytes());
+            b.put("fmt ".getBytes()).putInt(16).putShort((short) 1).putShort((short) ch).putInt(rate)
+                    .putInt(rate * ch * 2).putShort((short) (ch * 2)).putShort((short) 16);
+            b.put("data".getBytes()).putInt(n * ch * 2);
+            for (int i = 0; i < n; i++) {
+                for (float[] c : x) {
+                    b.putShort((short) Math.round(Math.max(-1, Math.min(1, c[i])) * 32767));
+                }
+            }
+            Files.write(f, b.array());
+        }
+    }
+
+    /** Writes Standard MIDI Files (format 0, 480 PPQ) from generated note lists. */
+    static final class Midi {
+        record Ev(long tick, int order, byte[] data) {
+        }
+
+        // Scale degrees in semitones; minor uses the harmonic minor's raised 7th in V.
+        static final int[] MAJOR = {0, 2, 4, 5, 7, 9, 11};
+        static final int[] MINOR = {0, 2, 3, 5, 7, 8, 10};
+        static final int[][] MAJOR_PROGS = {{0, 3, 4, 0}, {0, 5, 3, 4}, {0, 4, 5, 3}, {1, 4, 0, 0}};
+        static final int[][] MINOR_PROGS = {{0, 3, 4, 0}, {0, 5, 2, 4}, {0, 3, 6, 4}, {0, 5, 3, 4}};
+        static final int[] CHORD_PROGRAMS = {0, 4, 48, 19, 24, 2};
+        static final int[] MELODY_PROGRAMS = {73, 40, 56, 71, 65, 0};
+        static final int[] BASS_PROGRAMS = {32, 33, 34, 43};
+
+        static byte[] piece(Piece p, Random r) {
+            List<Ev> ev = new ArrayList<>();
+            tempo(ev, p.bpm);
+            int chordProg = CHORD_PROGRAMS[r.nextInt(CHORD_PROGRAMS.length)];
+            int melProg = MELODY_PROGRAMS[r.nextInt(MELODY_PROGRAMS.length)];
+            int bassProg = BASS_PROGRAMS[r.nextInt(BASS_PROGRAMS.length)];
+            program(ev, 0, chordProg);
+            program(ev, 1, melProg);
+            program(ev, 2, bassProg);
+            if (p.detuneCents != 0) {
+                int bend = (int) Math.round(8192 + p.detuneCents / 200.0 * 8192); // default bend range +-2 semitones
+                for (int ch = 0; ch < 3; ch++) {
+                    ev.add(new Ev(0, 1, new byte[] {(byte) (0xE0 | ch), (byte) (bend & 0x7f), (byte) (bend >> 7)}));
+                }
+            }
+            int[] scale = p.minor ? MINOR : MAJOR;
+            int[][] progs = p.minor ? MINOR_PROGS : MAJOR_PROGS;
+            int[] prog = progs[r.nextInt(progs.length)];
+            int bars = 16;
+            int pattern = r.nextInt(3);
+            int base = 48 + p.tonic; // chords around C3..B3
+            int melodyDegree = 7 + 2;
+            for (int bar = 0; bar < bars; bar++) {
+                int degree = prog[bar % 4];
+                int[] chord = new int[3];
+                for (int j = 0; j < 3; j++) {
+                    int d = degree + 2 * j;
+                    int semis = scale[d % 7] + 12 * (d / 7);
+                    if (p.minor && degree == 4 && j == 1) {
+                        semis += 1; // leading tone in V
+                    }
+                    chord[j] = base + semis;
+                }
+                long barTick = (long) bar * 4 * PPQ;
+                // chords
+                for (int beat = 0; beat < 4; beat++) {
+                    long t = barTick + (long) beat * PPQ;
+                    if (pattern == 0 && beat % 2 == 1) {
+                        continue;
+                    }
+                    int len = pattern == 0 ? 2 * PPQ : PPQ;
+                    if (pattern == 2) { // arpeggio in eighths
+                        for (int e = 0; e < 2; e++) {
+                            note(ev, 0, chord[(beat * 2 + e) % 3] + 12, t + (long) e * PPQ / 2, PPQ / 2, beat == 0 && e == 0 ? 90 : 70);
+                        }
+                        if (beat == 0) {
+                            for (int c : chord) {
+                                note(ev, 0, c, t, 4 * PPQ, 60);
+                            }
+                        }
+                        continue;
+                    }
+                    for (int c : chord) {
+                        note(ev, 0, c, t, len - 20, beat == 0 ? 90 : 72);
+                    }
+                }
+                // bass: root on beats 1 and 3, fifth on 2 and 4 when quarters
+                int root = 36 + p.tonic + scale[degree % 7] - (p.tonic + scale[degree % 7] >= 12 ? 12 : 0);
+                for (int beat = 0; beat < 4; beat++) {
+                    int n = beat % 2 == 0 ? root : root + 7;
+                    note(ev, 2, n, barTick + (long) beat * PPQ, PPQ - 30, beat == 0 ? 100 : 85);
+                }
+                // melody: eighths and quarters, chord tones on the beats
+                long t = barTick;
+                while (t < barTick + 4 * PPQ) {
+                    boolean onBeat = (t % PPQ) == 0;
+                    int len = r.nextDouble() < 0.6 ? PPQ / 2 : PPQ;
+                    if (t + len > barTick + 4 * PPQ) {
+                        len = (int) (barTick + 4 * PPQ - t);
+                    }
+                    if (onBeat) {
+                        int target = degree + 2 * r.nextInt(3);
+                        melodyDegree = nearest(melodyDegree, target);
+                    } else {
+                        melodyDegree += r.nextBoolean() ? 1 : -1;
+                    }
+                    melodyDegree = Math.max(5, Math.min(14, melodyDegree));
+                    int semis = scale[melodyDegree % 7] + 12 * (melodyDegree / 7);
+                    if (p.minor && melodyDegree % 7 == 6 && degree == 4) {
+                        semis += 1;
+                    }
+                    if (r.nextDouble() < 0.9) {
+                        note(ev, 1, 60 + p.tonic - (p.tonic > 6 ? 12 : 0) + semis, t, len - 20, onBeat ? 95 : 75);
+                    }
+                    t += len;
+                }
+                if (p.drums) {
+                    for (int e = 0; e < 8; e++) {
+                        long dt = barTick + (long) e * PPQ / 2;
+                        note(ev, 9, 42, dt, PPQ / 4, e % 2 == 0 ? 80 : 55);
+                        if (e == 0 || e == 4 || (e == 5 && bar % 2 == 1)) {
+                            note(ev, 9, 36, dt, PPQ / 4, 110);
+                        }
+                        if (e == 2 || e == 6) {
+                            note(ev, 9, 38, dt, PPQ / 4, 100);
+                        }
+                    }
+                }
+            }
+            // final chord
+            long end = (long) bars * 4 * PPQ;
+            note(ev, 0, base, end, 2 * PPQ, 80);
+            note(ev, 0, base + (p.minor ? 3 : 4), end, 2 * PPQ, 80);
+            note(ev, 0, base + 7, end, 2 * PPQ, 80);
+            note(ev, 2, 36 + p.tonic, end, 2 * PPQ, 90);
+            return write(ev, end + 3 * PPQ);
+        }
+
+        static int nearest(int from, int target) {
+            int best = target;
+            for (int o = -14; o <= 14; o += 7) {
+                if (Math.abs(target + o - from) < Math.abs(best - from)) {
+                    best = target + o;
+                }
+            }
+            return best;
+        }
+
+        /** Long overlapping pad notes at irregular times: no beat. */
+        static byte[] ambience(Random r) {
+            List<Ev> ev = new ArrayList<>();
+            tempo(ev, 60);
+            program(ev, 0, 89 + r.nextInt(4));
+            program(ev, 1, 94);
+            long t = 0;
+            while (t < 40 * PPQ) {
+                int n = 40 + r.nextInt(36);
+                long len = (long) ((4 + 6 * r.nextDouble()) * PPQ);
+                note(ev, r.nextInt(2), n, t, len, 40 + r.nextInt(40));
+                t += (long) ((0.8 + 3.5 * r.nextDouble()) * PPQ);
+            }
+            return write(ev, t + 12 * PPQ);
+        }
+
+        /** One hit (drum or orchestra hit) and its decay, then quiet. */
+        static byte[] singleHit(int variant) {
+            List<Ev> ev = new ArrayList<>();
+            tempo(ev, 60);
+            program(ev, 0, new int[] {55, 47, 116, 0}[variant]);
+            if (variant % 2 == 0) {
+                note(ev, 9, 49, PPQ, PPQ, 120);
+                note(ev, 9, 36, PPQ, PPQ, 120);
+            }
+            note(ev, 0, 48 + variant, PPQ, 3 * PPQ, 120);
+            return write(ev, 20 * PPQ);
+        }
+
+        static void tempo(List<Ev> ev, double bpm) {
+            int us = (int) Math.round(60_000_000 / bpm);
+            ev.add(new Ev(0, 0, new byte[] {(byte) 0xFF, 0x51, 3, (byte) (us >> 16), (byte) (us >> 8), (byte) us}));
+        }
+
+        static void program(List<Ev> ev, int ch, int prog) {
+            ev.add(new Ev(0, 1, new byte[] {(byte) (0xC0 | ch), (byte) prog}));
+        }
+
+        static void note(List<Ev> ev, int ch, int key, long tick, long len, int vel) {
+            ev.add(new Ev(tick, 3, new byte[] {(byte) (0x90 | ch), (byte) key, (byte) vel}));
+            ev.add(new Ev(tick + Math.max(1, len), 2, new byte[] {(byte) (0x80 | ch), (byte) key, 0}));
+        }
+
+        static byte[] write(List<Ev> ev, long endTick) {
+            ev.sort((a, b) -> a.tick != b.tick ? Long.compare(a.tick, b.tick) : Integer.compare(a.order, b.order));
+            ByteArrayOutputStream trk = new ByteArrayOutputStream();
+            long last = 0;
+            for (Ev e : ev) {
+                vlq(trk, e.tick - last);
+                trk.writeBytes(e.data);
+                last = e.tick;
+            }
+            vlq(trk, Math.max(0, endTick - last));
+            trk.writeBytes(new byte[] {(byte) 0xFF, 0x2F, 0});
+            ByteBuffer b = ByteBuffer.allocate(22 + trk.size()).order(ByteOrder.BIG_ENDIAN);
+            b.put("MThd".getBytes()).putInt(6).putShort((short) 0).putShort((short) 1).putShort((short) PPQ);
+            b.put("MTrk".getBytes()).putInt(trk.size()).put(trk.toByteArray());
+            return b.array();
+        }
+
+        static void vlq(ByteArrayOutputStream out, long v) {
+            long buf = v & 0x7f;
+            while ((v >>= 7) > 0) {
+                buf <<= 8;
+                buf |= 0x80 | (v & 0x7f);
+            }
+            while (true) {
+                out.write((int) (buf & 0xff));
+                if ((buf & 0x80) != 0) {
+                    buf >>= 8;
+                } else {
+                    break;
+                }
+            }
+        }
+    }
+}
