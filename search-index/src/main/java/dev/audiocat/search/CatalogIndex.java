@@ -172,6 +172,44 @@ public final class CatalogIndex {
         }
     }
 
+    /** Before a large bulk load into {@code index}: no periodic refresh (fewer, larger segments). */
+    public void beginBulkLoad(String index) throws IOException {
+        client.indices().putSettings(b -> b.index(index).settings(x -> x.refreshInterval(t -> t.time("-1"))));
+    }
+
+    /** After a bulk load: periodic refresh back on (the template's 1 s), and a refresh. */
+    public void endBulkLoad(String index) throws IOException {
+        client.indices().putSettings(b -> b.index(index).settings(x -> x.refreshInterval(t -> t.time("1s"))));
+        client.indices().refresh(b -> b.index(index));
+    }
+
+    /**
+     * Merges {@code index} into one segment, so kNN searches one HNSW graph instead of one per
+     * segment. Runs as a background task (it can take minutes) and waits for it up to {@code timeout}.
+     * Returns the segment count at the end.
+     */
+    public int forceMerge(String index, java.time.Duration timeout) throws IOException {
+        client.indices().forcemerge(b -> b.index(index).maxNumSegments(1L).waitForCompletion(false));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int segments = segments(index);
+        while (segments > 1 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the force merge of " + index, e);
+            }
+            client.indices().refresh(b -> b.index(index));
+            segments = segments(index);
+        }
+        return segments;
+    }
+
+    /** Searchable segments of {@code index}. */
+    public int segments(String index) throws IOException {
+        return client.cat().segments(b -> b.index(index)).valueBody().size();
+    }
+
     public long count() throws IOException {
         return client.count(b -> b.index(alias)).count();
     }

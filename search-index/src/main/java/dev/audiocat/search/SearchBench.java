@@ -122,7 +122,8 @@ public final class SearchBench {
             throws IOException {
         CatalogIndex index = new CatalogIndex(c.client(), alias, dims);
         index.drop();
-        index.ensure();
+        String concrete = index.ensure();
+        index.beginBulkLoad(concrete);
         float[][] centres = centres(dims);
         BulkWriter writer = new BulkWriter(c.client(), alias);
         int batch = 1000;
@@ -136,11 +137,11 @@ public final class SearchBench {
             failed += writer.write(b).failed().size();
         }
         double bulkSeconds = (System.nanoTime() - t0) / 1e9;
-        index.refresh();
+        index.endBulkLoad(concrete);
         double withRefresh = (System.nanoTime() - t0) / 1e9;
         long count = index.count();
-        out.printf(Locale.ROOT, "bulk: %d docs (%d dims, batches of %d) in %.1f s = %.0f docs/s (%.0f docs/s incl. refresh); %d failed; count %d%n",
-            docs, dims, batch, bulkSeconds, docs / bulkSeconds, docs / withRefresh, failed, count);
+        out.printf(Locale.ROOT, "bulk: %d docs (%d dims, batches of %d, refresh off) in %.1f s = %.0f docs/s (%.0f docs/s incl. final refresh); %d failed; count %d; %d segments%n",
+            docs, dims, batch, bulkSeconds, docs / bulkSeconds, docs / withRefresh, failed, count, index.segments(concrete));
 
         CatalogSearch search = new CatalogSearch(c.client(), alias);
         Random r = new Random(42);
@@ -157,11 +158,30 @@ public final class SearchBench {
         };
         IntFunction<SearchQuery> facets = i -> new SearchQuery().facets(true).size(20)
             .filter(Facet.INSTRUMENTS, INSTRUMENTS[r.nextInt(INSTRUMENTS.length)]);
+        measure("kNN k=20 + filters, unmerged", search, knn, queries, out);
+        long m0 = System.nanoTime();
+        int segs = index.forceMerge(concrete, java.time.Duration.ofMinutes(30));
+        out.printf(Locale.ROOT, "force merge to %d segment(s) in %.1f s%n", segs, (System.nanoTime() - m0) / 1e9);
         measure("text + filters", search, text, queries, out);
         measure("kNN k=20 + filters", search, knn, queries, out);
         measure("facets (16 terms aggs) + filter", search, facets, queries, out);
         if (!keep) {
             index.drop();
+        }
+    }
+
+    /**
+     * {@code SearchBench [DOCS [DIMS [QUERIES]]]} on the local node of $AUDIOCAT_HOME (the same as
+     * {@code audiocat index bench}, without the rest of audiocat on the classpath).
+     */
+    public static void main(String[] args) throws IOException {
+        int docs = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        int dims = args.length > 1 ? Integer.parseInt(args[1]) : 128;
+        int queries = args.length > 2 ? Integer.parseInt(args[2]) : 300;
+        LocalElasticsearch.Node node = LocalElasticsearch.startOrReuse(LocalElasticsearch.defaultHome());
+        System.out.println("local Elasticsearch " + node.url() + " heap " + node.heap());
+        try (SearchConnection c = SearchConnection.remote(node.url(), SearchConnection.Credentials.none())) {
+            run(c, "audiocat-bench", docs, dims, queries, false, System.out);
         }
     }
 

@@ -160,7 +160,12 @@ class CatalogIndexIT {
             new BulkWriter(conn.client(), other.alias()).write(TestDocuments.catalog("file:///x/").subList(0, 2));
             String build = other.createBuildIndex();
             assertNotEquals(first, build);
-            new BulkWriter(conn.client(), other.buildAlias()).write(TestDocuments.catalog("file:///x/"));
+            other.beginBulkLoad(build);
+            for (CatalogDocument d : TestDocuments.catalog("file:///x/")) {
+                new BulkWriter(conn.client(), other.buildAlias()).write(List.of(d)); // one request each: several segments
+            }
+            other.endBulkLoad(build);
+            assertEquals(1, other.forceMerge(build, Duration.ofMinutes(2)));
             IOException mismatch = assertThrows(IOException.class, () -> other.promote(build, 9));
             assertTrue(mismatch.getMessage().contains("holds 8"), mismatch.getMessage());
             assertEquals(List.of(first), other.indicesOf(other.alias()), "alias untouched after a mismatch");

@@ -90,6 +90,14 @@ public final class IndexCommand implements Runnable {
         public String alias() {
             return alias;
         }
+
+        /** Fails with what to do when the alias does not exist yet (nothing indexed). */
+        public void requireIndex(SearchConnection c) throws IOException {
+            if (new CatalogIndex(c.client(), alias, CatalogIndex.DEFAULT_EMBEDDING_DIMS).indicesOf(alias).isEmpty()) {
+                throw new IllegalStateException("no search index " + alias + " at " + c.url()
+                        + ": index a catalog first with: audiocat index rebuild CATALOG");
+            }
+        }
     }
 
     @Command(name = "rebuild", mixinStandardHelpOptions = true,
@@ -129,13 +137,18 @@ public final class IndexCommand implements Runnable {
             try (SearchConnection c = es.connect()) {
                 CatalogIndex index = new CatalogIndex(c.client(), es.alias(), n);
                 String build = index.createBuildIndex();
+                index.beginBulkLoad(build);
                 BulkWriter.Outcome o = new BulkWriter(c.client(), index.buildAlias())
                         .writeAll(new ArrayList<>(docs.values()), batchSize);
+                index.endBulkLoad(build);
                 if (!o.failed().isEmpty()) {
                     o.failed().entrySet().stream().limit(10).forEach(e ->
                             System.err.println("audiocat: not indexed: " + e.getKey() + ": " + e.getValue()));
                     throw new IOException(o.failed().size() + " of " + docs.size() + " documents could not be indexed into "
                             + build + "; the alias " + es.alias() + " still points at the previous index. Fix the cause above and run the rebuild again");
+                }
+                if (docs.size() >= 10_000) {
+                    index.forceMerge(build, java.time.Duration.ofMinutes(30)); // one HNSW graph: faster kNN
                 }
                 List<String> old = index.promote(build, docs.size());
                 out.printf(Locale.ROOT, "indexed %d assets into %s (embedding dims %d) in %.1f s; alias %s now points at it%s%n",

@@ -110,6 +110,7 @@ public final class SearchCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         SearchQuery q = query();
         try (SearchConnection c = es.connect()) {
+            es.requireIndex(c);
             CatalogSearch search = new CatalogSearch(c.client(), es.alias());
             if (like != null && like.fingerprint != null) {
                 print(new CatalogSearch.Results(-1, 0, search.byChromaprint(like.fingerprint, size), Map.of()), System.out);

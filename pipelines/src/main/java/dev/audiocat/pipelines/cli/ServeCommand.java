@@ -35,6 +35,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CountDownLatch stop = new CountDownLatch(1);
+        try (SearchConnection c = es.connect()) {
+            es.requireIndex(c);
+        }
         try (SearchConnection c = es.connect();
              SearchServer server = new SearchServer(new CatalogSearch(c.client(), es.alias()), rightsHistory, host, port).start()) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "serve-stop"));

@@ -111,5 +111,8 @@ class IndexCommandIT {
 
         Run bad = run(es("search", "--bpm", "fast"));
         assertEquals(1, bad.code());
+
+        Run missing = run("search", "anything", "--es-url", url.toString(), "--index-alias", alias + "-missing");
+        assertEquals(1, missing.code(), "an alias that was never built is an error, not an empty result");
     }
 }
