@@ -3,10 +3,10 @@ package dev.audiocat.ledger;
 import java.util.Map;
 
 /**
-  * A recording known to the ledger, linked to the catalog by {@code asset_id} (SHA-256 of the file)
-  * and/or {@code audio_id} (hash of the decoded audio); {@code owner} is the party whose
-  * catalogue-wide consents apply to it.
-  */
+ * A recording known to the ledger, linked to the catalog by {@code asset_id} (SHA-256 of the file)
+ * and/or {@code audio_id} (hash of the decoded audio); {@code owner} is the party whose
+ * catalogue-wide consents apply to it.
+ */
 public record Asset(String id, String audioId, String isrc, String iswc, String title,
         String owner, Fact fact) {
 

@@ -17,10 +17,10 @@ import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 
 /**
-  * The Ed25519 key that signs checkpoints (JDK provider, no extra library). The private key lives
-  * with the operator ({@code $AUDIOCAT_HOME/keys/ledger-ed25519.key}, mode 600), never in the
-  * ledger; the ledger stores the public key ({@code meta/checkpoint-key.pub}) on first use.
-  */
+ * The Ed25519 key that signs checkpoints (JDK provider, no extra library). The private key lives
+ * with the operator ({@code $AUDIOCAT_HOME/keys/ledger-ed25519.key}, mode 600), never in the
+ * ledger; the ledger stores the public key ({@code meta/checkpoint-key.pub}) on first use.
+ */
 public final class CheckpointKeys {
     private CheckpointKeys() {}
 

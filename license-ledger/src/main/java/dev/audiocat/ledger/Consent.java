@@ -5,12 +5,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
-  * A rights holder's statement for one purpose, either for one asset ({@code assetId}) or for a
-  * party's whole catalogue ({@code partyId}). {@code constraints} are the machine-checkable terms
-  * of a {@code constrained} consent; the only keys understood are {@code licensees} (list of party
-  * ids) and {@code requires_license} (boolean). Anything else is not machine-checkable, and such a
-  * consent never allows anything.
-  */
+ * A rights holder's statement for one purpose, either for one asset ({@code assetId}) or for a
+ * party's whole catalogue ({@code partyId}). {@code constraints} are the machine-checkable terms
+ * of a {@code constrained} consent; the only keys understood are {@code licensees} (list of party
+ * ids) and {@code requires_license} (boolean). Anything else is not machine-checkable, and such a
+ * consent never allows anything.
+ */
 public record Consent(String id, String assetId, String partyId, Purpose purpose,
         ConsentValue value, List<String> territories, Validity validity, String evidenceSha256,
         Map<String, Object> constraints, Fact fact) {

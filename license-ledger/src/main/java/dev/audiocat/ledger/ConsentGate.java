@@ -5,17 +5,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
-  * "May asset A be used for purpose P by licensee L in territory T at time t, and why (not)?"
-  *
-  * <p>Deny by default. Allowed only if, among what the ledger knew at t (see {@link Horizon}),
-  * there is a consent for P covering T and valid at t — the asset's own consents take precedence
-  * over its owner's catalogue-wide ones — that is not revoked by t, whose value is
-  * {@code allowed}, or {@code constrained} with machine-checkable constraints that L satisfies;
-  * and, where the consent requires it, a license to L covering A, P, T and t. Unknown assets,
-  * missing consents and constraints the gate cannot check are all "no".
-  *
-  * <p>Answers come from in-memory indexes (per-asset lists), so a warm query costs microseconds.
-  */
+ * "May asset A be used for purpose P by licensee L in territory T at time t, and why (not)?"
+ *
+ * <p>Deny by default. Allowed only if, among what the ledger knew at t (see {@link Horizon}),
+ * there is a consent for P covering T and valid at t — the asset's own consents take precedence
+ * over its owner's catalogue-wide ones — that is not revoked by t, whose value is
+ * {@code allowed}, or {@code constrained} with machine-checkable constraints that L satisfies;
+ * and, where the consent requires it, a license to L covering A, P, T and t. Unknown assets,
+ * missing consents and constraints the gate cannot check are all "no".
+ *
+ * <p>Answers come from in-memory indexes (per-asset lists), so a warm query costs microseconds.
+ */
 public final class ConsentGate {
     private final LedgerState state;
 
@@ -83,9 +83,9 @@ public final class ConsentGate {
     }
 
     /**
-      * Consents in force for the asset and purpose at t, covering the territory (null: any). The
-      * asset's own consents win; the owner's catalogue-wide ones apply only when it has none.
-      */
+     * Consents in force for the asset and purpose at t, covering the territory (null: any). The
+     * asset's own consents win; the owner's catalogue-wide ones apply only when it has none.
+     */
     List<Consent> applicable(Asset asset, Purpose purpose, String territory, Instant at,
             Horizon horizon) {
         List<Consent> own = select(state.consentsForAsset(asset.id()), purpose, territory, at, horizon);

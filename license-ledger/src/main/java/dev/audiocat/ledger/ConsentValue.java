@@ -1,9 +1,9 @@
 package dev.audiocat.ledger;
 
 /**
-  * CAWG training-and-data-mining vocabulary. {@code constrained} counts as allowed only when its
-  * constraints are machine-checkable (see {@link Consent#constraints()}) and satisfied.
-  */
+ * CAWG training-and-data-mining vocabulary. {@code constrained} counts as allowed only when its
+ * constraints are machine-checkable (see {@link Consent#constraints()}) and satisfied.
+ */
 public enum ConsentValue {
     ALLOWED("allowed"),
     NOT_ALLOWED("notAllowed"),

@@ -13,18 +13,18 @@ import java.util.Map;
 import java.util.Set;
 
 /**
-  * Reads events to append from CSV or JSON files, remembering the input line of each so that
-  * validation errors point at it.
-  *
-  * <ul>
-  *   <li>JSON: an array of event objects, or JSON Lines (one object per line); each has a
-  *       {@code type}.
-  *   <li>CSV: one kind per file, with a header row; the kind is given, or taken from the file name
-  *       (parties, assets, consents, revocations, licenses, splits, usage). List columns
-  *       (territories, asset_ids, purposes, licensees) separate items with ';'. A split is one row
-  *       per share; rows with the same split_id form one split.
-  * </ul>
-  */
+ * Reads events to append from CSV or JSON files, remembering the input line of each so that
+ * validation errors point at it.
+ *
+ * <ul>
+ *   <li>JSON: an array of event objects, or JSON Lines (one object per line); each has a
+ *       {@code type}.
+ *   <li>CSV: one kind per file, with a header row; the kind is given, or taken from the file name
+ *       (parties, assets, consents, revocations, licenses, splits, usage). List columns
+ *       (territories, asset_ids, purposes, licensees) separate items with ';'. A split is one row
+ *       per share; rows with the same split_id form one split.
+ * </ul>
+ */
 public final class Importer {
     public static final Set<String> KINDS =
             Set.of("parties", "assets", "consents", "revocations", "licenses", "splits", "usage");

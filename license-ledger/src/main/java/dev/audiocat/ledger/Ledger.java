@@ -18,14 +18,14 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
-  * The license ledger: an append-only, hash-chained log of rights events with a Merkle tree over
-  * its entries, replayed into a {@link LedgerState}.
-  *
-  * <p>Appending is optimistic: validate the batch against the state at the current head, try to
-  * create the next record, and if another writer took that sequence number, catch up (replaying
-  * its entry), validate again and retry. A batch is one entry, so it is written entirely or not at
-  * all, and validation always ran against exactly the entries that precede it.
-  */
+ * The license ledger: an append-only, hash-chained log of rights events with a Merkle tree over
+ * its entries, replayed into a {@link LedgerState}.
+ *
+ * <p>Appending is optimistic: validate the batch against the state at the current head, try to
+ * create the next record, and if another writer took that sequence number, catch up (replaying
+ * its entry), validate again and retry. A batch is one entry, so it is written entirely or not at
+ * all, and validation always ran against exactly the entries that precede it.
+ */
 public final class Ledger implements Closeable {
     private static final int MAX_ATTEMPTS = 100_000;
 
@@ -126,9 +126,9 @@ public final class Ledger implements Closeable {
     }
 
     /**
-      * Validates the batch and appends it as one entry. Throws {@link ValidationException} listing
-      * every error (by input line and field) and writes nothing if any event is invalid.
-      */
+     * Validates the batch and appends it as one entry. Throws {@link ValidationException} listing
+     * every error (by input line and field) and writes nothing if any event is invalid.
+     */
     public synchronized LogEntry append(List<SourcedEvent> batch)
             throws ValidationException, IOException {
         if (batch.isEmpty()) {
@@ -169,9 +169,9 @@ public final class Ledger implements Closeable {
     }
 
     /**
-      * Signs and stores a checkpoint of the current tree head. The first checkpoint records the
-      * public key in the ledger; later checkpoints must be signed by the same key.
-      */
+     * Signs and stores a checkpoint of the current tree head. The first checkpoint records the
+     * public key in the ledger; later checkpoints must be signed by the same key.
+     */
     public synchronized SignedCheckpoint checkpoint(KeyPair key) throws IOException {
         refresh();
         byte[] pub = CheckpointKeys.publicKeyBytes(key.getPublic());

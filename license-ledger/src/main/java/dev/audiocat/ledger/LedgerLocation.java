@@ -7,12 +7,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
-  * Opens a store from a location string: a folder path, or {@code s3://bucket/prefix}. For an
-  * S3-compatible server set the system property {@code audiocat.s3.endpoint} or the environment
-  * variable {@code AWS_ENDPOINT_URL_S3} / {@code AWS_ENDPOINT_URL} (path-style addressing is
-  * then used); credentials and region come from the AWS default chains ({@code us-east-1} when an
-  * endpoint is set and no region is configured).
-  */
+ * Opens a store from a location string: a folder path, or {@code s3://bucket/prefix}. For an
+ * S3-compatible server set the system property {@code audiocat.s3.endpoint} or the environment
+ * variable {@code AWS_ENDPOINT_URL_S3} / {@code AWS_ENDPOINT_URL} (path-style addressing is
+ * then used); credentials and region come from the AWS default chains ({@code us-east-1} when an
+ * endpoint is set and no region is configured).
+ */
 public final class LedgerLocation {
     private LedgerLocation() {}
 

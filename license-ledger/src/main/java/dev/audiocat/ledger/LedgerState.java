@@ -11,12 +11,12 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
-  * Everything the log says, derived by replaying it in order. Each fact remembers the entry that
-  * recorded it ({@link Fact}), so one replayed state answers questions at any {@link Horizon}
-  * (an earlier tree size, or what was known at an earlier time) without replaying again.
-  *
-  * <p>Not thread-safe for writing; readers may share it once replay is done.
-  */
+ * Everything the log says, derived by replaying it in order. Each fact remembers the entry that
+ * recorded it ({@link Fact}), so one replayed state answers questions at any {@link Horizon}
+ * (an earlier tree size, or what was known at an earlier time) without replaying again.
+ *
+ * <p>Not thread-safe for writing; readers may share it once replay is done.
+ */
 public final class LedgerState {
     final Map<String, Party> parties = new HashMap<>();
     final Map<String, Asset> assets = new HashMap<>();
@@ -185,9 +185,9 @@ public final class LedgerState {
     // ---------------------------------------------------------------- validation
 
     /**
-      * Checks a batch against this state and against its own earlier events. Returns every error
-      * found (empty = the batch may be written as one entry).
-      */
+     * Checks a batch against this state and against its own earlier events. Returns every error
+     * found (empty = the batch may be written as one entry).
+     */
     public List<ValidationError> validate(List<SourcedEvent> batch) {
         Pending p = new Pending();
         List<ValidationError> errors = new ArrayList<>();

@@ -13,10 +13,10 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
-  * The rights summary of every asset the ledger knows, computed once at one tree head and one
-  * instant, so that every worker of a pipeline answers from the same checkpoint. It is a plain
-  * serializable map (a few hundred bytes per asset), shipped with the transform that uses it.
-  */
+ * The rights summary of every asset the ledger knows, computed once at one tree head and one
+ * instant, so that every worker of a pipeline answers from the same checkpoint. It is a plain
+ * serializable map (a few hundred bytes per asset), shipped with the transform that uses it.
+ */
 public final class RightsSnapshot implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -43,9 +43,9 @@ public final class RightsSnapshot implements Serializable {
     }
 
     /**
-      * Summaries as of the first {@code treeSize} entries, evaluated at {@code at} (validity and
-      * revocations in force then, and only what was recorded by then).
-      */
+     * Summaries as of the first {@code treeSize} entries, evaluated at {@code at} (validity and
+     * revocations in force then, and only what was recorded by then).
+     */
     public static RightsSnapshot of(Ledger ledger, long treeSize, Instant at) {
         Ledger.TreeHead head = ledger.head(treeSize);
         LedgerState s = ledger.state();

@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
-  * The rights columns of one catalog row. {@code consent} maps each purpose's wire name to
-  * {@code allowed}, {@code notAllowed}, {@code constrained} or {@code unknown} (no statement in
-  * force; unknown is not consent). When consents for one purpose differ by territory the value is
-  * {@code constrained}: the export must ask {@link ConsentGate} per territory.
-  */
+ * The rights columns of one catalog row. {@code consent} maps each purpose's wire name to
+ * {@code allowed}, {@code notAllowed}, {@code constrained} or {@code unknown} (no statement in
+ * force; unknown is not consent). When consents for one purpose differ by territory the value is
+ * {@code constrained}: the export must ask {@link ConsentGate} per territory.
+ */
 public record RightsSummary(String rightsStatus, Map<String, String> consent,
         List<String> territories, Instant validFrom, Instant validUntil, List<String> licenseIds,
         List<Share> royaltySplit, long treeSize, String rootHash) implements Serializable {

@@ -9,11 +9,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
-  * Who is paid what share of one right type ({@code master} or {@code publishing}) of an asset.
-  * Shares are exact decimals that must sum to exactly 1 (compared with {@link BigDecimal#compareTo},
-  * so 0.5 + 0.50 = 1.0 holds; 1/3 + 1/3 + 1/3 cannot be written and is rejected, as it should be).
-  * {@code replaces} ends an earlier split of the same asset and right type where this one starts.
-  */
+ * Who is paid what share of one right type ({@code master} or {@code publishing}) of an asset.
+ * Shares are exact decimals that must sum to exactly 1 (compared with {@link BigDecimal#compareTo},
+ * so 0.5 + 0.50 = 1.0 holds; 1/3 + 1/3 + 1/3 cannot be written and is rejected, as it should be).
+ * {@code replaces} ends an earlier split of the same asset and right type where this one starts.
+ */
 public record RoyaltySplit(String id, String assetId, String rightType, List<Share> shares,
         Validity validity, String replaces, Fact fact) {
 

@@ -9,14 +9,14 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
-  * What one party earned in a period, following from the usage events delivered in it.
-  *
-  * <p>Allocation: a usage's revenue is divided equally over its assets, and each asset's part
-  * equally over the right types (master, publishing) that have a split in force at delivery; each
-  * party then receives its exact share of that part. The only rounding is that equal division,
-  * carried to {@value #SCALE} decimal places (half-even); shares multiply exactly. Usages without
-  * revenue appear with amount 0 so that every delivery is accounted for.
-  */
+ * What one party earned in a period, following from the usage events delivered in it.
+ *
+ * <p>Allocation: a usage's revenue is divided equally over its assets, and each asset's part
+ * equally over the right types (master, publishing) that have a split in force at delivery; each
+ * party then receives its exact share of that part. The only rounding is that equal division,
+ * carried to {@value #SCALE} decimal places (half-even); shares multiply exactly. Usages without
+ * revenue appear with amount 0 so that every delivery is accounted for.
+ */
 public record RoyaltyStatement(String partyId, Instant from, Instant until, List<Line> lines,
         Map<String, BigDecimal> totals) {
 

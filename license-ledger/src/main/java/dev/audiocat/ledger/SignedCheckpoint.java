@@ -11,9 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
-  * A signed tree head: "the first {@code treeSize} entries have Merkle root {@code rootHash}",
-  * signed with Ed25519 over the canonical JSON of every field but the signature.
-  */
+ * A signed tree head: "the first {@code treeSize} entries have Merkle root {@code rootHash}",
+ * signed with Ed25519 over the canonical JSON of every field but the signature.
+ */
 public record SignedCheckpoint(long treeSize, String rootHash, Instant time, String keyId,
         String signature) {
 

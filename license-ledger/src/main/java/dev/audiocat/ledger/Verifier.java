@@ -14,16 +14,16 @@ import java.util.List;
 import java.util.Optional;
 
 /**
-  * Checks a stored log end to end: every record's hash, canonical form, sequence number, chain
-  * and time order, then every signed checkpoint (signature under the ledger's key, or a pinned
-  * one, and the Merkle root at its size). Reports the first bad sequence number instead of
-  * throwing, so that a damaged ledger can still be inspected.
-  *
-  * <p>Detection, by kind of damage: a changed byte fails that entry's hash (or its framing); a
-  * dropped, reordered or duplicated entry puts a wrong sequence number at its position; a forged
-  * but well-formed entry breaks the chain at its successor, and a forgery at the end, or a
-  * truncated log, is caught by any signed checkpoint covering it.
-  */
+ * Checks a stored log end to end: every record's hash, canonical form, sequence number, chain
+ * and time order, then every signed checkpoint (signature under the ledger's key, or a pinned
+ * one, and the Merkle root at its size). Reports the first bad sequence number instead of
+ * throwing, so that a damaged ledger can still be inspected.
+ *
+ * <p>Detection, by kind of damage: a changed byte fails that entry's hash (or its framing); a
+ * dropped, reordered or duplicated entry puts a wrong sequence number at its position; a forged
+ * but well-formed entry breaks the chain at its successor, and a forgery at the end, or a
+ * truncated log, is caught by any signed checkpoint covering it.
+ */
 public final class Verifier {
     private Verifier() {}
 
@@ -39,10 +39,10 @@ public final class Verifier {
     }
 
     /**
-      * @param pinnedKey trust only checkpoints signed by this key (null: the key stored in the ledger)
-      * @param from a trusted checkpoint: entries before it are only hashed (their root must equal
-      *     the checkpoint's), entries after it are fully checked. Null: check every entry.
-      */
+     * @param pinnedKey trust only checkpoints signed by this key (null: the key stored in the ledger)
+     * @param from a trusted checkpoint: entries before it are only hashed (their root must equal
+     *     the checkpoint's), entries after it are fully checked. Null: check every entry.
+     */
     public static Report verify(LogStore store, PublicKey pinnedKey, SignedCheckpoint from)
             throws IOException {
         long t0 = System.nanoTime();
@@ -79,7 +79,7 @@ public final class Verifier {
                 return;
             }
             try {
-                LogEntry e = LogEntry.parse(seq, record, last[0], lastTime[0], md);
+                LogEntry.Envelope e = LogEntry.parseEnvelope(seq, record, last[0], lastTime[0], md);
                 tree.appendLeafHash(e.leafHash());
                 last[0] = e.leafHash();
                 lastTime[0] = e.time();

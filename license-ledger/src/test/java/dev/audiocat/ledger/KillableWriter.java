@@ -3,9 +3,9 @@ package dev.audiocat.ledger;
 import java.util.Map;
 
 /**
-  * Run as a separate JVM by the crash tests: appends entries to the ledger at {@code args[0]}
-  * (folder or s3://) as fast as it can until it is killed.
-  */
+ * Run as a separate JVM by the crash tests: appends entries to the ledger at {@code args[0]}
+ * (folder or s3://) as fast as it can until it is killed.
+ */
 public final class KillableWriter {
     private KillableWriter() {}
 

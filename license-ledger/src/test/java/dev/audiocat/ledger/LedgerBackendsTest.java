@@ -30,10 +30,10 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
-  * The same ledger guarantees on both backends: concurrent writers lose and duplicate nothing, a
-  * writer killed mid-append leaves a log that verifies and takes further appends, and the S3
-  * backend runs against a real S3-compatible server on 127.0.0.1.
-  */
+ * The same ledger guarantees on both backends: concurrent writers lose and duplicate nothing, a
+ * writer killed mid-append leaves a log that verifies and takes further appends, and the S3
+ * backend runs against a real S3-compatible server on 127.0.0.1.
+ */
 class LedgerBackendsTest {
     static S3Client s3;
 

@@ -135,6 +135,19 @@ class LedgerTest {
     }
 
     @Test
+    void fastTimeParsingAgreesWithTheJdk() {
+        java.util.Random rnd = new java.util.Random(5);
+        for (int i = 0; i < 5_000; i++) {
+            java.time.Instant t = java.time.Instant.ofEpochSecond(rnd.nextLong(253_402_300_799L),
+                    i % 3 == 0 ? 0 : i % 3 == 1 ? rnd.nextInt(1000) * 1_000_000 : rnd.nextInt(1_000_000_000));
+            byte[] b = t.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            assertEquals(t, LogEntry.fastInstant(b, 0, b.length), t.toString());
+        }
+        byte[] odd = "2024-02-30T00:00:00Z".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        assertEquals(null, LogEntry.fastInstant(odd, 0, odd.length));
+    }
+
+    @Test
     void keysPersistUnderTheHome() throws Exception {
         Path f = dir.resolve("keys/ledger-ed25519.key");
         KeyPair a = CheckpointKeys.loadOrCreate(f);

@@ -19,10 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
-  * Property: for random ledgers (fixed seed) sealed by a signed checkpoint, every single-byte
-  * flip, dropped entry, swapped pair and inserted entry is detected, and the verifier names the
-  * first bad sequence number.
-  */
+ * Property: for random ledgers (fixed seed) sealed by a signed checkpoint, every single-byte
+ * flip, dropped entry, swapped pair and inserted entry is detected, and the verifier names the
+ * first bad sequence number.
+ */
 class TamperTest {
     static final long SEED = 20261122L;
     static final int LEDGERS = 120;

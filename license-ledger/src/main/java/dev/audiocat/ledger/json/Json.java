@@ -10,19 +10,19 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
-  * A small JSON reader and a canonical writer.
-  *
-  * <p>Canonical form (what the ledger hashes): UTF-8, no insignificant whitespace, object keys
-  * sorted by their UTF-16 code units (as RFC 8785), strings escaped minimally (only {@code "},
-  * {@code \}, and control characters as {@code \n \r \t \b \f} or {@code \}{@code u00XX}),
-  * numbers are integers only. Fractions (royalty shares, fees) are carried as decimal strings so
-  * that no floating point ever enters the log. The ledger writes its own JSON instead of using a
-  * general library so that the bytes it hashes are fully specified here.
-  *
-  * <p>Values: {@code Map<String,Object>} (objects), {@code List<Object>}, {@code String},
-  * {@code Long} / {@code BigInteger} (integers), {@code BigDecimal} (only when reading input with a
-  * fraction or exponent), {@code Boolean}, and {@code null}.
-  */
+ * A small JSON reader and a canonical writer.
+ *
+ * <p>Canonical form (what the ledger hashes): UTF-8, no insignificant whitespace, object keys
+ * sorted by their UTF-16 code units (as RFC 8785), strings escaped minimally (only {@code "},
+ * {@code \}, and control characters as {@code \n \r \t \b \f} or {@code \}{@code u00XX}),
+ * numbers are integers only. Fractions (royalty shares, fees) are carried as decimal strings so
+ * that no floating point ever enters the log. The ledger writes its own JSON instead of using a
+ * general library so that the bytes it hashes are fully specified here.
+ *
+ * <p>Values: {@code Map<String,Object>} (objects), {@code List<Object>}, {@code String},
+ * {@code Long} / {@code BigInteger} (integers), {@code BigDecimal} (only when reading input with a
+ * fraction or exponent), {@code Boolean}, and {@code null}.
+ */
 public final class Json {
     private Json() {}
 

@@ -7,14 +7,14 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
-  * RFC 9162 (Certificate Transparency v2) Merkle tree over SHA-256: leaf hash =
-  * SHA-256(0x00 ‖ entry), interior node = SHA-256(0x01 ‖ left ‖ right), the tree over n leaves
-  * splits at the largest power of two smaller than n. Leaf hashes are kept in one flat array (32
-  * bytes per leaf: 32 MB per million entries) so that roots and proofs at any earlier size can be
-  * recomputed — a checkpoint from last year is checked against the same tree.
-  *
-  * <p>Not thread-safe; callers synchronise.
-  */
+ * RFC 9162 (Certificate Transparency v2) Merkle tree over SHA-256: leaf hash =
+ * SHA-256(0x00 ‖ entry), interior node = SHA-256(0x01 ‖ left ‖ right), the tree over n leaves
+ * splits at the largest power of two smaller than n. Leaf hashes are kept in one flat array (32
+ * bytes per leaf: 32 MB per million entries) so that roots and proofs at any earlier size can be
+ * recomputed — a checkpoint from last year is checked against the same tree.
+ *
+ * <p>Not thread-safe; callers synchronise.
+ */
 public final class MerkleTree {
     public static final int HASH_BYTES = 32;
 
@@ -33,6 +33,14 @@ public final class MerkleTree {
         md.reset();
         md.update((byte) 0x00);
         md.update(entry);
+        return md.digest();
+    }
+
+    /** Leaf hash of {@code entry[off, off+len)}, without copying it out. */
+    public static byte[] leafHash(MessageDigest md, byte[] entry, int off, int len) {
+        md.reset();
+        md.update((byte) 0x00);
+        md.update(entry, off, len);
         return md.digest();
     }
 

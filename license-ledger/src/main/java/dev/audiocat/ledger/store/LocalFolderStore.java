@@ -18,15 +18,15 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /**
-  * The embedded default: one folder holding {@code ledger.log} (one record per line, a record is
-  * committed when its terminating newline is on disk), {@code checkpoints/} and {@code meta/}.
-  *
-  * <p>Writers serialise on an exclusive {@link FileLock} on {@code ledger.lock} (other processes)
-  * plus a per-folder {@link ReentrantLock} (other threads of this JVM: file locks are per process).
-  * A writer killed mid-append leaves bytes without a newline at the end; readers ignore them and
-  * the next writer truncates them while it holds the lock, so the log always verifies and can be
-  * appended to.
-  */
+ * The embedded default: one folder holding {@code ledger.log} (one record per line, a record is
+ * committed when its terminating newline is on disk), {@code checkpoints/} and {@code meta/}.
+ *
+ * <p>Writers serialise on an exclusive {@link FileLock} on {@code ledger.lock} (other processes)
+ * plus a per-folder {@link ReentrantLock} (other threads of this JVM: file locks are per process).
+ * A writer killed mid-append leaves bytes without a newline at the end; readers ignore them and
+ * the next writer truncates them while it holds the lock, so the log always verifies and can be
+ * appended to.
+ */
 public final class LocalFolderStore implements LogStore {
     private static final ConcurrentHashMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
 
@@ -35,6 +35,8 @@ public final class LocalFolderStore implements LogStore {
     private final Path lockFile;
     private final boolean fsync;
     private final ReentrantLock jvmLock;
+    private FileChannel lockCh;
+    private FileChannel logCh;
 
     // what this instance has already scanned: records [0, scannedCount) end at scannedBytes
     private long scannedCount;
@@ -58,9 +60,9 @@ public final class LocalFolderStore implements LogStore {
     }
 
     /**
-      * @param fsync force every append to disk before returning (durable; slower). Without it an OS
-      *     crash (not a process crash) can lose the last appends, never corrupt earlier ones.
-      */
+     * @param fsync force every append to disk before returning (durable; slower). Without it an OS
+     *     crash (not a process crash) can lose the last appends, never corrupt earlier ones.
+     */
     public LocalFolderStore(Path dir, boolean fsync) throws IOException {
         this.dir = dir.toAbsolutePath().normalize();
         Files.createDirectories(this.dir.resolve("checkpoints"));
@@ -136,10 +138,18 @@ public final class LocalFolderStore implements LogStore {
             }
         }
         jvmLock.lock();
-        try (FileChannel lockCh = FileChannel.open(lockFile, StandardOpenOption.CREATE,
-                        StandardOpenOption.WRITE);
-                FileLock ignored = lockCh.lock();
-                FileChannel ch = FileChannel.open(log, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try {
+            if (lockCh == null) {
+                // kept open: opening two channels per append would cost more than the append
+                lockCh = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                logCh = FileChannel.open(log, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            }
+        } catch (IOException e) {
+            jvmLock.unlock();
+            throw e;
+        }
+        FileChannel ch = logCh;
+        try (FileLock ignored = lockCh.lock()) {
             long end = scanToEnd(ch);
             if (ch.size() > end) {
                 // a writer died mid-append: its bytes were never a record
@@ -265,7 +275,19 @@ public final class LocalFolderStore implements LogStore {
     }
 
     @Override
-    public void close() {}
+    public void close() throws IOException {
+        jvmLock.lock();
+        try {
+            if (lockCh != null) {
+                lockCh.close();
+                logCh.close();
+                lockCh = null;
+                logCh = null;
+            }
+        } finally {
+            jvmLock.unlock();
+        }
+    }
 
     /** Growable byte array for assembling a line that crosses read buffers. */
     private static final class ByteArrayBuilder {

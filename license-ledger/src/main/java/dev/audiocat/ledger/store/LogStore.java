@@ -6,14 +6,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
-  * Where the ledger's records live. A record is one framed log entry (see
-  * {@code dev.audiocat.ledger.LogEntry}); the store knows nothing about its content. Records are
-  * numbered from 0 without gaps; record n can only be created once, and only after n-1 exists
-  * (writers must have read n-1 to hash-chain to it).
-  *
-  * <p>Implementations must make {@link #tryAppend} atomic with respect to every other writer, in
-  * this process and in others: a torn or partial record must never become visible as a record.
-  */
+ * Where the ledger's records live. A record is one framed log entry (see
+ * {@code dev.audiocat.ledger.LogEntry}); the store knows nothing about its content. Records are
+ * numbered from 0 without gaps; record n can only be created once, and only after n-1 exists
+ * (writers must have read n-1 to hash-chain to it).
+ *
+ * <p>Implementations must make {@link #tryAppend} atomic with respect to every other writer, in
+ * this process and in others: a torn or partial record must never become visible as a record.
+ */
 public interface LogStore extends Closeable {
 
     /** Receives records in sequence order. */
@@ -25,15 +25,15 @@ public interface LogStore extends Closeable {
     String location();
 
     /**
-      * Streams records {@code from, from+1, ...} until the end of the log (as seen when the call
-      * reaches it). Returns the number of records delivered.
-      */
+     * Streams records {@code from, from+1, ...} until the end of the log (as seen when the call
+     * reaches it). Returns the number of records delivered.
+     */
     long read(long from, RecordSink sink) throws IOException;
 
     /**
-      * Writes record {@code seq} if and only if it does not exist yet. Returns false when another
-      * writer got there first (the caller catches up and retries), never overwrites anything.
-      */
+     * Writes record {@code seq} if and only if it does not exist yet. Returns false when another
+     * writer got there first (the caller catches up and retries), never overwrites anything.
+     */
     boolean tryAppend(long seq, byte[] record) throws IOException;
 
     /** Stores a signed checkpoint (canonical JSON) under its tree size; false if one exists. */

@@ -19,12 +19,12 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
-  * S3 backend: record n is the object {@code prefix/log/<n, 20 digits>}, created with
-  * {@code If-None-Match: *} so that exactly one writer wins each sequence number (HTTP 412 or 409
-  * = someone else did; the ledger catches up and retries). A PUT is atomic, so a writer killed
-  * mid-append leaves either a whole record or none. Checkpoints and metadata use the same
-  * conditional create. With S3 Object Lock on the bucket, records also cannot be deleted.
-  */
+ * S3 backend: record n is the object {@code prefix/log/<n, 20 digits>}, created with
+ * {@code If-None-Match: *} so that exactly one writer wins each sequence number (HTTP 412 or 409
+ * = someone else did; the ledger catches up and retries). A PUT is atomic, so a writer killed
+ * mid-append leaves either a whole record or none. Checkpoints and metadata use the same
+ * conditional create. With S3 Object Lock on the bucket, records also cannot be deleted.
+ */
 public final class S3Store implements LogStore {
     private final S3Client s3;
     private final String bucket;
@@ -42,9 +42,9 @@ public final class S3Store implements LogStore {
             });
 
     /**
-      * @param prefix key prefix without leading or trailing slash ("" for the bucket root)
-      * @param ownsClient close the client with the store
-      */
+     * @param prefix key prefix without leading or trailing slash ("" for the bucket root)
+     * @param ownsClient close the client with the store
+     */
     public S3Store(S3Client s3, String bucket, String prefix, boolean ownsClient) {
         this.s3 = s3;
         this.bucket = bucket;
@@ -54,9 +54,9 @@ public final class S3Store implements LogStore {
     }
 
     /**
-      * A client for {@code s3://} locations: the default AWS credential and region chains, or, when
-      * {@code endpoint} is set (an S3-compatible server), that endpoint with path-style addressing.
-      */
+     * A client for {@code s3://} locations: the default AWS credential and region chains, or, when
+     * {@code endpoint} is set (an S3-compatible server), that endpoint with path-style addressing.
+     */
     public static S3Client client(String endpoint, String region) {
         var b = S3Client.builder()
                 .httpClientBuilder(software.amazon.awssdk.http.apache.ApacheHttpClient.builder()
@@ -139,13 +139,13 @@ public final class S3Store implements LogStore {
     }
 
     /**
-      * For S3-compatible servers whose {@code If-None-Match} check is not atomic (S3Mock 5.2.0: two
-      * concurrent conditional PUTs of one key can both succeed, the later overwriting): after a
-      * successful create, wait this long and read the record back — only if it is still ours did we
-      * win; after losing a race, wait this long before reading the winner, so that a racing
-      * overwrite has landed. Amazon S3 itself is atomic (concurrent creates get 409/412): keep 0.
-      * Default from the system property {@code audiocat.s3.settle-ms}.
-      */
+     * For S3-compatible servers whose {@code If-None-Match} check is not atomic (S3Mock 5.2.0: two
+     * concurrent conditional PUTs of one key can both succeed, the later overwriting): after a
+     * successful create, wait this long and read the record back — only if it is still ours did we
+     * win; after losing a race, wait this long before reading the winner, so that a racing
+     * overwrite has landed. Amazon S3 itself is atomic (concurrent creates get 409/412): keep 0.
+     * Default from the system property {@code audiocat.s3.settle-ms}.
+     */
     public S3Store settle(java.time.Duration d) {
         this.settleMillis = d.toMillis();
         return this;

@@ -10,10 +10,10 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
-  * One real S3-compatible server (Adobe S3Mock, in process, on 127.0.0.1 and a free port) for the
-  * whole test JVM: it takes ~15 s to start, so every test class shares it and tests isolate
-  * themselves with fresh buckets. Stopped by a shutdown hook.
-  */
+ * One real S3-compatible server (Adobe S3Mock, in process, on 127.0.0.1 and a free port) for the
+ * whole test JVM: it takes ~15 s to start, so every test class shares it and tests isolate
+ * themselves with fresh buckets. Stopped by a shutdown hook.
+ */
 public final class S3TestServer {
     private static S3MockApplication app;
     private static String endpoint;
