@@ -48,6 +48,9 @@ import org.bytedeco.javacpp.PointerPointer;
  * per frame from an internal buffer; only the last frame is shorter (libavcodec pads it where the
  * codec needs a full frame).
  *
+ * <p>Output is bit-exact: the same samples and settings give the same file bytes (FFmpeg's bitexact
+ * flags: no random Ogg serial numbers, no creation times, no library version tag).
+ *
  * <p>Not thread-safe. {@link #close()} finishes the file; if writing failed, it releases the natives
  * and deletes the incomplete file instead.
  */
@@ -184,6 +187,7 @@ public final class AudioEncoder implements AutoCloseable {
         private long bitRate;
         private boolean broadcastWave;
         private final Map<String, String> tags = new LinkedHashMap<>();
+        private final Map<String, String> codecOptions = new LinkedHashMap<>();
 
         private Builder(Format format) {
             this.format = Objects.requireNonNull(format, "format");
@@ -240,6 +244,19 @@ public final class AudioEncoder implements AutoCloseable {
                 throw new IllegalArgumentException("tag '" + key + "' has a null value");
             }
             tags.put(key, value);
+            return this;
+        }
+
+        /**
+         * An FFmpeg encoder option, e.g. {@code compression_level} (LAME 0 best .. 9 fastest, FLAC 0 .. 12
+         * smallest) or {@code aac_coder=fast}; {@link #open(Path)} fails naming it when the encoder has no
+         * such option or refuses the value.
+         */
+        public Builder codecOption(String key, String value) {
+            if (key == null || key.isBlank() || value == null) {
+                throw new IllegalArgumentException("codec option '" + key + "'='" + value + "' needs a key and a value");
+            }
+            codecOptions.put(key, value);
             return this;
         }
 
@@ -356,6 +373,7 @@ public final class AudioEncoder implements AutoCloseable {
     private final long bitRate;
     private final boolean broadcastWave;
     private final Map<String, String> tags;
+    private final Map<String, String> codecOptions;
 
     private AVFormatContext oc;
     private AVCodecContext ctx;
@@ -382,12 +400,15 @@ public final class AudioEncoder implements AutoCloseable {
         this.bitRate = b.bitRate > 0 ? b.bitRate : defaultRate;
         this.broadcastWave = b.broadcastWave;
         this.tags = Map.copyOf(b.tags);
+        this.codecOptions = new LinkedHashMap<>(b.codecOptions);
     }
 
     private void start(AVCodec codec) throws IOException {
         oc = new AVFormatContext(null);
         check(avformat_alloc_output_context2(oc, null, format.muxer, file.toString()), "cannot create the " + format.muxer + " container");
         AVOutputFormat ofmt = oc.oformat();
+        // same input, same bytes: no random Ogg serial numbers, creation times or library version tags
+        check(av_opt_set(oc, "fflags", "+bitexact", 0), "cannot set the bitexact flag");
 
         ctx = avcodec_alloc_context3(codec);
         ctx.sample_rate(sampleRate);
@@ -400,14 +421,32 @@ public final class AudioEncoder implements AutoCloseable {
             ctx.bit_rate(bitRate);
         }
         ctx.time_base(av_make_q(1, sampleRate));
+        ctx.flags(ctx.flags() | AV_CODEC_FLAG_BITEXACT);
         if ((codec.capabilities() & AV_CODEC_CAP_EXPERIMENTAL) != 0) {
             ctx.strict_std_compliance(FF_COMPLIANCE_EXPERIMENTAL);
         }
         if ((ofmt.flags() & AVFMT_GLOBALHEADER) != 0) {
             ctx.flags(ctx.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
         }
-        check(avcodec_open2(ctx, codec, (PointerPointer<?>) null), "cannot open the " + format.encoder + " encoder at "
-                + sampleRate + " Hz, " + channels + " ch");
+        AVDictionary opts = new AVDictionary(null);
+        try {
+            for (Map.Entry<String, String> o : codecOptions.entrySet()) {
+                av_dict_set(opts, o.getKey(), o.getValue(), 0);
+            }
+            int r = avcodec_open2(ctx, codec, opts);
+            if (r < 0 && !codecOptions.isEmpty()) {
+                throw new IllegalArgumentException("the " + format.encoder + " encoder refused the options " + codecOptions + " ("
+                        + error(r) + ")");
+            }
+            check(r, "cannot open the " + format.encoder + " encoder at " + sampleRate + " Hz, " + channels + " ch");
+            AVDictionaryEntry unused = av_dict_get(opts, "", (AVDictionaryEntry) null, AV_DICT_IGNORE_SUFFIX);
+            if (unused != null) {
+                throw new IllegalArgumentException("codec option '" + unused.key().getString() + "' is not an option of the "
+                        + format.encoder + " encoder");
+            }
+        } finally {
+            av_dict_free(opts);
+        }
 
         stream = avformat_new_stream(oc, null);
         if (stream == null) {

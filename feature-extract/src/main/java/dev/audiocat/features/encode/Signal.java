@@ -2,12 +2,16 @@ package dev.audiocat.features.encode;
 
 import java.util.Objects;
 
-/** A multichannel test signal of known length: one {@link Waveform} per channel at a sample rate. */
+/**
+ * A multichannel test signal of known length: one {@link Waveform} per channel at a sample rate.
+ * Rendering keeps a scratch buffer: use one instance from one thread.
+ */
 public final class Signal {
 
     private final int sampleRate;
     private final long frames;
     private final Waveform[] channels;
+    private double[] scratch = new double[0];
 
     private Signal(int sampleRate, long frames, Waveform[] channels) {
         this.sampleRate = sampleRate;
@@ -61,11 +65,14 @@ public final class Signal {
         if (start < 0 || n < 0 || start + n > frames) {
             throw new IllegalArgumentException("render of " + n + " frames at " + start + " is outside the signal's " + frames + " frames");
         }
+        if (scratch.length < n) {
+            scratch = new double[n];
+        }
         for (int c = 0; c < channels.length; c++) {
-            Waveform w = channels[c];
+            channels[c].render(start, scratch, 0, n);
             float[] row = out[c];
             for (int i = 0; i < n; i++) {
-                row[i] = (float) w.at(start + i);
+                row[i] = (float) scratch[i];
             }
         }
     }

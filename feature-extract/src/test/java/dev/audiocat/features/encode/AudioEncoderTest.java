@@ -292,6 +292,26 @@ class AudioEncoderTest {
     }
 
     @Test
+    void codecOptionsReachTheEncoderOrFailNamingTheOption() throws Exception {
+        Path file = dir.resolve("fast.mp3");
+        try (AudioEncoder enc = AudioEncoder.builder(Format.MP3).sampleRate(44100).channels(1).codecOption("compression_level", "7")
+                .open(file)) {
+            enc.write(tonalSignal(44100, 1, 44100));
+        }
+        assertEquals(44100, Decoded.of(file).frames());
+        Path aac = dir.resolve("fast.m4a");
+        try (AudioEncoder enc = AudioEncoder.builder(Format.M4A_AAC).sampleRate(44100).channels(1).codecOption("aac_coder", "fast")
+                .open(aac)) {
+            enc.write(tonalSignal(44100, 1, 44100));
+        }
+        assertTrue(Decoded.of(aac).snrDb(tonalSignal(44100, 1, 44100).toArrays()[0], 0, 0) > 20);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AudioEncoder.builder(Format.FLAC_16)
+                .sampleRate(44100).channels(1).codecOption("no_such_option", "1").open(dir.resolve("x.flac")));
+        assertTrue(e.getMessage().contains("no_such_option"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("x.flac")));
+    }
+
+    @Test
     void writesAreCheckedAndCloseIsFinal() throws Exception {
         Path file = dir.resolve("c.flac");
         AudioEncoder enc = AudioEncoder.builder(Format.FLAC_16).sampleRate(16000).channels(2).open(file);
