@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             SearchCommand.class,
             ServeCommand.class,
             IndexCommand.class,
+            LedgerCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
