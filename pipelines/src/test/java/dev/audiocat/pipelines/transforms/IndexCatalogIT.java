@@ -16,11 +16,10 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Collectors;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.beam.runners.flink.FlinkPipelineOptions;
-import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -28,12 +27,12 @@ import org.apache.beam.sdk.values.PCollection;
 import org.junit.jupiter.api.Test;
 
 /**
- * IndexCatalog on embedded Flink against the real local Elasticsearch: rows land in the index
+ * IndexCatalog on the DirectRunner against the real local Elasticsearch: rows land in the index
  * (idempotently), and with Elasticsearch unreachable every row becomes a dead letter instead of
  * failing the pipeline.
  */
 class IndexCatalogIT {
-    /** Dead letters of the two branches, collected in this JVM (embedded Flink runs here). */
+    /** Dead letters of the two branches, collected in this JVM (the DirectRunner runs here). */
     static final ConcurrentLinkedQueue<String> LIVE = new ConcurrentLinkedQueue<>();
     static final ConcurrentLinkedQueue<String> DOWN = new ConcurrentLinkedQueue<>();
 
@@ -45,17 +44,23 @@ class IndexCatalogIT {
             CatalogIndex index = new CatalogIndex(c.client(), alias, SearchTestRows.DIMS);
             index.ensure();
             try {
-                FlinkPipelineOptions o = PipelineOptionsFactory.fromArgs("--flinkMaster=[local]", "--parallelism=2")
-                        .as(FlinkPipelineOptions.class);
-                o.setRunner(FlinkRunner.class);
-                Pipeline p = Pipeline.create(o);
+                Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner", "--targetParallelism=2").create());
                 List<GenericRecord> rows = SearchTestRows.rows();
                 PCollection<GenericRecord> in = p.apply(Create.of(rows).withCoder(AvroCoder.of(GenericRecord.class, CatalogSchema.CATALOG)));
                 in.apply("IndexLive", IndexCatalog.to(url).withAlias(alias).withRunId("it").withBatchSize(3))
                         .apply("CollectLive", ParDo.of(new Collect(true)));
-                in.apply("IndexDown", IndexCatalog.to(URI.create("http://127.0.0.1:1")).withAlias(alias).withRunId("it")
-                                .withRetries(3, Duration.ofMillis(5)))
-                        .apply("CollectDown", ParDo.of(new Collect(false)));
+                PCollection<GenericRecord> down = in.apply("IndexDown", IndexCatalog.to(URI.create("http://127.0.0.1:1"))
+                        .withAlias(alias).withRunId("it").withRetries(3, Duration.ofMillis(5)));
+                down.apply("CollectDown", ParDo.of(new Collect(false)));
+                PAssert.that(down).satisfies(dls -> {
+                    int n = 0;
+                    for (GenericRecord dl : dls) {
+                        assertEquals(CatalogSchema.DEAD_LETTER, dl.getSchema());
+                        n++;
+                    }
+                    assertEquals(4, n);
+                    return null;
+                });
                 p.run().waitUntilFinish();
 
                 assertTrue(LIVE.isEmpty(), "no dead letters while Elasticsearch is up: " + LIVE);
