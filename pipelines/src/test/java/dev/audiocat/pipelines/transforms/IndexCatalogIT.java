@@ -27,9 +27,8 @@ import org.apache.beam.sdk.values.PCollection;
 import org.junit.jupiter.api.Test;
 
 /**
- * IndexCatalog on the DirectRunner against the real local Elasticsearch: rows land in the index
- * (idempotently), and with Elasticsearch unreachable every row becomes a dead letter instead of
- * failing the pipeline.
+ * IndexCatalog on the DirectRunner against the real local Elasticsearch: rows land in the index,
+ * and with Elasticsearch unreachable every row becomes a dead letter instead of failing the pipeline.
  */
 class IndexCatalogIT {
     /** Dead letters of the two branches, collected in this JVM (the DirectRunner runs here). */
