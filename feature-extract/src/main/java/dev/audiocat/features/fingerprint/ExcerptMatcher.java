@@ -32,7 +32,7 @@ public final class ExcerptMatcher {
     /** Allowed disagreement, in frames, between a pair's reference span and scale × query span. */
     static final double SPAN_TOLERANCE = 1.2;
     /** Hashes with more postings than this carry no information and are skipped (stop list). */
-    static final int MAX_POSTINGS = 2000;
+    public static final int MAX_POSTINGS = 2000;
 
     private final ReferenceIndex index;
     private final int minScore;

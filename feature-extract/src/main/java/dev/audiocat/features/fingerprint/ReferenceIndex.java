@@ -176,11 +176,18 @@ public final class ReferenceIndex {
         return entries[position];
     }
 
-    static int referenceNumber(long entry) {
+    /** Packs a reference number and a payload into one index entry. */
+    public static long entryOf(int referenceNumber, long payload) {
+        return ((long) referenceNumber << REF_SHIFT) | payload;
+    }
+
+    /** The reference number of an index entry. */
+    public static int referenceNumber(long entry) {
         return (int) (entry >>> REF_SHIFT);
     }
 
-    static long payloadOf(long entry) {
+    /** The payload (anchor time, band, span) of an index entry. */
+    public static long payloadOf(long entry) {
         return entry & ((1L << REF_SHIFT) - 1);
     }
 

@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             IndexCommand.class,
             LedgerCommand.class,
+            ReferencesCommand.class,
+            IdentifyCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

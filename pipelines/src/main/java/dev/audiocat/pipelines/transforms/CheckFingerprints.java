@@ -1,0 +1,421 @@
+package dev.audiocat.pipelines.transforms;
+
+import dev.audiocat.features.fingerprint.ExcerptMatcher;
+import dev.audiocat.features.fingerprint.LandmarkExtractor;
+import dev.audiocat.features.fingerprint.LandmarkHashes;
+import dev.audiocat.features.fingerprint.ReferenceIndex;
+import dev.audiocat.pipelines.catalog.CatalogSchema;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.IntStream;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.transforms.SerializableBiFunction;
+import org.apache.beam.sdk.transforms.join.CoGbkResult;
+import org.apache.beam.sdk.transforms.join.CoGroupByKey;
+import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TupleTag;
+
+/**
+ * Checks every catalogued asset against a reference catalog with a distributed hash join:
+ * the assets' landmark hashes ⋈ the references' landmark hashes on the hash (CoGroupByKey), then a
+ * vote per (asset, reference) pair ({@link ExcerptMatcher#vote}, the same as {@code audiocat
+ * identify}), then the matches join back to the rows by {@code asset_id}.
+ *
+ * <p>Fills {@code reference_matches} (best first; an empty list means "checked, nothing found") and
+ * {@code unlicensed_match} (true when a match has no licence: unknown is not a licence). Rows whose
+ * audio yields no hashes keep both fields null.
+ *
+ * <p>Query hashes: pass the analysis pass's {@code AnalysisResult.landmarks()} (as
+ * {@code KV<asset_id, LandmarkHashes.toBytes()>}) with {@link #withQueryHashes}; without them each
+ * row's {@code uri} is decoded again (a second decode, for catalogs written before this stage).
+ * Reference hashes are read from the index folder by {@value #DEFAULT_SHARDS} parallel readers, each
+ * emitting one residue class of the hash space.
+ */
+public final class CheckFingerprints extends PTransform<PCollection<GenericRecord>, PCollection<GenericRecord>> {
+    private static final long serialVersionUID = 1L;
+    static final int DEFAULT_SHARDS = 4;
+    /** Join keys: hashes are joined per bucket (hash mod buckets), then hash by hash in memory. */
+    static final int DEFAULT_BUCKETS = 1 << 12;
+
+    /** A reference's identity, carried with the transform (the table is small; the hashes are not). */
+    record RefInfo(String id, String uri) implements Serializable {
+    }
+
+    /** One vote outcome, before it becomes an Avro {@code ReferenceMatch}. */
+    record Found(String referenceId, String referenceUri, double queryOffset, double referenceOffset, double scale, int score)
+            implements Serializable {
+    }
+
+    private final String indexDir;
+    private final List<RefInfo> references;
+    private final int minScore;
+    private final int shards;
+    private final int buckets;
+    private final transient PCollection<KV<String, byte[]>> queryHashes;
+    private final SerializableBiFunction<String, String, Boolean> licensed;
+
+    private CheckFingerprints(String indexDir, List<RefInfo> references, int minScore, int shards, int buckets,
+                              PCollection<KV<String, byte[]>> queryHashes, SerializableBiFunction<String, String, Boolean> licensed) {
+        this.indexDir = indexDir;
+        this.references = references;
+        this.minScore = minScore;
+        this.shards = shards;
+        this.buckets = buckets;
+        this.queryHashes = queryHashes;
+        this.licensed = licensed;
+    }
+
+    /**
+     * Checks against the reference index in {@code indexDir} (built by {@code audiocat references add}).
+     *
+     * @throws IllegalArgumentException when the folder holds no index
+     */
+    public static CheckFingerprints against(Path indexDir) {
+        if (!Files.exists(indexDir.resolve(ReferenceIndex.FILE_NAME))) {
+            throw new IllegalArgumentException(indexDir + ": no reference index here (no " + ReferenceIndex.FILE_NAME
+                    + "); build one with 'audiocat references add <folder> --index " + indexDir + "'");
+        }
+        List<RefInfo> refs = new ArrayList<>();
+        try {
+            for (ReferenceIndex.Reference r : ReferenceIndex.open(indexDir).references()) {
+                refs.add(new RefInfo(r.id(), r.uri()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the reference index in " + indexDir + ": " + e.getMessage(), e);
+        }
+        return new CheckFingerprints(indexDir.toAbsolutePath().toString(), List.copyOf(refs), ExcerptMatcher.DEFAULT_MIN_SCORE,
+                DEFAULT_SHARDS, DEFAULT_BUCKETS, null, (asset, ref) -> null);
+    }
+
+    /** Uses hashes computed in the analysis pass instead of decoding every file again. */
+    public CheckFingerprints withQueryHashes(PCollection<KV<String, byte[]>> hashes) {
+        return new CheckFingerprints(indexDir, references, minScore, shards, buckets, Objects.requireNonNull(hashes, "hashes"), licensed);
+    }
+
+    /** Score below which a pair is "no match" (default {@link ExcerptMatcher#DEFAULT_MIN_SCORE}). */
+    public CheckFingerprints withMinScore(int score) {
+        if (score < 1) {
+            throw new IllegalArgumentException("min score must be >= 1, got " + score);
+        }
+        return new CheckFingerprints(indexDir, references, score, shards, buckets, queryHashes, licensed);
+    }
+
+    /** Parallel readers of the reference index. */
+    public CheckFingerprints withShards(int n) {
+        if (n < 1 || n > 1024) {
+            throw new IllegalArgumentException("shards must be in [1, 1024], got " + n);
+        }
+        return new CheckFingerprints(indexDir, references, minScore, n, buckets, queryHashes, licensed);
+    }
+
+    /**
+     * Number of join keys (default {@value #DEFAULT_BUCKETS}): the hash join shuffles per bucket and
+     * matches hash by hash inside it, so the number of keys stays fixed as catalogs grow.
+     */
+    public CheckFingerprints withBuckets(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("buckets must be >= 1, got " + n);
+        }
+        return new CheckFingerprints(indexDir, references, minScore, shards, n, queryHashes, licensed);
+    }
+
+    /**
+     * How to tell whether asset {@code a} holds a licence for reference {@code r}: TRUE, FALSE or
+     * null (unknown, the default, which counts as unlicensed).
+     */
+    public CheckFingerprints withLicences(SerializableBiFunction<String, String, Boolean> lookup) {
+        return new CheckFingerprints(indexDir, references, minScore, shards, buckets, queryHashes, Objects.requireNonNull(lookup, "lookup"));
+    }
+
+    @Override
+    public PCollection<GenericRecord> expand(PCollection<GenericRecord> rows) {
+        AvroCoder<GenericRecord> rowCoder = AvroCoder.of(GenericRecord.class, CatalogSchema.CATALOG);
+        KvCoder<String, byte[]> hashBlockCoder = KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of());
+
+        PCollection<KV<String, byte[]>> queries = queryHashes != null ? queryHashes : rows
+                .apply("DecodeForLandmarks", ParDo.of(new ExtractFromUri()))
+                .setCoder(hashBlockCoder);
+
+        PCollection<KV<Integer, KV<Integer, KV<String, Long>>>> queryPostings = queries
+                .apply("ExplodeQueryHashes", ParDo.of(new ExplodeQuery(buckets)))
+                .setCoder(KvCoder.of(VarIntCoder.of(), KvCoder.of(VarIntCoder.of(), KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()))));
+
+        PCollection<KV<Integer, KV<Integer, Long>>> refPostings = rows.getPipeline()
+                .apply("ReferenceShards", Create.of(IntStream.range(0, shards).boxed().toList()).withCoder(VarIntCoder.of()))
+                .apply("SpreadShards", Reshuffle.viaRandomKey())
+                .apply("ReadReferenceHashes", ParDo.of(new ReadShard(indexDir, shards, buckets)))
+                .setCoder(KvCoder.of(VarIntCoder.of(), KvCoder.of(VarIntCoder.of(), VarLongCoder.of())));
+
+        TupleTag<KV<Integer, Long>> refTag = new TupleTag<>() { };
+        TupleTag<KV<Integer, KV<String, Long>>> queryTag = new TupleTag<>() { };
+        PCollection<KV<String, KV<Long, Long>>> pairs = KeyedPCollectionTuple.of(refTag, refPostings).and(queryTag, queryPostings)
+                .apply("JoinOnHash", CoGroupByKey.create())
+                .apply("PairPerAssetAndReference", ParDo.of(new PairUp(refTag, queryTag)))
+                .setCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarLongCoder.of(), VarLongCoder.of())));
+
+        PCollection<KV<String, Found>> found = pairs
+                .apply("GroupPairs", GroupByKey.create())
+                .apply("VoteOffsetScalePitch", ParDo.of(new Vote(references, minScore)))
+                .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(Found.class)));
+
+        TupleTag<GenericRecord> rowTag = new TupleTag<>() { };
+        TupleTag<Found> foundTag = new TupleTag<>() { };
+        TupleTag<byte[]> checkedTag = new TupleTag<>() { };
+        PCollection<KV<String, GenericRecord>> keyedRows = rows
+                .apply("KeyRowsByAsset", ParDo.of(new KeyByAsset()))
+                .setCoder(KvCoder.of(StringUtf8Coder.of(), rowCoder));
+        // an empty marker per asset that had hashes, so "checked, no match" differs from "not checked"
+        PCollection<KV<String, byte[]>> checked = queries
+                .apply("MarkChecked", ParDo.of(new MarkChecked()))
+                .setCoder(hashBlockCoder);
+        return KeyedPCollectionTuple.of(rowTag, keyedRows).and(foundTag, found).and(checkedTag, checked)
+                .apply("JoinMatchesToRows", CoGroupByKey.create())
+                .apply("FillReferenceMatches", ParDo.of(new Fill(rowTag, foundTag, checkedTag, licensed)))
+                .setCoder(rowCoder);
+    }
+
+    static final class ExtractFromUri extends DoFn<GenericRecord, KV<String, byte[]>> {
+        private static final long serialVersionUID = 1L;
+        private final Counter failed = Metrics.counter(CheckFingerprints.class, "landmarks_decode_failed");
+
+        @ProcessElement
+        public void process(@Element GenericRecord row, OutputReceiver<KV<String, byte[]>> out) {
+            Object uri = row.get("uri");
+            if (uri == null) {
+                return;
+            }
+            try {
+                URI u = URI.create(uri.toString());
+                Path file = "file".equals(u.getScheme()) ? Path.of(u) : Path.of(uri.toString());
+                LandmarkHashes h = LandmarkExtractor.extract(file, 0);
+                out.output(KV.of(row.get("asset_id").toString(), h.toBytes()));
+            } catch (Exception e) {
+                // the row was catalogued from this file moments ago; if it cannot be read again the
+                // check is simply not done for it (fields stay null) and the counter says how often
+                failed.inc();
+            }
+        }
+    }
+
+    static final class ExplodeQuery extends DoFn<KV<String, byte[]>, KV<Integer, KV<Integer, KV<String, Long>>>> {
+        private static final long serialVersionUID = 1L;
+        private final int buckets;
+
+        ExplodeQuery(int buckets) {
+            this.buckets = buckets;
+        }
+
+        @ProcessElement
+        public void process(@Element KV<String, byte[]> e, OutputReceiver<KV<Integer, KV<Integer, KV<String, Long>>>> out) {
+            LandmarkHashes h = LandmarkHashes.fromBytes(e.getValue());
+            for (int i = 0; i < h.size(); i++) {
+                int hash = h.hashes()[i];
+                out.output(KV.of(Math.floorMod(hash, buckets), KV.of(hash, KV.of(e.getKey(), h.payloads()[i]))));
+            }
+        }
+    }
+
+    static final class ReadShard extends DoFn<Integer, KV<Integer, KV<Integer, Long>>> {
+        private static final long serialVersionUID = 1L;
+        private final String dir;
+        private final int shards;
+        private final int buckets;
+
+        ReadShard(String dir, int shards, int buckets) {
+            this.dir = dir;
+            this.shards = shards;
+            this.buckets = buckets;
+        }
+
+        @ProcessElement
+        public void process(@Element Integer shard, OutputReceiver<KV<Integer, KV<Integer, Long>>> out) throws IOException {
+            ReferenceIndex.open(Path.of(dir)).forEachHash((hash, ref, payload) -> {
+                if (Math.floorMod(hash, shards) == shard) {
+                    out.output(KV.of(Math.floorMod(hash, buckets), KV.of(hash, ReferenceIndex.entryOf(ref, payload))));
+                }
+            });
+        }
+    }
+
+    static final class PairUp extends DoFn<KV<Integer, CoGbkResult>, KV<String, KV<Long, Long>>> {
+        private static final long serialVersionUID = 1L;
+        private final TupleTag<KV<Integer, Long>> refTag;
+        private final TupleTag<KV<Integer, KV<String, Long>>> queryTag;
+        private final Counter stopped = Metrics.counter(CheckFingerprints.class, "hashes_skipped_as_too_common");
+
+        PairUp(TupleTag<KV<Integer, Long>> refTag, TupleTag<KV<Integer, KV<String, Long>>> queryTag) {
+            this.refTag = refTag;
+            this.queryTag = queryTag;
+        }
+
+        @ProcessElement
+        public void process(@Element KV<Integer, CoGbkResult> e, OutputReceiver<KV<String, KV<Long, Long>>> out) {
+            // the bucket's reference postings, hash by hash (a bucket is a small slice of the index)
+            java.util.Map<Integer, List<Long>> refs = new java.util.HashMap<>();
+            for (KV<Integer, Long> r : e.getValue().getAll(refTag)) {
+                refs.computeIfAbsent(r.getKey(), k -> new ArrayList<>()).add(r.getValue());
+            }
+            refs.values().removeIf(list -> {
+                boolean tooCommon = list.size() > ExcerptMatcher.MAX_POSTINGS; // same stop list as the local matcher
+                if (tooCommon) {
+                    stopped.inc();
+                }
+                return tooCommon;
+            });
+            if (refs.isEmpty()) {
+                return;
+            }
+            for (KV<Integer, KV<String, Long>> q : e.getValue().getAll(queryTag)) {
+                List<Long> postings = refs.get(q.getKey());
+                if (postings == null) {
+                    continue;
+                }
+                long queryPayload = q.getValue().getValue();
+                for (long entry : postings) {
+                    long payload = ReferenceIndex.payloadOf(entry);
+                    if (ExcerptMatcher.plausible(queryPayload, payload)) {
+                        out.output(KV.of(q.getValue().getKey() + "\t" + ReferenceIndex.referenceNumber(entry), KV.of(queryPayload, payload)));
+                    }
+                }
+            }
+        }
+    }
+
+    static final class Vote extends DoFn<KV<String, Iterable<KV<Long, Long>>>, KV<String, Found>> {
+        private static final long serialVersionUID = 1L;
+        private final List<RefInfo> references;
+        private final int minScore;
+        private final Counter matches = Metrics.counter(CheckFingerprints.class, "reference_matches");
+
+        Vote(List<RefInfo> references, int minScore) {
+            this.references = references;
+            this.minScore = minScore;
+        }
+
+        @ProcessElement
+        public void process(@Element KV<String, Iterable<KV<Long, Long>>> e, OutputReceiver<KV<String, Found>> out) {
+            long[] q = new long[64];
+            long[] r = new long[64];
+            int n = 0;
+            for (KV<Long, Long> p : e.getValue()) {
+                if (n == q.length) {
+                    q = java.util.Arrays.copyOf(q, n * 2);
+                    r = java.util.Arrays.copyOf(r, n * 2);
+                }
+                q[n] = p.getKey();
+                r[n] = p.getValue();
+                n++;
+            }
+            if (n < minScore) {
+                return;
+            }
+            int tab = e.getKey().lastIndexOf('\t');
+            String asset = e.getKey().substring(0, tab);
+            RefInfo ref = references.get(Integer.parseInt(e.getKey().substring(tab + 1)));
+            double frameSeconds = LandmarkExtractor.HOP / (double) LandmarkExtractor.RATE;
+            ExcerptMatcher.vote(q, r, n, frameSeconds).filter(v -> v.score() >= minScore).ifPresent(v -> {
+                var m = v.toMatch(ref.id(), ref.uri());
+                matches.inc();
+                out.output(KV.of(asset, new Found(m.referenceId(), m.referenceUri(), m.queryOffsetSeconds(),
+                        m.referenceOffsetSeconds(), m.timeScale(), m.score())));
+            });
+        }
+    }
+
+    static final class KeyByAsset extends DoFn<GenericRecord, KV<String, GenericRecord>> {
+        private static final long serialVersionUID = 1L;
+
+        @ProcessElement
+        public void process(@Element GenericRecord row, OutputReceiver<KV<String, GenericRecord>> out) {
+            out.output(KV.of(row.get("asset_id").toString(), row));
+        }
+    }
+
+    static final class MarkChecked extends DoFn<KV<String, byte[]>, KV<String, byte[]>> {
+        private static final long serialVersionUID = 1L;
+
+        @ProcessElement
+        public void process(@Element KV<String, byte[]> e, OutputReceiver<KV<String, byte[]>> out) {
+            out.output(KV.of(e.getKey(), new byte[0]));
+        }
+    }
+
+    static final class Fill extends DoFn<KV<String, CoGbkResult>, GenericRecord> {
+        private static final long serialVersionUID = 1L;
+        private final TupleTag<GenericRecord> rowTag;
+        private final TupleTag<Found> foundTag;
+        private final TupleTag<byte[]> checkedTag;
+        private final SerializableBiFunction<String, String, Boolean> licensed;
+        private final Counter unlicensed = Metrics.counter(CheckFingerprints.class, "unlicensed_matches");
+
+        Fill(TupleTag<GenericRecord> rowTag, TupleTag<Found> foundTag, TupleTag<byte[]> checkedTag,
+             SerializableBiFunction<String, String, Boolean> licensed) {
+            this.rowTag = rowTag;
+            this.foundTag = foundTag;
+            this.checkedTag = checkedTag;
+            this.licensed = licensed;
+        }
+
+        @ProcessElement
+        public void process(@Element KV<String, CoGbkResult> e, OutputReceiver<GenericRecord> out) {
+            boolean checked = e.getValue().getAll(checkedTag).iterator().hasNext();
+            List<Found> found = new ArrayList<>();
+            e.getValue().getAll(foundTag).forEach(found::add);
+            found.sort(Comparator.comparingInt(Found::score).reversed().thenComparing(Found::referenceId));
+            Schema itemSchema = CatalogSchema.itemSchema(CatalogSchema.CATALOG, "reference_matches");
+            for (GenericRecord row : e.getValue().getAll(rowTag)) {
+                GenericData.Record copy = new GenericData.Record((GenericData.Record) row, true);
+                if (checked) {
+                    List<GenericRecord> items = new ArrayList<>();
+                    boolean anyUnlicensed = false;
+                    for (Found f : found) {
+                        Boolean lic = licensed.apply(e.getKey(), f.referenceId());
+                        anyUnlicensed |= !Boolean.TRUE.equals(lic);
+                        GenericData.Record m = new GenericData.Record(itemSchema);
+                        m.put("reference_id", f.referenceId());
+                        m.put("reference_uri", f.referenceUri());
+                        m.put("query_offset_seconds", f.queryOffset());
+                        m.put("reference_offset_seconds", f.referenceOffset());
+                        m.put("time_scale", f.scale());
+                        m.put("score", (double) f.score());
+                        m.put("licensed", lic);
+                        items.add(m);
+                    }
+                    copy.put("reference_matches", items);
+                    copy.put("unlicensed_match", anyUnlicensed);
+                    if (anyUnlicensed) {
+                        unlicensed.inc();
+                    }
+                }
+                out.output(copy);
+            }
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package dev.audiocat.pipelines.transforms;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.audiocat.features.fingerprint.LandmarkExtractor;
+import dev.audiocat.features.fingerprint.ReferenceIndex;
+import dev.audiocat.pipelines.catalog.CatalogSchema;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.generic.GenericRecordBuilder;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Beam hash join on the DirectRunner: real files, a real reference index, query hashes from a
+ * second decode and from the analysis pass; a slowed-down excerpt of a reference is found, an
+ * unrelated recording is checked and clean, a row whose file is gone is left unchecked.
+ */
+class CheckFingerprintsTest {
+
+    static final Path SAMPLES = Path.of("/usr/share/sonic-pi/samples");
+
+    @TempDir
+    static Path dir;
+    static Path indexDir;
+    static Path excerpt;
+    static Path unrelated;
+
+    @BeforeAll
+    static void build() throws Exception {
+        indexDir = dir.resolve("refs");
+        ReferenceIndex idx = ReferenceIndex.open(indexDir);
+        for (String name : List.of("loop_tabla.flac", "guit_em9.flac", "loop_amen_full.flac")) {
+            Path p = SAMPLES.resolve(name);
+            assertTrue(p.toFile().isFile(), p + " is missing: install sonic-pi-samples (scripts/tools.sh)");
+            idx.add("ref-" + name, p.toUri().toString(), LandmarkExtractor.extract(p, 0));
+        }
+        idx.save();
+        excerpt = dir.resolve("tabla_excerpt.wav");
+        sh("sox", SAMPLES.resolve("loop_tabla.flac").toString(), excerpt.toString(), "trim", "2", "7", "tempo", "0.95");
+        unrelated = SAMPLES.resolve("loop_garzul.flac");
+    }
+
+    static void sh(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, String.join(" ", cmd) + ": " + out);
+    }
+
+    static GenericRecord row(String assetId, Path file) {
+        return new GenericRecordBuilder(CatalogSchema.CATALOG)
+                .set("schema_version", CatalogSchema.VERSION)
+                .set("asset_id", assetId)
+                .set("audio_id", "pcm-" + assetId)
+                .set("uri", file.toUri().toString())
+                .set("file_name", file.getFileName().toString())
+                .set("size_bytes", 1234L)
+                .set("pipeline_version", "test")
+                .set("analysis_time", 1_700_000_000_000L)
+                .set("run_id", "r1")
+                .build();
+    }
+
+    static Map<String, GenericRecord> byId(Iterable<GenericRecord> rows) {
+        Map<String, GenericRecord> m = new HashMap<>();
+        rows.forEach(r -> m.put(r.get("asset_id").toString(), r));
+        return m;
+    }
+
+    static void assertChecked(Map<String, GenericRecord> rows) {
+        assertEquals(3, rows.size());
+        GenericRecord hit = rows.get("asset-excerpt");
+        List<?> matches = (List<?>) hit.get("reference_matches");
+        assertEquals(1, matches.size(), "matches: " + matches);
+        GenericRecord m = (GenericRecord) matches.get(0);
+        assertEquals("ref-loop_tabla.flac", m.get("reference_id").toString());
+        assertEquals(SAMPLES.resolve("loop_tabla.flac").toUri().toString(), m.get("reference_uri").toString());
+        assertEquals(0.95, (double) m.get("time_scale"), 0.015);
+        double atQueryStart = (double) m.get("reference_offset_seconds") - (double) m.get("time_scale") * (double) m.get("query_offset_seconds");
+        assertEquals(2.0, atQueryStart, 0.15);
+        assertTrue((double) m.get("score") >= 12, "score " + m.get("score"));
+        assertNull(m.get("licensed"));
+        assertEquals(Boolean.TRUE, hit.get("unlicensed_match"), "no licence known: flagged");
+
+        GenericRecord clean = rows.get("asset-unrelated");
+        assertEquals(List.of(), clean.get("reference_matches"));
+        assertEquals(Boolean.FALSE, clean.get("unlicensed_match"));
+
+        GenericRecord gone = rows.get("asset-gone");
+        assertNull(gone.get("reference_matches"), "a file that cannot be read is not checked");
+        assertNull(gone.get("unlicensed_match"));
+    }
+
+    @Test
+    void findsTheExcerptWithASecondDecode() {
+        Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner", "--enforceImmutability=false", "--enforceEncodability=false", "--targetParallelism=2").create());
+        PCollection<GenericRecord> out = p
+                .apply(Create.of(row("asset-excerpt", excerpt), row("asset-unrelated", unrelated), row("asset-gone", dir.resolve("gone.wav")))
+                        .withCoder(AvroCoder.of(GenericRecord.class, CatalogSchema.CATALOG)))
+                .apply("CheckFingerprints", CheckFingerprints.against(indexDir).withShards(3).withBuckets(8));
+        PAssert.that(out).satisfies(rows -> {
+            assertChecked(byId(rows));
+            return null;
+        });
+        p.run().waitUntilFinish();
+    }
+
+    @Test
+    void usesQueryHashesFromTheAnalysisPassAndLicences() throws Exception {
+        Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner", "--enforceImmutability=false", "--enforceEncodability=false", "--targetParallelism=2").create());
+        PCollection<KV<String, byte[]>> hashes = p.apply("AnalysisHashes", Create.of(
+                        KV.of("asset-excerpt", LandmarkExtractor.extract(excerpt, 0).toBytes()),
+                        KV.of("asset-unrelated", LandmarkExtractor.extract(unrelated, 0).toBytes()))
+                .withCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of())));
+        PCollection<GenericRecord> out = p
+                .apply(Create.of(row("asset-excerpt", excerpt), row("asset-unrelated", unrelated), row("asset-gone", dir.resolve("gone.wav")))
+                        .withCoder(AvroCoder.of(GenericRecord.class, CatalogSchema.CATALOG)))
+                .apply("CheckFingerprints", CheckFingerprints.against(indexDir).withBuckets(8).withQueryHashes(hashes)
+                        .withLicences((asset, ref) -> "asset-excerpt".equals(asset) && ref.equals("ref-loop_tabla.flac") ? Boolean.TRUE : null));
+        PAssert.that(out).satisfies(rows -> {
+            Map<String, GenericRecord> m = byId(rows);
+            GenericRecord hit = m.get("asset-excerpt");
+            GenericRecord match = (GenericRecord) ((List<?>) hit.get("reference_matches")).get(0);
+            assertEquals(Boolean.TRUE, match.get("licensed"));
+            assertEquals(Boolean.FALSE, hit.get("unlicensed_match"), "licensed match: not flagged");
+            assertEquals(List.of(), m.get("asset-unrelated").get("reference_matches"));
+            assertNull(m.get("asset-gone").get("reference_matches"));
+            return null;
+        });
+        p.run().waitUntilFinish();
+    }
+
+    @Test
+    void refusesAFolderWithoutIndex() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CheckFingerprints.against(dir.resolve("nothing")));
+        assertTrue(e.getMessage().contains("audiocat references add"), e.getMessage());
+    }
+}
