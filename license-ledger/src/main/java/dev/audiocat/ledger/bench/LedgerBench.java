@@ -163,8 +163,14 @@ public final class LedgerBench {
                     ns[(int) (queries * 0.99)] / 1e3, ns[queries - 1] / 1e3);
         }
 
-        // 5. S3 (or any second location) appends
         if (s3Location != null) {
+            runS3();
+        }
+    }
+
+    /** Appends to {@code s3Location}: one writer, then {@code s3Writers} concurrent writers. */
+    public void runS3() throws IOException, ValidationException {
+        {
             try (Ledger l = Ledger.open(LedgerLocation.open(s3Location))) {
                 long s0 = System.nanoTime();
                 for (int i = 0; i < s3Appends; i++) {

@@ -3,6 +3,7 @@ package dev.audiocat.pipelines.cli;
 import dev.audiocat.ledger.AssetHistory;
 import dev.audiocat.ledger.AudiocatHome;
 import dev.audiocat.ledger.CheckpointKeys;
+import dev.audiocat.ledger.Hex;
 import dev.audiocat.ledger.Horizon;
 import dev.audiocat.ledger.Importer;
 import dev.audiocat.ledger.Ledger;
@@ -16,6 +17,7 @@ import dev.audiocat.ledger.ValidationException;
 import dev.audiocat.ledger.Verifier;
 import dev.audiocat.ledger.bench.LedgerBench;
 import dev.audiocat.ledger.json.Json;
+import dev.audiocat.ledger.merkle.MerkleTree;
 import dev.audiocat.ledger.store.LogStore;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -284,6 +286,11 @@ public final class LedgerCommand implements Runnable {
                 + "checkpoint that includes the entry, else the current head")
         Long treeSize;
 
+        @Option(names = "--consistent-with", paramLabel = "TREE_SIZE",
+                description = "also prove that the tree head of this earlier size (e.g. an older checkpoint, or the "
+                        + "ledger_tree_size of a catalog row) is a prefix of the one proved against")
+        Long earlier;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -316,6 +323,19 @@ public final class LedgerCommand implements Runnable {
                 json.put("audit_path", p.path());
                 json.put("root_hash", p.rootHash());
                 json.put("verified", ok);
+                if (earlier != null) {
+                    if (earlier < 0 || earlier > size) {
+                        spec.commandLine().getErr().printf("audiocat ledger prove: --consistent-with must be in 0..%d%n", size);
+                        return 1;
+                    }
+                    List<String> c = l.consistency(earlier, size);
+                    String firstRoot = l.head(earlier).rootHash();
+                    boolean consistent = MerkleTree.verifyConsistency(earlier, size, Hex.decode(firstRoot),
+                            Hex.decode(p.rootHash()), c.stream().map(Hex::decode).toList());
+                    ok &= consistent;
+                    json.put("consistency", Map.of("from_tree_size", earlier, "from_root_hash", firstRoot,
+                            "proof", c, "verified", consistent));
+                }
                 if (signed != null && signed.treeSize() == size) {
                     json.put("signed_checkpoint", Map.of("key_id", signed.keyId(), "time", signed.time().toString(),
                             "root_matches", signed.rootHash().equals(p.rootHash())));

@@ -92,6 +92,12 @@ class LedgerCommandTest {
         assertEquals(2L, proof.get("tree_size"));
         assertEquals(true, ((Map<?, ?>) proof.get("signed_checkpoint")).get("root_matches"));
 
+        r = run("prove", "--ledger", ledger, "1", "--consistent-with", "1");
+        assertEquals(0, r.code(), r.err());
+        Map<?, ?> consistency = (Map<?, ?>) Json.parseObject(r.out().trim()).get("consistency");
+        assertEquals(true, consistency.get("verified"), r.out());
+        assertEquals(1, ((List<?>) consistency.get("proof")).size());
+
         r = run("statement", "--ledger", ledger, "--party", "ana", "--period", "2024-02");
         assertEquals(0, r.code(), r.err());
         // 300 EUR for a1, master only: ana 0.6
