@@ -73,32 +73,54 @@ public final class AnalysisBench {
         Map<String, Double> ssBpm = new HashMap<>();
         Map<String, Double> ssMs = new HashMap<>();
         if (peers) {
-            Path list = dir.resolve("files.txt");
-            Files.write(list, tempoFiles.stream().map(f -> dir.resolve(f).toString()).toList());
-            String out = Tools.run("node", nodeScript, list.toString());
-            for (String line : out.split("\n")) {
-                if (!line.startsWith("{")) {
-                    continue;
+            // Peer results are cached per corpus in peers.tsv (they do not depend on audiocat's code);
+            // delete the file to measure the peers again.
+            Path cache = dir.resolve("peers.tsv");
+            if (!Files.exists(cache)) {
+                Path list = dir.resolve("files.txt");
+                Files.write(list, tempoFiles.stream().map(f -> dir.resolve(f).toString()).toList());
+                List<String> rows = new ArrayList<>();
+                String out = Tools.run("node", nodeScript, list.toString());
+                for (String line : out.split("\n")) {
+                    if (line.startsWith("{")) {
+                        rows.add("essentia\t" + line);
+                    }
                 }
-                Map<String, String> m = flatJson(line);
-                String f = dir.relativize(Path.of(m.get("file"))).toString();
-                ess.put(f, m);
+                for (String f : tempoFiles) {
+                    long t0 = System.nanoTime();
+                    String beats = Tools.run("aubio", "tempo", "-i", dir.resolve(f).toString());
+                    double ms = (System.nanoTime() - t0) / 1e6;
+                    rows.add(String.format(Locale.ROOT, "aubio\t%s\t%s\t%.1f", f, bpmFromBeats(beats), ms));
+                    Path wav = dir.resolve(f);
+                    if (!f.endsWith(".wav")) {
+                        wav = dir.resolve("ss.wav");
+                        Tools.run("ffmpeg", "-v", "error", "-y", "-i", dir.resolve(f).toString(), "-c:a", "pcm_s16le", wav.toString());
+                    }
+                    t0 = System.nanoTime();
+                    String ss = Tools.run("soundstretch", wav.toString(), "-bpm");
+                    ms = (System.nanoTime() - t0) / 1e6;
+                    Matcher m = Pattern.compile("Detected BPM rate ([0-9.]+)").matcher(ss);
+                    rows.add(String.format(Locale.ROOT, "soundstretch\t%s\t%s\t%.1f", f, m.find() ? m.group(1) : "NaN", ms));
+                }
+                Files.write(cache, rows);
             }
-            for (String f : tempoFiles) {
-                long t0 = System.nanoTime();
-                String beats = Tools.run("aubio", "tempo", "-i", dir.resolve(f).toString());
-                aubioMs.put(f, (System.nanoTime() - t0) / 1e6);
-                aubioBpm.put(f, bpmFromBeats(beats));
-                Path wav = dir.resolve(f);
-                if (!f.endsWith(".wav")) {
-                    wav = dir.resolve("ss.wav");
-                    Tools.run("ffmpeg", "-v", "error", "-y", "-i", dir.resolve(f).toString(), "-c:a", "pcm_s16le", wav.toString());
+            for (String row : Files.readAllLines(cache)) {
+                String[] c = row.split("\t");
+                switch (c[0]) {
+                    case "essentia" -> {
+                        Map<String, String> m = flatJson(c[1]);
+                        ess.put(dir.relativize(Path.of(m.get("file"))).toString(), m);
+                    }
+                    case "aubio" -> {
+                        aubioBpm.put(c[1], Double.parseDouble(c[2]));
+                        aubioMs.put(c[1], Double.parseDouble(c[3]));
+                    }
+                    case "soundstretch" -> {
+                        ssBpm.put(c[1], Double.parseDouble(c[2]));
+                        ssMs.put(c[1], Double.parseDouble(c[3]));
+                    }
+                    default -> throw new IllegalStateException("bad row in " + cache + ": " + row);
                 }
-                t0 = System.nanoTime();
-                String ss = Tools.run("soundstretch", wav.toString(), "-bpm");
-                ssMs.put(f, (System.nanoTime() - t0) / 1e6);
-                Matcher m = Pattern.compile("Detected BPM rate ([0-9.]+)").matcher(ss);
-                ssBpm.put(f, m.find() ? Double.parseDouble(m.group(1)) : Double.NaN);
             }
         }
 

@@ -46,6 +46,7 @@ final class Corpus {
     final List<String> tempoless = new ArrayList<>();
     final List<String> qcFiles = new ArrayList<>();
     final List<QcLabel> qcLabels = new ArrayList<>();
+    private boolean rebuild; // the current QC base was just re-trimmed: its fixtures are stale
 
     Corpus(Path dir, long seed) {
         this.dir = dir;
@@ -158,6 +159,20 @@ final class Corpus {
                 Files.deleteIfExists(dir.resolve("qc").resolve(base + ".render.wav"));
             }
             float[][] x = Wav.read(clean);
+            // A render ends in digital zero after the last release: trim it so that the clean base
+            // carries no damage of its own, and rebuild the fixtures made from an untrimmed base.
+            boolean regenerate = false;
+            int last = x[0].length - 1;
+            while (last > 0 && Math.abs(x[0][last]) <= 1.5f / 32768 && Math.abs(x[1][last]) <= 1.5f / 32768) {
+                last--;
+            }
+            if (x[0].length - last > RATE / 10) {
+                int keep = last + RATE / 20;
+                x = new float[][] {java.util.Arrays.copyOf(x[0], keep), java.util.Arrays.copyOf(x[1], keep)};
+                Wav.write(clean, RATE, x);
+                regenerate = true;
+            }
+            rebuild = regenerate;
             double dur = x[0].length / (double) RATE;
             qcFiles.add("qc/" + base + "_clean.wav");
             Random fr = new Random(seed * 131 + b);
@@ -171,7 +186,8 @@ final class Corpus {
             double s = 3 + fr.nextDouble() * (dur - 10);
             fixture(base + "_silence", x, y -> zero(y, s, s + 3), "digital_silence", s, s + 3);
             double q = 3 + fr.nextDouble() * (dur - 12);
-            fixture(base + "_quiet", x, y -> quiet(y, q, q + 5, fr.nextLong()), "near_silence", q, q + 5);
+            long quietSeed = fr.nextLong(); // drawn here, not inside the lambda, so later draws never depend on the cache
+            fixture(base + "_quiet", x, y -> quiet(y, q, q + 5, quietSeed), "near_silence", q, q + 5);
             int mains = b % 2 == 0 ? 50 : 60;
             double h = 2 + fr.nextDouble() * (dur - 16);
             fixture(base + "_hum" + mains, x, y -> hum(y, h, h + 12, mains), "mains_hum", h, h + 12);
@@ -185,7 +201,7 @@ final class Corpus {
             }, "phase_inverted", 0, dur);
             // lowpass + upsample: through 22.05 kHz and back (content ends at ~11 kHz)
             Path up = dir.resolve("qc").resolve(base + "_upsampled.wav");
-            if (!Files.exists(up)) {
+            if (!Files.exists(up) || rebuild) {
                 Path low = dir.resolve("qc").resolve(base + ".low.wav");
                 Tools.run("sox", clean.toString(), "-r", "22050", low.toString());
                 Tools.run("sox", low.toString(), "-r", "44100", up.toString());
@@ -194,7 +210,7 @@ final class Corpus {
             qcFiles.add("qc/" + base + "_upsampled.wav");
             qcLabels.add(new QcLabel("qc/" + base + "_upsampled.wav", "limited_bandwidth", 0, dur));
             Path mp3wav = dir.resolve("qc").resolve(base + "_mp3.wav");
-            if (!Files.exists(mp3wav)) {
+            if (!Files.exists(mp3wav) || rebuild) {
                 Path mp3 = dir.resolve("qc").resolve(base + ".mp3");
                 Tools.run("ffmpeg", "-v", "error", "-y", "-i", clean.toString(), "-c:a", "libmp3lame", "-b:a", b % 2 == 0 ? "128k" : "160k", mp3.toString());
                 Tools.run("ffmpeg", "-v", "error", "-y", "-i", mp3.toString(), "-c:a", "pcm_s16le", mp3wav.toString());
@@ -218,7 +234,7 @@ final class Corpus {
     private void fixture(String name, float[][] clean, Damage d, String type, double... spans) throws IOException {
         Path f = dir.resolve("qc").resolve(name + ".wav");
         String rel = "qc/" + name + ".wav";
-        if (!Files.exists(f)) {
+        if (!Files.exists(f) || rebuild) {
             float[][] y = {clean[0].clone(), clean[1].clone()};
             d.apply(y);
             Wav.write(f, RATE, y);

@@ -20,7 +20,8 @@ import dev.audiocat.features.dsp.FrameProcessor;
  *       autocorrelation times the cross-correlation of the onset strength with a pulse train at the
  *       best phase, times a log-normal tempo prior (centre {@link #PRIOR_CENTRE_BPM}, one octave wide);</li>
  *   <li>the octave is then decided explicitly: if the off-beats of the winner carry at least
- *       {@link #OFFBEAT_RATIO} of the strength of its beats, the beat is the faster level (twice the
+ *       {@link #OFFBEAT_RATIO} of the strength of its beats (0.6 and the prior centre were chosen
+ *       on the bench corpus, see docs/analysis.md), the beat is the faster level (twice the
  *       tempo, up to {@link #MAX_TACTUS_BPM});</li>
  *   <li>stability: the file is cut into ~12 s windows; the tempo is "stable" only if the
  *       normalised periodicity is clear ({@code >= MIN_PERIODICITY}), most windows agree with the
@@ -36,13 +37,15 @@ public final class TempoEstimator implements FrameProcessor {
     static final double PRIOR_OCTAVES = 1.0;
     static final double MIN_PERIODICITY = 0.12;
     static final double MAX_TACTUS_BPM = 200;
-    static final double OFFBEAT_RATIO = 0.7;
+    static final double OFFBEAT_RATIO = 0.6;
     /** Onset strength at frame n peaks when an onset is this many samples after the frame start. */
     static final int ONSET_LATENCY_SAMPLES = 1400;
     static final double MIN_AGREEMENT = 0.6;
     private static final double MIN_SECONDS = 5.0;
     private static final int WINDOW_FRAMES = 512;
 
+    private final double priorCentreBpm;
+    private final double offbeatRatio;
     private float[] prevLog;      // previous frame's log magnitude, preallocated in the first call
     private float[] onset = new float[4096]; // grows by doubling: O(duration / hop) floats
     private int frames;
@@ -50,6 +53,16 @@ public final class TempoEstimator implements FrameProcessor {
     private int hop;
     private int size;
     private TempoEstimate result;
+
+    public TempoEstimator() {
+        this(PRIOR_CENTRE_BPM, OFFBEAT_RATIO);
+    }
+
+    /** For tuning on a labelled corpus; the public constructor uses the documented defaults. */
+    TempoEstimator(double priorCentreBpm, double offbeatRatio) {
+        this.priorCentreBpm = priorCentreBpm;
+        this.offbeatRatio = offbeatRatio;
+    }
 
     @Override
     public void process(Frame frame) {
@@ -125,7 +138,7 @@ public final class TempoEstimator implements FrameProcessor {
                 continue;
             }
             double bpm = 60 * fps / p;
-            double score = e * pulseFit(o, frames, p) * prior(bpm);
+            double score = e * pulseFit(o, frames, p) * prior(bpm, priorCentreBpm);
             if (score > bestScore) {
                 bestScore = score;
                 bestPeriod = p;
@@ -141,7 +154,7 @@ public final class TempoEstimator implements FrameProcessor {
             double phase = bestPhase(o, frames, bestPeriod);
             double on = combMean(o, frames, phase, bestPeriod);
             double off = combMean(o, frames, phase + half, bestPeriod);
-            if (on > 0 && off >= OFFBEAT_RATIO * on) {
+            if (on > 0 && off >= offbeatRatio * on) {
                 bestPeriod = half;
             }
         }
@@ -167,8 +180,8 @@ public final class TempoEstimator implements FrameProcessor {
         return new TempoEstimate(null, confidence, null, false);
     }
 
-    static double prior(double bpm) {
-        double z = Math.log(bpm / PRIOR_CENTRE_BPM) / Math.log(2) / PRIOR_OCTAVES;
+    static double prior(double bpm, double centre) {
+        double z = Math.log(bpm / centre) / Math.log(2) / PRIOR_OCTAVES;
         return Math.exp(-0.5 * z * z);
     }
 
