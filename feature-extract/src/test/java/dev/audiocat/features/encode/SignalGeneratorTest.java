@@ -179,6 +179,27 @@ class SignalGeneratorTest {
     }
 
     @Test
+    void blockRenderingGivesExactlyTheValuesOfRandomAccess() {
+        Waveform mix = Waveform.sum(
+                g.sequence(0.25, 0.01, g.chordOfNotes(0.3, 60, 64, 67), g.sine(110, 0.2)),
+                g.pinkNoise(5, 0.2).times(g.pulses(0.1, 0.03, 0.005)),
+                g.clickTrack(240, 0.3).delayed(123).times(0.5),
+                g.whiteNoise(6, 0.05).times(g.window(0.2, 0.6, 0.02)),
+                SignalGenerator.silence()).shared().quantized(24);
+        double[] out = new double[7000];
+        long[] starts = {0, 1, 4095, 12_000, 47_999, 100_003};
+        for (long start : starts) {
+            int offset = (int) (start % 7);
+            int n = 5000 + (int) (start % 1000);
+            mix.render(start, out, offset, n);
+            for (int i = 0; i < n; i++) {
+                // bit-for-bit: assertEquals(double, double) compares the bits
+                assertEquals(mix.at(start + i), out[offset + i], "sample " + (start + i));
+            }
+        }
+    }
+
+    @Test
     void renderingIsBlockIndependent() {
         Signal s = g.stereo(1.0, g.chord(0.5, 220, 330).plus(g.pinkNoise(1, 0.2)), g.clickTrack(90, 0.5));
         float[][] whole = s.toArrays();

@@ -65,6 +65,28 @@ public final class DemoLibrary {
     private DemoLibrary() {
     }
 
+    /**
+     * Generates the library from the command line and prints what it cost (a bench, see
+     * docs/benchmarks.md): {@code DemoLibrary DIR [SEED [THREADS]]}.
+     */
+    public static void main(String[] args) throws IOException {
+        if (args.length < 1) {
+            System.err.println("usage: DemoLibrary DIR [SEED [THREADS]]");
+            System.exit(2);
+        }
+        Path dir = Path.of(args[0]);
+        long seed = args.length > 1 ? Long.parseLong(args[1]) : DEFAULT_SEED;
+        int threads = args.length > 2 ? Integer.parseInt(args[2]) : defaultThreads();
+        long t0 = System.nanoTime();
+        DemoManifest m = generate(dir, seed, e -> System.out.printf("%7.1f s  %-55s %-10s %6.1f s%n", (System.nanoTime() - t0) / 1e9,
+                e.path(), e.format(), e.broken() ? 0.0 : e.durationSeconds()), path -> true, threads);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        double cpu = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1e9;
+        System.out.printf("%d files (%d broken), %.1f min of audio in %s: %.1f s wall, %.1f s process cpu, %d threads%n",
+                m.files().size(), m.broken().size(), m.totalAudioSeconds() / 60, dir, wall, cpu, threads);
+    }
+
     /** Generates the library into {@code dir} (created if needed) and writes its manifest there. */
     public static DemoManifest generate(Path dir, long seed) throws IOException {
         return generate(dir, seed, e -> { }, path -> true, defaultThreads());
