@@ -76,6 +76,22 @@ public final class LedgerCommand implements Runnable {
         Ledger open() throws IOException {
             return Ledger.open(LedgerLocation.open(location));
         }
+
+        /** Read-only commands must not create an empty ledger where the user mistyped a folder. */
+        LogStore openExisting() throws IOException {
+            if (location == null || !location.startsWith("s3://")) {
+                Path dir = location == null ? AudiocatHome.defaultLedger() : Path.of(location);
+                if (!Files.isRegularFile(dir.resolve("ledger.log"))) {
+                    throw new IllegalArgumentException("there is no ledger at " + dir
+                            + " (no ledger.log); check --ledger, or create one with 'audiocat ledger import'");
+                }
+            }
+            return LedgerLocation.open(location);
+        }
+
+        Ledger openExistingLedger() throws IOException {
+            return Ledger.open(openExisting());
+        }
     }
 
     @Command(name = "import", mixinStandardHelpOptions = true,
@@ -161,7 +177,7 @@ public final class LedgerCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            try (LogStore st = LedgerLocation.open(ledger.location)) {
+            try (LogStore st = ledger.openExisting()) {
                 List<Map<String, Object>> items = AssetHistory.read(st, assetId);
                 if (items.isEmpty()) {
                     spec.commandLine().getErr().println("audiocat ledger history: " + ledger.describe()
@@ -209,7 +225,7 @@ public final class LedgerCommand implements Runnable {
                     return 1;
                 }
             }
-            try (LogStore st = LedgerLocation.open(ledger.location)) {
+            try (LogStore st = ledger.openExisting()) {
                 SignedCheckpoint from = null;
                 if (fromCheckpoint != null) {
                     from = findCheckpoint(st, fromCheckpoint);
@@ -296,7 +312,7 @@ public final class LedgerCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try (Ledger l = ledger.open()) {
+            try (Ledger l = ledger.openExistingLedger()) {
                 if (seq < 0 || seq >= l.size()) {
                     spec.commandLine().getErr().printf("audiocat ledger prove: entry %d does not exist; %s has entries "
                             + "0..%d%n", seq, ledger.describe(), l.size() - 1);
@@ -377,7 +393,7 @@ public final class LedgerCommand implements Runnable {
                         + " is not 2024-03, 2024-01..2024-03 or 2024-01-01..2024-04-01");
                 return 1;
             }
-            try (Ledger l = ledger.open()) {
+            try (Ledger l = ledger.openExistingLedger()) {
                 if (l.state().party(party) == null) {
                     spec.commandLine().getErr().println("audiocat ledger statement: " + ledger.describe()
                             + " has no party " + party);

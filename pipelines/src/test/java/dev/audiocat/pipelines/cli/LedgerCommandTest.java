@@ -105,6 +105,9 @@ class LedgerCommandTest {
         assertTrue(r.out().contains("ana,TOTAL,,,,,,,,180,EUR"), r.out());
         assertEquals(1, run("statement", "--ledger", ledger, "--party", "ana", "--period", "Feb").code());
 
+        assertEquals(1, run("verify", "--ledger", dir.resolve("typo").toString()).code());
+        assertTrue(!Files.exists(dir.resolve("typo")), "a read-only command creates nothing");
+
         // damage one byte of entry 1: verify names it
         Path log = dir.resolve("ledger/ledger.log");
         String text = Files.readString(log, StandardCharsets.UTF_8).replace("300.00", "900.00");
