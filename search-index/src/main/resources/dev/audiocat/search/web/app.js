@@ -148,10 +148,11 @@ async function showRights(id, title) {
     const data = await r.json();
     if (!data.available) { body.replaceChildren(el('p', { text: data.message })); return; }
     if (!data.events.length) { body.replaceChildren(el('p', { text: 'The ledger has no events for this asset.' })); return; }
-    const keys = Object.keys(data.events[0]);
+    const keys = [...new Set(data.events.flatMap((ev) => Object.keys(ev)))];
+    const cell = (v) => (v == null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
     const table = el('table', {}, el('thead', {}, el('tr', {}, ...keys.map((k) => el('th', { scope: 'col', text: k })))));
     const tb = el('tbody');
-    for (const ev of data.events) tb.append(el('tr', {}, ...keys.map((k) => el('td', { text: ev[k] == null ? '' : String(ev[k]) }))));
+    for (const ev of data.events) tb.append(el('tr', {}, ...keys.map((k) => el('td', { text: cell(ev[k]) }))));
     table.append(tb);
     body.replaceChildren(table);
   } catch (e) {
