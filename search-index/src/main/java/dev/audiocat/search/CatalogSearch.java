@@ -47,9 +47,9 @@ public final class CatalogSearch {
         List<Query> filters = filters(q);
         float[] vector = q.likeVector();
         if (q.likeAssetId() != null) {
-            vector = embeddingOf(q.likeAssetId()).orElseThrow(() -> new IllegalArgumentException(
+            String self = resolveAssetId(q.likeAssetId());
+            vector = embeddingOf(self).orElseThrow(() -> new IllegalArgumentException(
                     "asset " + q.likeAssetId() + " is not in the index " + alias + " or has no embedding"));
-            String self = q.likeAssetId();
             filters.add(Query.of(f -> f.bool(b -> b.mustNot(m -> m.ids(i -> i.values(self))))));
         }
         SearchRequest.Builder req = new SearchRequest.Builder().index(alias).trackTotalHits(t -> t.enabled(true))
@@ -100,6 +100,24 @@ public final class CatalogSearch {
                 .source(s -> s.filter(f -> f.excludes(LIST_EXCLUDES)))
                 .query(x -> x.term(t -> t.field("chromaprint_sha256").value(hash))).build());
         return results(resp);
+    }
+
+    /**
+     * The asset id that {@code idOrPrefix} names: itself if indexed, else the one asset whose id
+     * starts with it (tables show the first 12 hex digits). Unknown or ambiguous prefixes are
+     * returned unchanged / rejected.
+     */
+    public String resolveAssetId(String idOrPrefix) throws IOException {
+        if (client.exists(e -> e.index(alias).id(idOrPrefix)).value() || idOrPrefix.length() < 6) {
+            return idOrPrefix;
+        }
+        SearchResponse<Map> r = search(new SearchRequest.Builder().index(alias).size(2).source(x -> x.fetch(false))
+                .query(x -> x.prefix(p -> p.field("asset_id").value(idOrPrefix))).build());
+        List<Hit<Map>> hits = r.hits().hits();
+        if (hits.size() > 1) {
+            throw new IllegalArgumentException("asset id prefix " + idOrPrefix + " matches several assets; give more digits");
+        }
+        return hits.isEmpty() ? idOrPrefix : hits.get(0).id();
     }
 
     /** The full catalog document of an asset. */

@@ -108,6 +108,8 @@ class CatalogIndexIT {
         Results byVector = search.search(new SearchQuery().likeVector(TestDocuments.vector(5, 42)).k(3));
         assertEquals(Set.of("a5", "a6", "a7"), ids(byVector.hits()));
         assertThrows(IllegalArgumentException.class, () -> search.search(new SearchQuery().likeAsset("nope")));
+        assertEquals("a1", search.resolveAssetId("a1"));
+        assertEquals("unknown-id", search.resolveAssetId("unknown-id"));
     }
 
     @Test
@@ -173,6 +175,19 @@ class CatalogIndexIT {
             assertEquals(List.of(build), other.indicesOf(other.alias()));
             assertEquals(8, other.count());
             assertTrue(other.indicesOf(other.buildAlias()).isEmpty());
+            // tables print 12 hex digits of an id; a unique prefix names the asset
+            Map<String, Object> src = new HashMap<>(TestDocuments.catalog("file:///x/").get(0).source());
+            src.put("asset_id", "feedface00112233");
+            Map<String, Object> src2 = new HashMap<>(src);
+            src2.put("asset_id", "feedface99112233");
+            new BulkWriter(conn.client(), other.alias()).write(List.of(new CatalogDocument("feedface00112233", src),
+                new CatalogDocument("feedface99112233", src2)));
+            other.refresh();
+            CatalogSearch s2 = new CatalogSearch(conn.client(), other.alias());
+            assertEquals("feedface00112233", s2.resolveAssetId("feedface0"));
+            assertThrows(IllegalArgumentException.class, () -> s2.resolveAssetId("feedface"));
+            assertEquals("feedXX", s2.resolveAssetId("feedXX"), "no such prefix: unchanged");
+
         } finally {
             other.drop();
         }

@@ -226,7 +226,7 @@ public final class SearchCommand implements Callable<Integer> {
         }
         r.facets().forEach((f, counts) -> {
             if (!counts.isEmpty()) {
-                out.printf(Locale.ROOT, "  %-32s %s%n", f.label() + " (--filter " + f.param() + "=…)",
+                out.printf(Locale.ROOT, "  %-44s %s%n", f.label() + " (--filter " + f.param() + "=…)",
                         counts.stream().map(c -> c.value().replaceAll("\\p{Cntrl}", " ") + " " + c.count()).collect(Collectors.joining(", ")));
             }
         });
