@@ -39,17 +39,16 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CountDownLatch stop = new CountDownLatch(1);
         boolean withLedger = ledger != null || Files.isDirectory(dev.audiocat.ledger.AudiocatHome.defaultLedger());
-        try (SearchConnection c = es.connect()) {
-            es.requireIndex(c);
-        }
         try (LogStore store = withLedger ? LedgerLocation.open(ledger) : null;
-             SearchConnection c = es.connect();
-             SearchServer server = new SearchServer(new CatalogSearch(c.client(), es.alias()), rights(store), host, port).start()) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "serve-stop"));
-            System.out.println("audiocat: search page at " + server.url() + " (index " + es.alias() + " at " + c.url()
-                    + (store == null ? "; no ledger" : "; ledger " + (ledger == null ? dev.audiocat.ledger.AudiocatHome.defaultLedger() : ledger))
-                    + "); Ctrl-C stops");
-            stop.await();
+             SearchConnection c = es.connect()) {
+            es.requireIndex(c);
+            try (SearchServer server = new SearchServer(new CatalogSearch(c.client(), es.alias()), rights(store), host, port).start()) {
+                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "serve-stop"));
+                System.out.println("audiocat: search page at " + server.url() + " (index " + es.alias() + " at " + c.url()
+                        + (store == null ? "; no ledger" : "; ledger " + (ledger == null ? dev.audiocat.ledger.AudiocatHome.defaultLedger() : ledger))
+                        + "); Ctrl-C stops");
+                stop.await();
+            }
         }
         return 0;
     }

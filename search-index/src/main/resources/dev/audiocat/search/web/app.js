@@ -110,7 +110,7 @@ function renderResults(data) {
     for (const l of h.license_ids || []) badges.append(el('li', { class: 'badge ok', text: 'License ' + l }));
     if (h.unlicensed_match) badges.append(el('li', { class: 'badge bad', text: 'Unlicensed reference match' }));
 
-    const meta = [h.artist, h.album, h.file_name].filter(Boolean).join(' · ');
+    const meta = [h.artist, h.album, h.title ? h.file_name : null].filter(Boolean).join(' · ');
     const li = el('li', { class: 'result', 'data-asset-id': h.asset_id },
       el('h2', { text: title }),
       el('p', { class: 'meta', text: meta }),
