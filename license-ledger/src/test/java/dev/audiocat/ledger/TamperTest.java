@@ -148,6 +148,53 @@ class TamperTest {
         assertEquals(2, e.firstBadSeq());
     }
 
+    @Test
+    void checkpointsCatchConsistentRewritesAndGuardTheTrustedPrefix() throws Exception {
+        KeyPair key = CheckpointKeys.generate();
+        SignedCheckpoint at4;
+        try (Ledger l = Ledger.open(new LocalFolderStore(dir, false))) {
+            for (int i = 0; i < 10; i++) {
+                l.append(Ev.party("p" + i, "artist"));
+                if (i == 3 || i == 6) {
+                    l.checkpoint(key);
+                }
+            }
+            at4 = l.checkpoints().get(0);
+            l.checkpoint(key); // size 10
+        }
+        assertEquals(4, at4.treeSize());
+        Path log = dir.resolve("ledger.log");
+        List<byte[]> lines = lines(Files.readAllBytes(log));
+        // an attacker rewrites entry 5 and everything after it, recomputing every hash and link
+        List<byte[]> forged = new ArrayList<>(lines.subList(0, 5));
+        java.security.MessageDigest md = dev.audiocat.ledger.merkle.MerkleTree.sha256();
+        LogEntry prev = LogEntry.parse(4, lines.get(4), leafOf(lines.get(3)), null, md);
+        for (int i = 5; i < 10; i++) {
+            LogEntry e = LogEntry.create(i, prev.leafHash(), prev.time(), List.of(Ev.party("forged" + i, "label")), md);
+            forged.add(e.record());
+            prev = e;
+        }
+        Files.write(log, join(forged));
+        Verifier.Report r = Verifier.verify(new LocalFolderStore(dir, false));
+        assertFalse(r.ok());
+        assertEquals(4, r.firstBadSeq(), "the last checkpoint that still matches is at 4: " + r);
+        assertTrue(r.problem().contains("rewritten consistently"), r.problem());
+        // trusting the checkpoint at 4 still finds it; damage before the trusted checkpoint is found too
+        assertEquals(4, Verifier.verify(new LocalFolderStore(dir, false), null, at4).firstBadSeq());
+        List<byte[]> early = new ArrayList<>(lines);
+        early.set(1, early.get(1).clone());
+        early.get(1)[80] ^= 4;
+        Files.write(log, join(early));
+        assertEquals(1, Verifier.verify(new LocalFolderStore(dir, false), null, at4).firstBadSeq());
+        // a checkpoint signed by another key is refused
+        Files.write(log, join(lines));
+        assertTrue(Verifier.verify(new LocalFolderStore(dir, false)).ok());
+        Verifier.Report pinned = Verifier.verify(new LocalFolderStore(dir, false),
+                CheckpointKeys.generate().getPublic(), null);
+        assertFalse(pinned.ok());
+        assertTrue(pinned.problem().contains("no valid signature"), pinned.problem());
+    }
+
     private static byte[] leafOf(byte[] record) {
         return Hex.decode(new String(record, 0, 64, StandardCharsets.US_ASCII));
     }
