@@ -390,6 +390,7 @@ public final class AudioEncoder implements AutoCloseable {
     private long samplesWritten;
     private boolean failed;
     private boolean closed;
+    private boolean created; // the file exists because of us: delete it if writing fails
 
     private AudioEncoder(Builder b, Path file) {
         this.format = b.format;
@@ -491,6 +492,7 @@ public final class AudioEncoder implements AutoCloseable {
         if ((ofmt.flags() & AVFMT_NOFILE) == 0) {
             AVIOContext pb = new AVIOContext(null);
             check(avio_open(pb, file.toString(), AVIO_FLAG_WRITE), "cannot create the file");
+            created = true;
             oc.pb(pb);
         }
         AVDictionary options = new AVDictionary(null);
@@ -725,7 +727,7 @@ public final class AudioEncoder implements AutoCloseable {
             avformat_free_context(oc);
         }
         oc = null;
-        if (failed) {
+        if (failed && created) {
             try {
                 Files.deleteIfExists(file);
             } catch (IOException ignored) {

@@ -309,6 +309,11 @@ class AudioEncoderTest {
                 .sampleRate(44100).channels(1).codecOption("no_such_option", "1").open(dir.resolve("x.flac")));
         assertTrue(e.getMessage().contains("no_such_option"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("x.flac")));
+        // a refused setting must not touch a file that was already there
+        Path existing = Files.writeString(dir.resolve("keep.flac"), "not ours");
+        assertThrows(IllegalArgumentException.class, () -> AudioEncoder.builder(Format.FLAC_16)
+                .sampleRate(44100).channels(1).codecOption("no_such_option", "1").open(existing));
+        assertEquals("not ours", Files.readString(existing));
     }
 
     @Test
