@@ -29,6 +29,10 @@ public final class OrtRuntime {
             return;
         }
         System.setProperty("ai.djl.offline", "true");
+        // the translators only create and read tensors: no need for DJL to load a second engine (PyTorch) beside ONNX Runtime
+        if (System.getProperty("ai.djl.onnx.disable_alternative") == null) {
+            System.setProperty("ai.djl.onnx.disable_alternative", "true");
+        }
         if (System.getProperty("OPT_OUT_TRACKING") == null) {
             System.setProperty("OPT_OUT_TRACKING", "true");
         }

@@ -10,5 +10,5 @@ package dev.audiocat.tagging.train;
  * @param family      index of the single instrument family for one-family clips, else -1
  * @param group       clips of the same source recording share a group (for retrieval tests), else -1
  */
-public record Clip(String id, float[] samples, float[] instruments, int content, int family, int group) {
+public record Clip(String id, float[] samples, float[] instruments, int content, int family, int group) implements java.io.Serializable {
 }

@@ -29,7 +29,7 @@ import java.util.concurrent.Future;
  * its card, checks that ONNX Runtime reproduces DJL's outputs, and measures the held-out soundfont
  * (TimGM6mb, never used in training).
  *
- * <pre>mvn -B -pl tagging-models -Ptrain compile exec:java -Dtrain.args="--models DIR"</pre>
+ * <pre>mvn -B -pl tagging-models -Ptrain compile exec:java -Dmodels.args="--models DIR"</pre>
  */
 public final class TrainMain {
 
@@ -58,15 +58,20 @@ public final class TrainMain {
         MidiCorpus.checkTool("fluidsynth");
         MidiCorpus.checkTool("espeak-ng");
         Files.createDirectories(work);
+        ClipCache.preload(dev.audiocat.features.dsp.FrameDispatcher.class, FrontEndSpec.class, TrainMain.class);
         long t0 = System.nanoTime();
 
         // 1. corpus: both training soundfonts render in parallel (one fluidsynth process each)
         ExecutorService pool = Executors.newFixedThreadPool(2);
-        Future<List<Clip>> fFluid = pool.submit(() -> new MidiCorpus(fluid, work).render("fluidr3", clipsPerFont, seed + 1, 0.2, 0.15));
-        Future<List<Clip>> fMuse = pool.submit(() -> new MidiCorpus(muse, work).render("musescore", clipsPerFont, seed + 2, 0.2, 0.15));
-        Future<List<Clip>> fHeld = pool.submit(() -> new MidiCorpus(heldOut, work).render("timgm6mb", heldClips, seed + 3, 0.2, 0.3));
-        List<Clip> speechClips = new SpeechCorpus(work).render("train", speech, seed + 4, 5.0);
-        List<Clip> heldSpeech = new SpeechCorpus(work).render("heldout", heldSpeechCount, seed + 5, 5.0);
+        Future<List<Clip>> fFluid = pool.submit(() -> ClipCache.get(work, "fluidr3-" + clipsPerFont + "-" + (seed + 1),
+                () -> new MidiCorpus(fluid, work).render("fluidr3", clipsPerFont, seed + 1, 0.2, 0.15)));
+        Future<List<Clip>> fMuse = pool.submit(() -> ClipCache.get(work, "musescore-" + clipsPerFont + "-" + (seed + 2),
+                () -> new MidiCorpus(muse, work).render("musescore", clipsPerFont, seed + 2, 0.2, 0.15)));
+        Future<List<Clip>> fHeld = pool.submit(() -> ClipCache.get(work, "timgm6mb-" + heldClips + "-" + (seed + 3),
+                () -> new MidiCorpus(heldOut, work).render("timgm6mb", heldClips, seed + 3, 0.2, 0.3)));
+        List<Clip> speechClips = ClipCache.get(work, "speech-" + speech + "-" + (seed + 4), () -> new SpeechCorpus(work).render("train", speech, seed + 4, 5.0));
+        List<Clip> heldSpeech = ClipCache.get(work, "heldspeech-" + heldSpeechCount + "-" + (seed + 5),
+                () -> new SpeechCorpus(work).render("heldout", heldSpeechCount, seed + 5, 5.0));
         List<Clip> music = new ArrayList<>(fFluid.get());
         music.addAll(fMuse.get());
         List<Clip> held = new ArrayList<>(fHeld.get());
