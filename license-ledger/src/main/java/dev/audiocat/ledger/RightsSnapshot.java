@@ -25,6 +25,8 @@ public final class RightsSnapshot implements Serializable {
     private final Instant at;
     private final HashMap<String, RightsSummary> byAssetId;
     private final HashMap<String, String> assetIdByAudioId;
+    /** Where it was loaded from, when that is reachable from workers (s3://); else null. */
+    private String location;
 
     private RightsSnapshot(long treeSize, String rootHash, Instant at,
             HashMap<String, RightsSummary> byAssetId, HashMap<String, String> assetIdByAudioId) {
@@ -38,7 +40,59 @@ public final class RightsSnapshot implements Serializable {
     /** Opens the ledger at {@code location} (folder or s3://), and summarises it at its head, now. */
     public static RightsSnapshot load(String location) throws IOException {
         try (Ledger l = Ledger.open(location)) {
-            return of(l, l.size(), Instant.now());
+            RightsSnapshot s = of(l, l.size(), Instant.now());
+            if (location != null && location.startsWith("s3://")) {
+                s.location = location;
+            }
+            return s;
+        }
+    }
+
+    /**
+     * Snapshots of S3 ledgers with more assets than this (system property
+     * {@code audiocat.rights.ship-limit}, default 50,000) serialize as a pin — location, tree size,
+     * root hash and instant, a few hundred bytes — and each worker JVM rebuilds the snapshot once
+     * from the ledger, after checking that the ledger still has exactly that tree head. Smaller
+     * snapshots, and those of local folders (which workers elsewhere cannot read), travel whole.
+     */
+    static int shipLimit() {
+        return Integer.getInteger("audiocat.rights.ship-limit", 50_000);
+    }
+
+    private Object writeReplace() {
+        if (location != null && byAssetId.size() > shipLimit()) {
+            return new Pinned(location, treeSize, rootHash, at);
+        }
+        return this;
+    }
+
+    /** The serialized form of a large S3 snapshot; rebuilt (once per JVM) when deserialized. */
+    record Pinned(String location, long treeSize, String rootHash, Instant at) implements Serializable {
+        static final java.util.concurrent.ConcurrentHashMap<Pinned, RightsSnapshot> CACHE =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        private Object readResolve() throws java.io.ObjectStreamException {
+            try {
+                return CACHE.computeIfAbsent(this, p -> {
+                    try (Ledger l = Ledger.open(p.location)) {
+                        if (l.size() < p.treeSize || !l.head(p.treeSize).rootHash().equals(p.rootHash)) {
+                            throw new IllegalStateException("the ledger at " + p.location + " no longer has tree head "
+                                    + p.treeSize + "/" + p.rootHash + " (it has " + l.size()
+                                    + " entries): it was rewritten since the pipeline started");
+                        }
+                        RightsSnapshot s = of(l, p.treeSize, p.at);
+                        s.location = p.location;
+                        return s;
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+            } catch (RuntimeException e) {
+                java.io.InvalidObjectException x = new java.io.InvalidObjectException(
+                        "cannot rebuild the rights snapshot from " + location + ": " + e.getMessage());
+                x.initCause(e);
+                throw x;
+            }
         }
     }
 

@@ -42,6 +42,59 @@ class LedgerBackendsTest {
     @BeforeAll
     static void startS3() {
         s3 = S3TestServer.client();
+        // how s3:// locations given as strings (CLI, pipeline, workers) reach the test server
+        System.setProperty("audiocat.s3.endpoint", S3TestServer.endpoint());
+        System.setProperty("aws.accessKeyId", "test");
+        System.setProperty("aws.secretAccessKey", "test");
+    }
+
+    @Test
+    void largeS3SnapshotsTravelAsAPinAndWorkersRebuildTheSameAnswers() throws Exception {
+        String bucket = S3TestServer.newBucket(s3);
+        String location = "s3://" + bucket + "/pinned";
+        try (Ledger l = Ledger.open(location)) {
+            l.append(List.of(SourcedEvent.of(Ev.party("ana", "artist")), SourcedEvent.of(Ev.asset("a1", "ana")),
+                    SourcedEvent.of(Ev.asset("a2", "ana")),
+                    SourcedEvent.of(Ev.split("s1", "a1", "master", "2024-01-01", "ana", "1"))));
+            l.append(Ev.consent("c1", "a2", "catalog", "allowed", List.of("WORLD"), "2024-01-01", null));
+        }
+        RightsSnapshot snap = RightsSnapshot.load(location);
+        System.setProperty("audiocat.rights.ship-limit", "1");
+        try {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (java.io.ObjectOutputStream o = new java.io.ObjectOutputStream(bytes)) {
+                o.writeObject(snap);
+            }
+            assertTrue(bytes.size() < 600, "a pin, not the map: " + bytes.size() + " bytes");
+            try (Ledger l = Ledger.open(location)) {
+                l.append(Ev.party("later", "label")); // appends after the pin do not change its answers
+            }
+            RightsSnapshot.Pinned.CACHE.clear();
+            RightsSnapshot back = readBack(bytes.toByteArray());
+            assertEquals(snap.treeSize(), back.treeSize());
+            assertEquals(snap.rootHash(), back.rootHash());
+            assertEquals(snap.summarize("a1", null), back.summarize("a1", null));
+            assertEquals(snap.summarize("a2", null), back.summarize("a2", null));
+            assertEquals("allowed", back.summarize("a2", null).consent().get("catalog"));
+
+            // the ledger is rewritten under the pin: workers refuse instead of answering from other data
+            byte[] e0 = s3.getObjectAsBytes(b -> b.bucket(bucket).key("pinned/log/00000000000000000000")).asByteArray();
+            s3.putObject(b -> b.bucket(bucket).key("pinned/log/00000000000000000000"),
+                    RequestBody.fromBytes(new String(e0, StandardCharsets.UTF_8).replace("Name of ana", "Name of bob")
+                            .getBytes(StandardCharsets.UTF_8)));
+            RightsSnapshot.Pinned.CACHE.clear();
+            java.io.InvalidObjectException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.io.InvalidObjectException.class, () -> readBack(bytes.toByteArray()));
+            assertTrue(e.getMessage().contains("cannot rebuild the rights snapshot from " + location), e.getMessage());
+        } finally {
+            System.clearProperty("audiocat.rights.ship-limit");
+        }
+    }
+
+    private static RightsSnapshot readBack(byte[] b) throws Exception {
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(b))) {
+            return (RightsSnapshot) in.readObject();
+        }
     }
 
     @AfterAll

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TamperTest {
     static final long SEED = 20261122L;
-    static final int LEDGERS = 120;
+    static final int LEDGERS = 100;
 
     enum Kind { FLIP, DROP, SWAP, INSERT_COPY, INSERT_FORGED }
 
