@@ -94,12 +94,15 @@ class ChromaprintTest {
         Path opus = Path.of("/usr/share/games/warzone2100/music/albums/aftermath_soundtrack/track25.opus");
         Path tabla = Path.of("/usr/share/sonic-pi/samples/loop_tabla.flac");
         Path guitar = Path.of("/usr/share/sonic-pi/samples/guit_em9.flac");
-        for (Path p : List.of(opus, tabla, guitar)) {
+        // fpcalc does not drain its resampler at end of file: with a drain this one is an item longer
+        Path hum = Path.of("/usr/share/sonic-pi/samples/ambi_haunted_hum.flac");
+        for (Path p : List.of(opus, tabla, guitar, hum)) {
             assertTrue(Files.isRegularFile(p), p + " is missing: install warzone2100-music and sonic-pi-samples (scripts/tools.sh)");
         }
         assertSameAsFpcalc(opus, ChromaprintSink.DEFAULT_MAX_SECONDS);
         assertSameAsFpcalc(tabla, ChromaprintSink.DEFAULT_MAX_SECONDS);
         assertSameAsFpcalc(guitar, ChromaprintSink.DEFAULT_MAX_SECONDS);
+        assertSameAsFpcalc(hum, ChromaprintSink.DEFAULT_MAX_SECONDS);
     }
 
     @Test

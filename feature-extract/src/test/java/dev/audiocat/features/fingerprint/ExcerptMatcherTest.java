@@ -38,8 +38,9 @@ class ExcerptMatcherTest {
         index = ReferenceIndex.open(dir.resolve("refs"));
         trackId = "track5";
         assertTrue(index.add(trackId, TRACK.toUri().toString(), LandmarkExtractor.extract(TRACK, 0)));
-        assertTrue(index.add("track12", OTHER.toUri().toString(), LandmarkExtractor.extract(OTHER, 0)));
-        assertFalse(index.add("track12", OTHER.toUri().toString(), LandmarkExtractor.extract(OTHER, 0)), "adding twice is a no-op");
+        LandmarkHashes other = LandmarkExtractor.extract(OTHER, 0);
+        assertTrue(index.add("track12", OTHER.toUri().toString(), other));
+        assertFalse(index.add("track12", OTHER.toUri().toString(), other), "adding twice is a no-op");
         for (String loop : List.of("loop_amen_full.flac", "loop_tabla.flac", "guit_em9.flac")) {
             Path p = Path.of("/usr/share/sonic-pi/samples", loop);
             index.add(loop, p.toUri().toString(), LandmarkExtractor.extract(p, 0));
@@ -116,15 +117,20 @@ class ExcerptMatcherTest {
 
     @Test
     void groupsReencodedCopiesButNotDifferentTracks() throws Exception {
+        // the first 90 s of the track as FLAC, 60 s as MP3, 75 s resampled to 22.05 kHz: one recording
+        Path flac = dir.resolve("track5.flac");
+        sh("ffmpeg", "-loglevel", "error", "-y", "-i", TRACK.toString(), "-t", "90", flac.toString());
         Path mp3 = dir.resolve("track5.mp3");
-        sh("ffmpeg", "-loglevel", "error", "-y", "-i", TRACK.toString(), "-t", "60", "-b:a", "96k", mp3.toString());
+        sh("ffmpeg", "-loglevel", "error", "-y", "-i", flac.toString(), "-t", "60", "-b:a", "96k", mp3.toString());
         Path wav = dir.resolve("track5_22k.wav");
-        sh("ffmpeg", "-loglevel", "error", "-y", "-i", TRACK.toString(), "-t", "75", "-ar", "22050", wav.toString());
+        sh("ffmpeg", "-loglevel", "error", "-y", "-i", flac.toString(), "-t", "75", "-ar", "22050", wav.toString());
+        Path other = dir.resolve("track12.flac");
+        sh("ffmpeg", "-loglevel", "error", "-y", "-i", OTHER.toString(), "-t", "90", other.toString());
         Map<String, String> fps = Map.of(
-                "a-opus", ChromaprintSink.fingerprintFile(TRACK, 120).fingerprint(),
+                "a-opus", ChromaprintSink.fingerprintFile(flac, 120).fingerprint(),
                 "b-mp3", ChromaprintSink.fingerprintFile(mp3, 120).fingerprint(),
                 "c-wav", ChromaprintSink.fingerprintFile(wav, 120).fingerprint(),
-                "d-other", ChromaprintSink.fingerprintFile(OTHER, 120).fingerprint(),
+                "d-other", ChromaprintSink.fingerprintFile(other, 120).fingerprint(),
                 "e-loop", ChromaprintSink.fingerprintFile(Path.of("/usr/share/sonic-pi/samples/loop_tabla.flac"), 120).fingerprint());
         Map<String, String> groups = new DuplicateGrouper().groupCompressed(fps);
         assertEquals(Map.of("a-opus", "a-opus", "b-mp3", "a-opus", "c-wav", "a-opus"), groups);

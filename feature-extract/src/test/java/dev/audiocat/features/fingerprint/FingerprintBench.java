@@ -72,6 +72,10 @@ public final class FingerprintBench {
             int[] mine = sink.rawFingerprint();
             compared++;
             boolean same = java.util.Arrays.equals(ref, mine) && FpcalcReference.compressed(p).equals(sink.fingerprint());
+            if (!same) {
+                out.println("  chromaprint differs from fpcalc on " + p + ": " + FpcalcReference.bitErrors(ref, mine) + " bits, lengths "
+                        + ref.length + "/" + mine.length);
+            }
             exact += same ? 1 : 0;
             bitErrors += FpcalcReference.bitErrors(ref, mine) + 32L * Math.abs(ref.length - mine.length);
             items += ref.length;
@@ -79,6 +83,45 @@ public final class FingerprintBench {
         }
         out.printf(Locale.ROOT, "chromaprint vs fpcalc 1.5.1: %d/%d recordings identical (raw and compressed), %d differing bits in %d sub-fingerprints%n",
                 exact, compared, bitErrors, items);
+        String feed = System.getProperty("bench.chromaprintFeed");
+        if (feed != null) {
+            int libExact = 0;
+            int libTotal = 0;
+            long libItems = 0;
+            long libBits = 0;
+            for (Path p : concat(music.subList(0, Math.min(6, music.size())), loops.subList(0, Math.min(20, loops.size())))) {
+                Path raw = work.resolve("feed.s16");
+                AudioProbeLite a = AudioProbeLite.of(p);
+                run("ffmpeg", "-loglevel", "error", "-y", "-i", p.toString(), "-f", "s16le", "-c:a", "pcm_s16le", raw.toString());
+                Process proc = new ProcessBuilder(feed, Integer.toString(a.rate()), Integer.toString(a.channels()))
+                        .redirectInput(raw.toFile()).start();
+                String refLine = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                proc.waitFor();
+                byte[] b = Files.readAllBytes(raw);
+                short[] pcm = new short[b.length / 2];
+                ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(pcm);
+                Chromaprint cp = new Chromaprint();
+                cp.start(a.rate(), a.channels());
+                cp.feed(pcm, 0, pcm.length / a.channels());
+                cp.finish();
+                StringBuilder sb = new StringBuilder();
+                for (int v : cp.rawFingerprint()) {
+                    sb.append(sb.length() == 0 ? "" : ",").append(Integer.toUnsignedString(v));
+                }
+                libTotal++;
+                libExact += sb.toString().equals(refLine) ? 1 : 0;
+                String[] refItems = refLine.isEmpty() ? new String[0] : refLine.split(",");
+                int[] mineRaw = cp.rawFingerprint();
+                libItems += refItems.length;
+                for (int k = 0; k < Math.min(refItems.length, mineRaw.length); k++) {
+                    libBits += Integer.bitCount((int) Long.parseLong(refItems[k]) ^ mineRaw[k]);
+                }
+                libBits += 32L * Math.abs(refItems.length - mineRaw.length);
+                Files.deleteIfExists(raw);
+            }
+            out.printf(Locale.ROOT, "chromaprint library path (own downmix + av_resample port, whole files) vs libchromaprint's chromaprint_feed: "
+                    + "%d/%d identical, %d differing bits in %d sub-fingerprints%n", libExact, libTotal, libBits, libItems);
+        }
         Map<String, String> groups = new DuplicateGrouper().group(raws);
         Map<String, List<Path>> byGroup = new LinkedHashMap<>();
         for (Path p : longTracks) {
@@ -159,6 +202,9 @@ public final class FingerprintBench {
         List<Integer> posScores = new ArrayList<>();
         List<Double> latencies = new ArrayList<>();
         List<Double> offsetErrors = new ArrayList<>();
+        List<Double> extractCpu = new ArrayList<>();
+        List<Double> matchCpu = new ArrayList<>();
+        List<Double> matchWall = new ArrayList<>();
         List<String> lines = new ArrayList<>();
         int threshold = ExcerptMatcher.DEFAULT_MIN_SCORE;
         for (int len : LENGTHS) {
@@ -173,11 +219,19 @@ public final class FingerprintBench {
                             "-c:a", "pcm_s16le", cut.toString());
                     for (String deg : DEGRADATIONS) {
                         Path q = degrade(cut, deg, rnd.nextLong());
+                        java.lang.management.ThreadMXBean tmx = java.lang.management.ManagementFactory.getThreadMXBean();
                         long q0 = System.nanoTime();
+                        long c0 = tmx.getCurrentThreadCpuTime();
                         LandmarkHashes qh = LandmarkExtractor.extract(q, 0);
+                        long c1 = tmx.getCurrentThreadCpuTime();
+                        long m0 = System.nanoTime();
                         List<ExcerptMatch> m = matcher.match(qh, 5);
+                        long c2 = tmx.getCurrentThreadCpuTime();
                         double ms = (System.nanoTime() - q0) / 1e6;
                         latencies.add(ms);
+                        extractCpu.add((c1 - c0) / 1e6);
+                        matchCpu.add((c2 - c1) / 1e6);
+                        matchWall.add((System.nanoTime() - m0) / 1e6);
                         int best = m.isEmpty() ? 0 : m.get(0).score();
                         String key = deg + "/" + len + "s";
                         if (positive) {
@@ -238,10 +292,25 @@ public final class FingerprintBench {
         out.printf(Locale.ROOT, "offset of true positives: %d/%d within 0.1 s of the cut point (others: repeated sections of loops)%n",
                 within, offsetErrors.size());
         Collections.sort(latencies);
-        out.printf(Locale.ROOT, "query latency (decode + extract + match, 1 thread): p50 %.1f ms, p95 %.1f ms, max %.1f ms%n",
+        out.printf(Locale.ROOT, "query latency, wall on this shared machine (decode + extract + match, 1 thread): p50 %.1f ms, p95 %.1f ms, max %.1f ms%n",
                 pctD(latencies, 0.5), pctD(latencies, 0.95), latencies.get(latencies.size() - 1));
+        Collections.sort(extractCpu);
+        Collections.sort(matchCpu);
+        Collections.sort(matchWall);
+        out.printf(Locale.ROOT, "  of which decode + extract CPU: p50 %.1f ms, p95 %.1f ms; index lookup + vote CPU: p50 %.1f ms, p95 %.1f ms, max %.1f ms (wall p50 %.1f ms, p95 %.1f ms)%n",
+                pctD(extractCpu, 0.5), pctD(extractCpu, 0.95), pctD(matchCpu, 0.5), pctD(matchCpu, 0.95), matchCpu.get(matchCpu.size() - 1),
+                pctD(matchWall, 0.5), pctD(matchWall, 0.95));
         for (String l : lines) {
             out.println("  " + l);
+        }
+    }
+
+    /** Native rate and channel count of a file. */
+    record AudioProbeLite(int rate, int channels) {
+        static AudioProbeLite of(Path p) throws Exception {
+            try (AudioDecoder d = AudioDecoder.open(p)) {
+                return new AudioProbeLite(d.probe().sampleRate(), d.probe().channels());
+            }
         }
     }
 
