@@ -80,7 +80,12 @@ public final class CatalogIndex {
         String mappingsJson = JSON.writeValueAsString(mappings);
         client.cluster().putComponentTemplate(b -> b.name(alias + "-mappings")
                 .withJson(new StringReader(mappingsJson)));
-        String template = resource("index-template.json").replace("CATALOG_ALIAS", alias);
+        ObjectNode indexTemplate = (ObjectNode) JSON.readTree(resource("index-template.json").replace("CATALOG_ALIAS", alias));
+        // Elasticsearch refuses two templates with overlapping patterns at the same priority. An alias
+        // whose indices another alias' pattern also matches ("a" and "a-vx": "a-v*" covers "a-vx-v1")
+        // is always the longer one, so priority by length lets the more specific template win.
+        indexTemplate.put("priority", 100 + alias.length());
+        String template = JSON.writeValueAsString(indexTemplate);
         client.indices().putIndexTemplate(b -> b.name(alias)
                 .withJson(new StringReader(template)));
     }

@@ -58,6 +58,15 @@ class CatalogIndexIT {
         assertEquals(TestDocuments.DIMS, index.liveEmbeddingDims().orElseThrow());
         index.putTemplates(); // idempotent
         assertEquals(8, index.count());
+        // an alias whose indices the first alias' pattern also matches: its template wins by priority
+        CatalogIndex nested = new CatalogIndex(conn.client(), index.alias() + "-vx", 4);
+        try {
+            nested.ensure();
+            assertEquals(4, nested.liveEmbeddingDims().orElseThrow());
+            assertEquals(0, nested.count());
+        } finally {
+            nested.drop();
+        }
     }
 
     @Test

@@ -1,6 +1,13 @@
 package dev.audiocat.pipelines.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.audiocat.features.AudioAnalyzer;
+import dev.audiocat.features.decode.DecodeException;
+import dev.audiocat.pipelines.AudiocatHome;
+import dev.audiocat.tagging.Tagger;
+import dev.audiocat.tagging.TrackTags;
+import dev.audiocat.tagging.inference.InferenceDevice;
+import dev.audiocat.tagging.registry.ModelRegistry;
 import dev.audiocat.search.CatalogSearch;
 import dev.audiocat.search.Facet;
 import dev.audiocat.search.SearchConnection;
@@ -39,13 +46,28 @@ public final class SearchCommand implements Callable<Integer> {
     }
 
     /**
-     * Hook for {@code --like-file}: set by the tagging-models integration once the embedding model
-     * ships (the vector must come from the same model as the catalog's embeddings).
+     * How {@code --like-file} turns audio into a query vector: the registry's embedding model (the
+     * one the ingest used, so the vector is comparable with the catalog's), on the CPU. Replaceable
+     * for tests and for other models.
      */
-    static volatile AudioEmbedder embedder = audio -> {
-        throw new IllegalStateException("--like-file needs the audio embedding model, which this build of audiocat does not "
-                + "include yet; use --like ASSET_ID with an asset that is already catalogued");
-    };
+    static volatile AudioEmbedder embedder = SearchCommand::embedWithRegistryModel;
+
+    static float[] embedWithRegistryModel(Path audio) throws IOException {
+        ModelRegistry registry = ModelRegistry.load(List.of(AudiocatHome.get().resolve("models")), AudiocatHome.dir("cache", "models"));
+        try (Tagger tagger = Tagger.open(registry, InferenceDevice.parse("cpu"), 0, System.err::println)) {
+            Tagger.Request request;
+            try {
+                request = new Tagger.Request(tagger.analyze(AudioAnalyzer.builder().build(), audio, null), null, null, null);
+            } catch (DecodeException e) {
+                throw new IllegalArgumentException("--like-file " + audio + ": cannot decode this file (" + e.getMessage() + ")");
+            }
+            TrackTags t = tagger.tag(List.of(request), 128).get(0);
+            if (t.embedding() == null) {
+                throw new IllegalStateException("--like-file: the model registry has no embedding model; see audiocat models list");
+            }
+            return t.embedding();
+        }
+    }
 
     @Parameters(arity = "0..*", paramLabel = "QUERY", description = "words to look for in titles, artists, albums, tags, file names, descriptions")
     List<String> words = new ArrayList<>();
@@ -111,6 +133,13 @@ public final class SearchCommand implements Callable<Integer> {
         SearchQuery q = query();
         try (SearchConnection c = es.connect()) {
             es.requireIndex(c);
+            if (likeFileDims > 0) {
+                Integer indexed = new dev.audiocat.search.CatalogIndex(c.client(), es.alias(), likeFileDims).liveEmbeddingDims().orElse(null);
+                if (indexed != null && indexed != likeFileDims) {
+                    throw new IllegalStateException("--like-file: the embedding model gives " + likeFileDims + "-d vectors, the index "
+                            + es.alias() + " holds " + indexed + "-d ones (another model); rebuild the index from a catalog made with this model");
+                }
+            }
             CatalogSearch search = new CatalogSearch(c.client(), es.alias());
             if (like != null && like.fingerprint != null) {
                 print(new CatalogSearch.Results(-1, 0, search.byChromaprint(like.fingerprint, size), Map.of()), System.out);
@@ -120,6 +149,9 @@ public final class SearchCommand implements Callable<Integer> {
         }
         return 0;
     }
+
+    /** Dimension of the --like-file vector, checked against the index before searching. */
+    private int likeFileDims = -1;
 
     SearchQuery query() throws IOException {
         SearchQuery q = new SearchQuery().text(String.join(" ", words)).k(k).size(size).facets(!json);
@@ -165,6 +197,7 @@ public final class SearchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--like-file " + like.file + ": no such file");
             }
             q.likeVector(embedder.embed(like.file));
+            likeFileDims = q.likeVector().length;
         }
         return q;
     }

@@ -56,6 +56,58 @@ class IndexCommandIT {
         }
     }
 
+    /** 16-bit mono 22.05 kHz WAV: a tone, or seeded white noise when {@code hz} is 0. */
+    static Path wav(Path file, double hz, double seconds) throws java.io.IOException {
+        int rate = 22050;
+        int n = (int) (rate * seconds);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(44 + 2 * n).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + 2 * n).put("WAVE".getBytes(StandardCharsets.US_ASCII));
+        b.put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1)
+                .putInt(rate).putInt(rate * 2).putShort((short) 2).putShort((short) 16);
+        b.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(2 * n);
+        java.util.Random r = new java.util.Random(3);
+        for (int i = 0; i < n; i++) {
+            double v = hz > 0 ? Math.sin(2 * Math.PI * hz * i / rate) : r.nextGaussian() * 0.3;
+            b.putShort((short) Math.round(8000 * Math.max(-1, Math.min(1, v))));
+        }
+        java.nio.file.Files.write(file, b.array());
+        return file;
+    }
+
+    @Test
+    void likeFileFindsTheAssetThatSoundsTheSame(@TempDir Path dir) throws Exception {
+        Path tone = wav(dir.resolve("tone.wav"), 440, 6);
+        Path noise = wav(dir.resolve("noise.wav"), 0, 6);
+        float[] toneVector = SearchCommand.embedder.embed(tone);
+        float[] noiseVector = SearchCommand.embedder.embed(noise);
+        List<org.apache.avro.generic.GenericRecord> rows = new ArrayList<>();
+        for (Object[] r : new Object[][] {{"t1", toneVector}, {"n1", noiseVector}}) {
+            org.apache.avro.generic.GenericRecord row = SearchTestRows.row((String) r[0], (String) r[0], "A", "minor", 120, 0,
+                    java.util.Map.of("synth", 0.9), "allowed");
+            List<Float> v = new ArrayList<>();
+            for (float x : (float[]) r[1]) {
+                v.add(x);
+            }
+            row.put("embedding", v);
+            rows.add(row);
+        }
+        String modelAlias = alias + "-model";
+        Path catalog = SearchTestRows.writeCatalog(dir.resolve("catalog"), rows);
+        try {
+            Run rebuild = run("index", "rebuild", catalog.toString(), "--es-url", url.toString(), "--index-alias", modelAlias);
+            assertEquals(0, rebuild.code(), rebuild.out());
+            assertTrue(rebuild.out().contains("embedding dims " + toneVector.length), rebuild.out());
+            Run like = run("search", "--like-file", tone.toString(), "-k", "1", "--json", "--es-url", url.toString(),
+                    "--index-alias", modelAlias);
+            assertEquals(0, like.code(), like.out());
+            assertEquals("t1", new ObjectMapper().readTree(like.out().strip()).get("asset_id").asText());
+        } finally {
+            try (SearchConnection c = SearchConnection.remote(url, SearchConnection.Credentials.none())) {
+                new CatalogIndex(c.client(), modelAlias, toneVector.length).drop();
+            }
+        }
+    }
+
     static String[] es(String... args) {
         List<String> a = new ArrayList<>(List.of(args));
         a.addAll(List.of("--es-url", url.toString(), "--index-alias", alias));
