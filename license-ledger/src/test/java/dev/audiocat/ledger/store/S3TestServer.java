@@ -26,14 +26,25 @@ public final class S3TestServer {
             props.put(S3MockApplication.PROP_HTTP_PORT, 0);
             props.put(S3MockApplication.PROP_HTTPS_PORT, 0);
             props.put(S3MockApplication.PROP_SILENT, true);
-            props.put("com.adobe.testing.s3mock.store.root",
-                    Path.of("target", "s3mock-" + ProcessHandle.current().pid()).toAbsolutePath().toString());
+            Path root = Path.of("target", "s3mock-" + ProcessHandle.current().pid()).toAbsolutePath();
+            props.put("com.adobe.testing.s3mock.store.root", root.toString());
             props.put("com.adobe.testing.s3mock.store.retain-files-on-exit", false);
             app = S3MockApplication.start(new HashMap<>(props));
             endpoint = "http://127.0.0.1:" + app.getHttpPort();
-            Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "s3mock-stop"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                app.stop();
+                deleteTree(root);
+            }, "s3mock-stop"));
         }
         return endpoint;
+    }
+
+    private static void deleteTree(Path root) {
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(root)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            // best effort: it is under target/
+        }
     }
 
     /** A client for the test server (path-style, dummy credentials: S3Mock does not check them). */
