@@ -386,7 +386,10 @@ public final class AudioDecoder implements AutoCloseable {
     static String error(int code) {
         try (BytePointer buf = new BytePointer(256)) {
             av_strerror(code, buf, 256);
-            return buf.getString();
+            // the buffer is 256 bytes whatever the message length: cut at the terminating NUL
+            String text = buf.getString();
+            int end = text.indexOf('\0');
+            return end >= 0 ? text.substring(0, end) : text;
         }
     }
 
