@@ -36,8 +36,8 @@ class BoundedMemoryIT {
             second[1][i] = v;
         }
         try (WavWriter w = new WavWriter(f, rate, 2, 16)) {
-            for (long s = 0; s < seconds; s++) {
-                w.write((s / 60) % 10 == 9 ? silence : second, rate);
+            for (long minute = 0; minute < seconds / 60; minute++) {
+                w.writeRepeated(minute % 10 == 9 ? silence : second, rate, 60);
             }
         }
         try {
