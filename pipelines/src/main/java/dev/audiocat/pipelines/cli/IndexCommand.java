@@ -213,6 +213,10 @@ public final class IndexCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             try (SearchConnection c = es.connect()) {
+                if (es.url == null) {
+                    LocalElasticsearch.running(AudiocatHome.get()).ifPresent(n -> System.out.println(
+                            "local Elasticsearch " + n.url() + ", heap " + n.heap() + " (AUDIOCAT_ES_HEAP applies to a node started afterwards)"));
+                }
                 SearchBench.run(c, "audiocat-bench", docs, dims, queries, keep, System.out);
             }
             return 0;
