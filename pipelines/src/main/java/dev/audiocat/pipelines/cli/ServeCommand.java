@@ -38,6 +38,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CountDownLatch stop = new CountDownLatch(1);
+        if (!java.net.InetAddress.getByName(host).isLoopbackAddress()) {
+            System.err.println("audiocat: WARNING: --host " + host + " makes the catalog and its audio files readable by anyone "
+                    + "who can reach this machine; the page has no login");
+        }
         boolean withLedger = ledger != null || Files.isDirectory(dev.audiocat.ledger.AudiocatHome.defaultLedger());
         try (LogStore store = withLedger ? LedgerLocation.open(ledger) : null;
              SearchConnection c = es.connect()) {
