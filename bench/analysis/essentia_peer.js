@@ -2,7 +2,7 @@
 // Usage: node essentia_peer.js LIST   (LIST: one audio path per line). Needs NODE_PATH with essentia.js.
 // Decodes each file with the ffmpeg CLI to mono float at 44.1 kHz (timed separately), then runs
 // KeyExtractor with the bgate, edma and temperley profiles and PercivalBpmEstimator, printing one
-// JSON object per file.
+// JSON object per file with wall (ms) and CPU (cpu_ms) time of each call.
 const fs = require('fs');
 const { execFileSync } = require('child_process');
 const { EssentiaWASM, Essentia } = require('essentia.js');
@@ -19,12 +19,17 @@ for (const file of files) {
   const vec = essentia.arrayToVector(samples);
   for (const profile of ['bgate', 'edma', 'temperley']) {
     const k0 = process.hrtime.bigint();
+    const c0 = process.cpuUsage();
     const k = essentia.KeyExtractor(vec, true, 4096, 4096, 12, 3500, 60, 25, 0.2, profile, 44100, 0.0001, 440, 'cosine', 'hann');
-    out[profile] = { key: k.key, scale: k.scale, strength: k.strength, ms: Number(process.hrtime.bigint() - k0) / 1e6 };
+    const c = process.cpuUsage(c0);
+    out[profile] = { key: k.key, scale: k.scale, strength: k.strength, ms: Number(process.hrtime.bigint() - k0) / 1e6,
+      cpu_ms: (c.user + c.system) / 1000 };
   }
   const b0 = process.hrtime.bigint();
+  const bc0 = process.cpuUsage();
   const b = essentia.PercivalBpmEstimator(vec, 1024, 2048, 128, 128, 210, 50, 44100);
-  out.percival = { bpm: b.bpm, ms: Number(process.hrtime.bigint() - b0) / 1e6 };
+  const bc = process.cpuUsage(bc0);
+  out.percival = { bpm: b.bpm, ms: Number(process.hrtime.bigint() - b0) / 1e6, cpu_ms: (bc.user + bc.system) / 1000 };
   vec.delete();
   console.log(JSON.stringify(out));
 }

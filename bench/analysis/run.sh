@@ -15,7 +15,9 @@ if [ ! -d "$WORK/node/node_modules/essentia.js" ]; then
 fi
 mvn -B -q -o -pl feature-extract install -Dmaven.test.skip=true
 mvn -B -q -o -pl feature-extract dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$WORK/cp.txt"
-CP="feature-extract/target/classes:$(cat "$WORK/cp.txt")"
+# a private copy of the jar: other builds in this tree may rewrite target/classes while the bench runs
+cp feature-extract/target/feature-extract-*.jar "$WORK/feature-extract.jar"
+CP="$WORK/feature-extract.jar:$(cat "$WORK/cp.txt")"
 rm -rf "$WORK/classes"
 javac -d "$WORK/classes" -cp "$CP" bench/analysis/src/dev/audiocat/bench/*.java
 NODE_PATH="$WORK/node/node_modules" exec java -Xmx1g -Djava.io.tmpdir="$WORK/tmp" \

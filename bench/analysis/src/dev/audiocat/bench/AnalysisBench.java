@@ -6,6 +6,8 @@ import dev.audiocat.features.decode.AudioDecoder;
 import dev.audiocat.features.decode.PcmSink;
 import dev.audiocat.features.quality.QcFlag;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,17 +53,26 @@ public final class AnalysisBench {
         List<String> all = new ArrayList<>(music);
         all.addAll(corpus.tempoless);
         all.addAll(corpus.qcFiles);
+        // CPU time of this thread (FFmpeg runs in it through JNI): the machine is shared, so wall
+        // time measures the neighbours too. Both are reported.
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+        Map<String, Double> oursCpuMs = new HashMap<>();
         for (String f : all) {
             long t0 = System.nanoTime();
+            long cpu0 = cpu.getCurrentThreadCpuTime();
             ours.put(f, analyzer.analyze(dir.resolve(f)));
+            oursCpuMs.put(f, (cpu.getCurrentThreadCpuTime() - cpu0) / 1e6);
             oursMs.put(f, (System.nanoTime() - t0) / 1e6);
         }
         Map<String, Double> decodeMs = new HashMap<>();
+        Map<String, Double> decodeCpuMs = new HashMap<>();
         for (String f : music) {
             long t0 = System.nanoTime();
+            long cpu0 = cpu.getCurrentThreadCpuTime();
             try (AudioDecoder d = AudioDecoder.open(dir.resolve(f))) {
                 d.decode(NULL_SINK, AudioAnalyzer.ANALYSIS_RATE, NULL_SINK);
             }
+            decodeCpuMs.put(f, (cpu.getCurrentThreadCpuTime() - cpu0) / 1e6);
             decodeMs.put(f, (System.nanoTime() - t0) / 1e6);
         }
 
@@ -72,11 +83,14 @@ public final class AnalysisBench {
         Map<String, Double> aubioMs = new HashMap<>();
         Map<String, Double> ssBpm = new HashMap<>();
         Map<String, Double> ssMs = new HashMap<>();
+        Map<String, Double> aubioCpuMs = new HashMap<>();
+        Map<String, Double> ssCpuMs = new HashMap<>();
         if (peers) {
-            // Peer results are cached per corpus in peers.tsv (they do not depend on audiocat's code);
-            // delete the file to measure the peers again.
-            Path cache = dir.resolve("peers.tsv");
-            if (!Files.exists(cache)) {
+            // Peer results are cached per corpus and peer in peers-<peer>.tsv (they do not depend on
+            // audiocat's code); delete a file to measure that peer again.
+            Path times = dir.resolve("time.txt");
+            Path essCache = dir.resolve("peers-essentia.tsv");
+            if (!Files.exists(essCache)) {
                 Path list = dir.resolve("files.txt");
                 Files.write(list, tempoFiles.stream().map(f -> dir.resolve(f).toString()).toList());
                 List<String> rows = new ArrayList<>();
@@ -86,25 +100,41 @@ public final class AnalysisBench {
                         rows.add("essentia\t" + line);
                     }
                 }
+                Files.write(essCache, rows);
+            }
+            Path aubioCache = dir.resolve("peers-aubio.tsv");
+            if (!Files.exists(aubioCache)) {
+                List<String> rows = new ArrayList<>();
                 for (String f : tempoFiles) {
                     long t0 = System.nanoTime();
-                    String beats = Tools.run("aubio", "tempo", "-i", dir.resolve(f).toString());
+                    String out = Tools.run("/usr/bin/time", "-f", "%U %S", "-o", times.toString(), "aubio", "tempo", "-i", dir.resolve(f).toString());
                     double ms = (System.nanoTime() - t0) / 1e6;
-                    rows.add(String.format(Locale.ROOT, "aubio\t%s\t%s\t%.1f", f, bpmFromBeats(beats), ms));
+                    Matcher m = Pattern.compile("([0-9.]+) bpm").matcher(out); // aubio tempo prints "130.26 bpm"
+                    rows.add(String.format(Locale.ROOT, "aubio\t%s\t%s\t%.1f\t%.1f", f, m.find() ? m.group(1) : "NaN", ms, cpuMs(times)));
+                }
+                Files.write(aubioCache, rows);
+            }
+            Path ssCache = dir.resolve("peers-soundstretch.tsv");
+            if (!Files.exists(ssCache)) {
+                List<String> rows = new ArrayList<>();
+                for (String f : tempoFiles) {
                     Path wav = dir.resolve(f);
                     if (!f.endsWith(".wav")) {
                         wav = dir.resolve("ss.wav");
                         Tools.run("ffmpeg", "-v", "error", "-y", "-i", dir.resolve(f).toString(), "-c:a", "pcm_s16le", wav.toString());
                     }
-                    t0 = System.nanoTime();
-                    String ss = Tools.run("soundstretch", wav.toString(), "-bpm");
-                    ms = (System.nanoTime() - t0) / 1e6;
+                    long t0 = System.nanoTime();
+                    String ss = Tools.run("/usr/bin/time", "-f", "%U %S", "-o", times.toString(), "soundstretch", wav.toString(), "-bpm");
+                    double ms = (System.nanoTime() - t0) / 1e6;
                     Matcher m = Pattern.compile("Detected BPM rate ([0-9.]+)").matcher(ss);
-                    rows.add(String.format(Locale.ROOT, "soundstretch\t%s\t%s\t%.1f", f, m.find() ? m.group(1) : "NaN", ms));
+                    rows.add(String.format(Locale.ROOT, "soundstretch\t%s\t%s\t%.1f\t%.1f", f, m.find() ? m.group(1) : "NaN", ms, cpuMs(times)));
                 }
-                Files.write(cache, rows);
+                Files.write(ssCache, rows);
             }
-            for (String row : Files.readAllLines(cache)) {
+            List<String> cached = new ArrayList<>(Files.readAllLines(essCache));
+            cached.addAll(Files.readAllLines(aubioCache));
+            cached.addAll(Files.readAllLines(ssCache));
+            for (String row : cached) {
                 String[] c = row.split("\t");
                 switch (c[0]) {
                     case "essentia" -> {
@@ -114,18 +144,21 @@ public final class AnalysisBench {
                     case "aubio" -> {
                         aubioBpm.put(c[1], Double.parseDouble(c[2]));
                         aubioMs.put(c[1], Double.parseDouble(c[3]));
+                        aubioCpuMs.put(c[1], Double.parseDouble(c[4]));
                     }
                     case "soundstretch" -> {
                         ssBpm.put(c[1], Double.parseDouble(c[2]));
                         ssMs.put(c[1], Double.parseDouble(c[3]));
+                        ssCpuMs.put(c[1], Double.parseDouble(c[4]));
                     }
-                    default -> throw new IllegalStateException("bad row in " + cache + ": " + row);
+                    default -> throw new IllegalStateException("bad row in the peer cache: " + row);
                 }
             }
         }
 
         StringBuilder md = new StringBuilder();
         report(md, dir, corpus, music, ours, oursMs, decodeMs, ess, aubioBpm, aubioMs, ssBpm, ssMs, peers);
+        throughput(md, music, ours, oursMs, oursCpuMs, decodeMs, decodeCpuMs, ess, aubioMs, aubioCpuMs, ssMs, ssCpuMs, peers);
         Files.writeString(dir.resolve("results.md"), md);
         System.out.println(md);
         writeDetails(dir, corpus, music, ours, ess, aubioBpm, ssBpm);
@@ -294,43 +327,57 @@ public final class AnalysisBench {
         }
         md.append("\nNo peer: none of essentia.js, aubio or soundstretch reports these flags.\n\n");
 
-        // ---- throughput
+    }
+
+    static void throughput(StringBuilder md, List<String> music, Map<String, AnalysisResult> ours, Map<String, Double> oursMs,
+                           Map<String, Double> oursCpu, Map<String, Double> decodeMs, Map<String, Double> decodeCpu,
+                           Map<String, Map<String, String>> ess, Map<String, Double> aubioMs, Map<String, Double> aubioCpu,
+                           Map<String, Double> ssMs, Map<String, Double> ssCpu, boolean peers) {
         double audio = 0;
-        double oursTotal = 0;
-        double decodeTotal = 0;
-        double essDecode = 0;
-        double essKey = 0;
-        double essBpm = 0;
-        double aubioTotal = 0;
-        double ssTotal = 0;
+        double[] wall = new double[6]; // ours, decode, essentia key+bpm, essentia decode, aubio, soundstretch
+        double[] cpuT = new double[6];
         for (String f : music) {
             audio += ours.get(f).durationSeconds();
-            oursTotal += oursMs.get(f);
-            decodeTotal += decodeMs.get(f);
+            wall[0] += oursMs.get(f);
+            cpuT[0] += oursCpu.get(f);
+            wall[1] += decodeMs.get(f);
+            cpuT[1] += decodeCpu.get(f);
             if (peers && ess.containsKey(f)) {
                 Map<String, String> e = ess.get(f);
-                essDecode += Double.parseDouble(e.get("decode_ms"));
-                essKey += Double.parseDouble(e.get("edma.ms"));
-                essBpm += Double.parseDouble(e.get("percival.ms"));
-                aubioTotal += aubioMs.get(f);
-                ssTotal += ssMs.get(f);
+                wall[2] += Double.parseDouble(e.get("edma.ms")) + Double.parseDouble(e.get("percival.ms"));
+                cpuT[2] += Double.parseDouble(e.get("edma.cpu_ms")) + Double.parseDouble(e.get("percival.cpu_ms"));
+                wall[3] += Double.parseDouble(e.get("decode_ms"));
+                wall[4] += aubioMs.get(f);
+                cpuT[4] += aubioCpu.get(f);
+                wall[5] += ssMs.get(f);
+                cpuT[5] += ssCpu.get(f);
             }
         }
-        md.append(String.format(Locale.ROOT, "### Throughput (%.1f min of music, one thread, %s)%n%n", audio / 60,
-                System.getProperty("os.arch")));
-        md.append("| system | what is timed | x realtime per core |\n|---|---|---|\n");
-        md.append(String.format(Locale.ROOT, "| audiocat AudioAnalyzer.analyze | SHA-256 + decode + every analysis (R128, key, tempo, QC, Chromaprint) | **%.0f** |%n",
-                audio / (oursTotal / 1000)));
-        md.append(String.format(Locale.ROOT, "| audiocat decode only | FFmpeg decode + resample to 22.05 kHz mono, no analysis | %.0f (%.0f%% of the analysis time) |%n",
-                audio / (decodeTotal / 1000), 100 * decodeTotal / oursTotal));
-        md.append(String.format(Locale.ROOT, "| audiocat analysis without decode | difference of the two rows above | %.0f |%n",
-                audio / ((oursTotal - decodeTotal) / 1000)));
+        double a = audio;
+        md.append(String.format(Locale.ROOT, "### Throughput (%.1f min of music in %d files, one thread)%n%n", audio / 60, music.size()));
+        md.append("x realtime = audio seconds / seconds spent. \"CPU\" is the process's or thread's CPU time, \"wall\" the elapsed time "
+                + "(on a shared machine wall time also measures the neighbours).\n\n");
+        md.append("| system | what is timed | x realtime per core (CPU) | x realtime (wall) |\n|---|---|---|---|\n");
+        md.append(row("audiocat `AudioAnalyzer.analyze`", "SHA-256 + decode + every analysis (R128, key, tempo, QC, Chromaprint)", a, cpuT[0], wall[0], true));
+        md.append(row("audiocat decode only", "FFmpeg decode + resample to 22.05 kHz mono", a, cpuT[1], wall[1], false));
+        md.append(row("audiocat without decode", "difference of the two rows above", a, cpuT[0] - cpuT[1], wall[0] - wall[1], false));
+        md.append(String.format(Locale.ROOT, "%nDecode share of the analysis: %.0f%% of CPU time.%n%n", 100 * cpuT[1] / cpuT[0]));
         if (peers) {
-            md.append(String.format(Locale.ROOT, "| essentia.js | KeyExtractor (one profile) + PercivalBpmEstimator, decode excluded | %.0f |%n",
-                    audio / ((essKey + essBpm) / 1000)));
-            md.append(String.format(Locale.ROOT, "| aubio tempo | whole command (its own decode) | %.0f |%n", audio / (aubioTotal / 1000)));
-            md.append(String.format(Locale.ROOT, "| soundstretch -bpm | whole command on WAV | %.0f |%n", audio / (ssTotal / 1000)));
+            md.append("| peer | what is timed | x realtime per core (CPU) | x realtime (wall) |\n|---|---|---|---|\n");
+            md.append(row("essentia.js", "KeyExtractor (edma) + PercivalBpmEstimator, decode excluded", a, cpuT[2], wall[2], false));
+            md.append(row("aubio tempo", "whole command, its own decode included", a, cpuT[4], wall[4], false));
+            md.append(row("soundstretch -bpm", "whole command on WAV (other formats converted beforehand, not timed)", a, cpuT[5], wall[5], false));
         }
+    }
+
+    static String row(String name, String what, double audio, double cpuMs, double wallMs, boolean bold) {
+        String b = bold ? "**" : "";
+        return String.format(Locale.ROOT, "| %s | %s | %s%.0f%s | %.0f |%n", name, what, b, audio / (cpuMs / 1000), b, audio / (wallMs / 1000));
+    }
+
+    static double cpuMs(Path timeFile) throws java.io.IOException {
+        String[] t = Files.readString(timeFile).trim().split("\\s+");
+        return 1000 * (Double.parseDouble(t[t.length - 2]) + Double.parseDouble(t[t.length - 1]));
     }
 
     static void writeDetails(Path dir, Corpus corpus, List<String> music, Map<String, AnalysisResult> ours,
@@ -403,26 +450,6 @@ public final class AnalysisBench {
             }
         }
         return false;
-    }
-
-    static double bpmFromBeats(String out) {
-        List<Double> beats = new ArrayList<>();
-        for (String line : out.split("\n")) {
-            try {
-                beats.add(Double.parseDouble(line.trim()));
-            } catch (NumberFormatException e) {
-                // aubio prints only numbers; anything else is a warning line
-            }
-        }
-        if (beats.size() < 3) {
-            return Double.NaN;
-        }
-        double[] ibi = new double[beats.size() - 1];
-        for (int i = 1; i < beats.size(); i++) {
-            ibi[i - 1] = beats.get(i) - beats.get(i - 1);
-        }
-        Arrays.sort(ibi);
-        return 60 / ibi[ibi.length / 2];
     }
 
     /** Flattens one level of nested JSON objects from essentia_peer.js into "outer.inner" keys. */

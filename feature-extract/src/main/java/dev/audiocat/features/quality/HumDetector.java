@@ -13,20 +13,29 @@ import org.jtransforms.fft.DoubleFFT_1D;
  * per-bin minimum of the last {@link #MIN_BLOCKS} spectra (3.7 s): a hum line survives the minimum,
  * notes and drums that come and go do not, and the music's own floor under the line drops. In that
  * floor spectrum, harmonic h of mains f is present when the strongest bin within {@code 0.5 + 0.2h}
- * Hz of {@code h*f} stands {@link #LINE_DB} above the median of its +-12 Hz neighbourhood. A block hums when at least
+ * Hz of {@code h*f} stands {@link #LINE_DB} above the median of its +-12 Hz neighbourhood and
+ * {@link #NARROW_DB} above the bins 2 Hz either side (a steady line, not a kick drum's decaying body). A block hums when at least
  * {@link #MIN_HARMONICS} of the first six harmonics are present, the fundamental or second among
- * them. Runs of humming blocks covering at least {@link #MIN_SECONDS} are flagged.
+ * them. Runs of humming blocks closer than {@link #MERGE_GAP_S} are merged; merged runs covering
+ * at least {@link #MIN_SECONDS} whose lines hold at least {@link #MIN_SHARE} of the energy below
+ * 689 Hz are flagged.
  */
 final class HumDetector implements PcmSink {
 
     static final int DECIMATION = 16;
     static final int BLOCK = 2048;
     static final int HOP = 1024;
-    static final double LINE_DB = 12;
-    static final int MIN_HARMONICS = 2;
+    static final double LINE_DB = 10;
+    /** A line must also stand this far above the spectrum 3 bins (2 Hz) either side of its peak. */
+    static final double NARROW_DB = 10;
+    static final int MIN_HARMONICS = 1;
     static final double MIN_SECONDS = 3.0;
     /** Consecutive blocks whose per-bin minimum is examined: hum persists, notes come and go. */
     static final int MIN_BLOCKS = 4;
+    /** Runs of the same mains frequency this close together are merged. */
+    static final double MERGE_GAP_S = 6.0;
+    /** Lines holding less than this share of the energy below 689 Hz (-35 dB) are not reported. */
+    static final double MIN_SHARE = Math.pow(10, -35 / 10.0);
     private static final int HARMONICS = 6;
     private static final int[] MAINS_HZ = {50, 60};
     static final double ANTI_ALIAS_HZ = 450;
@@ -52,6 +61,11 @@ final class HumDetector implements PcmSink {
     private double runEnd;
     private double runLevelSum;
     private int runBlocks;
+    private int pendingMains;  // the last closed run, held back to merge with the next one
+    private double pendingStart;
+    private double pendingEnd;
+    private double pendingLevelSum;
+    private int pendingBlocks;
 
     HumDetector() {
         for (int i = 0; i < BLOCK; i++) {
@@ -154,9 +168,18 @@ final class HumDetector implements PcmSink {
                     int k0 = (int) Math.floor((hz - tol) / binHz);
                     int k1 = (int) Math.ceil((hz + tol) / binHz);
                     double peak = 0;
+                    int kp = k0;
                     for (int k = k0; k <= k1; k++) {
-                        peak = Math.max(peak, floorSpectrum[k]);
+                        if (floorSpectrum[k] > peak) {
+                            peak = floorSpectrum[k];
+                            kp = k;
+                        }
                     }
+                    // A mains line is a steady sinusoid: nothing left 3 bins (2 Hz) away but Hann
+                    // side lobes (-31 dB). A kick drum's body near 50-60 Hz recurs in every block and
+                    // survives the minimum, but it decays, so its peak is several hertz wide.
+                    double shoulder = Math.max(floorSpectrum[kp - 3], floorSpectrum[kp + 3]);
+                    boolean narrow = peak >= shoulder * Math.pow(10, NARROW_DB / 10);
                     int m = 0;
                     for (int k = (int) ((hz - 12) / binHz); k <= (int) ((hz + 12) / binHz); k++) {
                         if ((k < k0 - 2 || k > k1 + 2) && m < neighbourhood.length) {
@@ -165,7 +188,7 @@ final class HumDetector implements PcmSink {
                     }
                     java.util.Arrays.sort(neighbourhood, 0, m);
                     double median = m == 0 ? 0 : neighbourhood[m / 2];
-                    if (peak > median * Math.pow(10, LINE_DB / 10)) {
+                    if (narrow && peak > median * Math.pow(10, LINE_DB / 10)) {
                         present++;
                         low |= h <= 2;
                         linePower += peak;
@@ -196,20 +219,42 @@ final class HumDetector implements PcmSink {
     }
 
     private void closeRun() {
-        if (runMains != 0 && runEnd - runStart >= MIN_SECONDS) {
-            double share = runLevelSum / runBlocks;
-            // A line shows once about half a window holds it: trim half a window at both ends.
-            double pad = BLOCK / rate / 2;
-            flags.add(share >= 0.01 ? QcFlag.WARNING : QcFlag.INFO, runStart + pad, runEnd - pad,
-                    String.format("%d Hz hum and harmonics, %.0f dB of the signal below %.0f Hz", runMains,
-                            10 * Math.log10(Math.max(share, 1e-12)), rate / 2));
+        if (runMains != 0) {
+            // Music masks the lines now and then: runs of the same mains closer than MERGE_GAP_S are one hum.
+            if (pendingMains == runMains && runStart - pendingEnd <= MERGE_GAP_S) {
+                pendingEnd = runEnd;
+                pendingLevelSum += runLevelSum;
+                pendingBlocks += runBlocks;
+            } else {
+                flushPending();
+                pendingMains = runMains;
+                pendingStart = runStart;
+                pendingEnd = runEnd;
+                pendingLevelSum = runLevelSum;
+                pendingBlocks = runBlocks;
+            }
         }
         runMains = 0;
+    }
+
+    private void flushPending() {
+        if (pendingMains != 0 && pendingEnd - pendingStart >= MIN_SECONDS) {
+            double share = pendingLevelSum / pendingBlocks;
+            if (share >= MIN_SHARE) {
+                // A line shows once about half a window holds it: trim half a window at both ends.
+                double pad = BLOCK / rate / 2;
+                flags.add(share >= 0.01 ? QcFlag.WARNING : QcFlag.INFO, pendingStart + pad, pendingEnd - pad,
+                        String.format("%d Hz hum and harmonics, %.0f dB of the signal below %.0f Hz", pendingMains,
+                                10 * Math.log10(share), rate / 2));
+            }
+        }
+        pendingMains = 0;
     }
 
     @Override
     public void finish() {
         closeRun();
+        flushPending();
     }
 
     java.util.List<QcFlag> flags() {
