@@ -52,8 +52,11 @@ public final class ExcerptMatcher {
     /** Matches at or above the threshold, best first. */
     public List<ExcerptMatch> match(LandmarkHashes query, int maxResults) {
         Map<Integer, Pairs> perRef = new HashMap<>();
+        int[] variants = new int[9];
         for (int i = 0; i < query.size(); i++) {
-            long range = index.range(query.hashes()[i]);
+          int nv = LandmarkExtractor.queryVariants(query.hashes()[i], variants);
+          for (int v = 0; v < nv; v++) {
+            long range = index.range(variants[v]);
             int start = (int) (range >>> 32);
             int count = (int) range;
             if (count == 0 || count > MAX_POSTINGS) {
@@ -68,6 +71,7 @@ public final class ExcerptMatcher {
                 }
                 perRef.computeIfAbsent(ReferenceIndex.referenceNumber(e), x -> new Pairs()).add(q, r);
             }
+          }
         }
         List<ExcerptMatch> out = new ArrayList<>();
         for (Map.Entry<Integer, Pairs> e : perRef.entrySet()) {
@@ -144,49 +148,89 @@ public final class ExcerptMatcher {
         if (m < 2) {
             return Optional.empty();
         }
-        // 2. scale and offset: for each candidate scale, among the pairs whose own span ratio agrees
-        //    with it, the densest window of offsets t_ref - scale * t_query; the score counts distinct
-        //    query anchors so that one anchor's several triplets count once.
+        // 2. one pair per (query anchor, reference anchor): an anchor's several triplets count once
+        long[] keys = new long[m];
+        for (int i = 0; i < m; i++) {
+            keys[i] = ((long) tq[i] << 40) | ((long) tr[i] << 16) | ((long) sq[i] << 8) | (long) sr[i];
+        }
+        Arrays.sort(keys, 0, m);
+        int u = 0;
+        for (int i = 0; i < m; i++) {
+            if (i > 0 && (keys[i] >>> 16) == (keys[i - 1] >>> 16)) {
+                continue;
+            }
+            tq[u] = keys[i] >>> 40;
+            tr[u] = (keys[i] >>> 16) & 0xFFFFFF;
+            sq[u] = (keys[i] >>> 8) & 0xFF;
+            sr[u] = keys[i] & 0xFF;
+            u++;
+        }
+        m = u;
+        // 3. candidate scales: where the pairs' own span ratios pile up (long spans are precise)
+        int steps = (int) Math.round((MAX_SCALE - MIN_SCALE) / SCALE_STEP) + 1;
+        int[] ratioVotes = new int[steps];
+        int precise = 0;
+        for (int i = 0; i < m; i++) {
+            if (sq[i] >= 12) {
+                int b = (int) Math.round((sr[i] / sq[i] - MIN_SCALE) / SCALE_STEP);
+                if (b >= 0 && b < steps) {
+                    ratioVotes[b]++;
+                    precise++;
+                }
+            }
+        }
+        boolean[] tryScale = new boolean[steps];
+        if (precise < 8) {
+            Arrays.fill(tryScale, true);
+        } else {
+            for (int pick = 0; pick < 3; pick++) {
+                int best = 0;
+                for (int b = 1; b < steps; b++) {
+                    if (ratioVotes[b] > ratioVotes[best]) {
+                        best = b;
+                    }
+                }
+                for (int b = Math.max(0, best - 4); b <= Math.min(steps - 1, best + 4); b++) {
+                    tryScale[b] = true;
+                }
+                ratioVotes[best] = -1;
+            }
+        }
+        // 4. for each candidate scale, among the pairs whose own span ratio agrees with it, the
+        //    densest window of offsets t_ref - scale * t_query
         double[] offsets = new double[m];
-        double[] anchors = new double[m];
-        long[] keyed = new long[m];
         int bestCount = 0;
         double bestScale = 1;
         double bestOffset = 0;
-        for (double s = MIN_SCALE; s <= MAX_SCALE + 1e-9; s += SCALE_STEP) {
+        for (int step = 0; step < steps; step++) {
+            if (!tryScale[step]) {
+                continue;
+            }
+            double s = MIN_SCALE + step * SCALE_STEP;
             int k = 0;
             for (int i = 0; i < m; i++) {
                 if (Math.abs(sr[i] - s * sq[i]) <= SPAN_TOLERANCE) {
-                    double o = tr[i] - s * tq[i];
-                    // sort by offset (fixed point, 1/16 frame), keep the anchor time alongside
-                    keyed[k++] = ((long) Math.floor(o * 16) << 24) | (long) tq[i];
+                    offsets[k++] = tr[i] - s * tq[i];
                 }
             }
             if (k <= bestCount) {
                 continue;
             }
-            Arrays.sort(keyed, 0, k);
-            for (int i = 0; i < k; i++) {
-                offsets[i] = (keyed[i] >> 24) / 16.0;
-                anchors[i] = keyed[i] & 0xFFFFFF;
-            }
+            Arrays.sort(offsets, 0, k);
             int j = 0;
             for (int i = 0; i < k; i++) {
                 while (offsets[i] - offsets[j] > 2 * OFFSET_TOLERANCE) {
                     j++;
                 }
-                if (i - j + 1 <= bestCount) {
-                    continue;
-                }
-                int c = distinct(anchors, j, i + 1);
-                if (c > bestCount) {
+                int c = i - j + 1;
+                if (c > bestCount || (c == bestCount && Math.abs(s - 1) < Math.abs(bestScale - 1))) {
                     bestCount = c;
                     bestScale = s;
                     bestOffset = (offsets[i] + offsets[j]) / 2;
                 }
             }
         }
-        // 3. refine scale and offset by least squares over the inliers
+        // 5. refine scale and offset by least squares over the inliers
         double sx = 0;
         double sy = 0;
         double sxx = 0;
@@ -218,19 +262,6 @@ public final class ExcerptMatcher {
             }
         }
         return Optional.of(new Vote(bestCount, scale, bestShift, firstQuery, offset + scale * firstQuery, frameSeconds));
-    }
-
-    /** Distinct values among anchors[from, to) (small windows: quadratic is fine and allocation-free). */
-    private static int distinct(double[] anchors, int from, int to) {
-        int c = 0;
-        for (int i = from; i < to; i++) {
-            boolean seen = false;
-            for (int j = from; j < i && !seen; j++) {
-                seen = anchors[j] == anchors[i];
-            }
-            c += seen ? 0 : 1;
-        }
-        return c;
     }
 
     /** Growable pair list for one reference. */

@@ -200,6 +200,38 @@ public final class LandmarkExtractor implements FrameProcessor {
         return (((df12 << 6 | df23) << 4 | ratio) << 3 | register) << 2 | coarseSpan;
     }
 
+    private static final int RATIO_SHIFT = 5;
+    private static final int REGISTER_SHIFT = 2;
+
+    /**
+     * The hashes a query triplet is looked up under: its own, and the neighbours whose time ratio
+     * level or register differs by one, because a time stretch or a pitch shift moves a triplet
+     * across those quantisation boundaries. Indexing stores each triplet once; only queries fan out.
+     *
+     * @return the number of hashes written to {@code out} (at most 9, the triplet's own first)
+     */
+    public static int queryVariants(int hash, int[] out) {
+        int ratio = (hash >>> RATIO_SHIFT) & 15;
+        int register = (hash >>> REGISTER_SHIFT) & 7;
+        int base = hash & ~(15 << RATIO_SHIFT) & ~(7 << REGISTER_SHIFT);
+        int n = 0;
+        out[n++] = hash;
+        for (int dr = -1; dr <= 1; dr++) {
+            int r = ratio + dr;
+            if (r < 0 || r >= RATIO_LEVELS) {
+                continue;
+            }
+            for (int dg = -1; dg <= 1; dg++) {
+                int g = register + dg;
+                if ((dr == 0 && dg == 0) || g < 0 || g > 7) {
+                    continue;
+                }
+                out[n++] = base | (r << RATIO_SHIFT) | (g << REGISTER_SHIFT);
+            }
+        }
+        return n;
+    }
+
     @Override
     public void finish() {
         while (tripletsFrom < peakCount) {

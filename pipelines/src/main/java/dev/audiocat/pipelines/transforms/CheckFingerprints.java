@@ -235,9 +235,14 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
         @ProcessElement
         public void process(@Element KV<String, byte[]> e, OutputReceiver<KV<Integer, KV<Integer, KV<String, Long>>>> out) {
             LandmarkHashes h = LandmarkHashes.fromBytes(e.getValue());
+            int[] variants = new int[9];
             for (int i = 0; i < h.size(); i++) {
-                int hash = h.hashes()[i];
-                out.output(KV.of(Math.floorMod(hash, buckets), KV.of(hash, KV.of(e.getKey(), h.payloads()[i]))));
+                // the same neighbour lookups as the local matcher (time-ratio and register boundaries)
+                int n = LandmarkExtractor.queryVariants(h.hashes()[i], variants);
+                for (int v = 0; v < n; v++) {
+                    int hash = variants[v];
+                    out.output(KV.of(Math.floorMod(hash, buckets), KV.of(hash, KV.of(e.getKey(), h.payloads()[i]))));
+                }
             }
         }
     }
