@@ -41,18 +41,22 @@ class IndexCommandIT {
         }
     }
 
-    record Run(int code, String out) {
+    record Run(int code, String out, String err) {
     }
 
     static Run run(String... args) {
-        PrintStream old = System.out;
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
         System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
             int code = Main.execute(args);
-            return new Run(code, buf.toString(StandardCharsets.UTF_8));
+            return new Run(code, buf.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
-            System.setOut(old);
+            System.setOut(oldOut);
+            System.setErr(oldErr);
         }
     }
 
@@ -74,12 +78,47 @@ class IndexCommandIT {
         return file;
     }
 
+    /**
+     * A small spectral "embedding" of a 16-bit mono WAV: energy in 16 bands of a 2048-point DFT,
+     * L2-normalised. It stands in for the registry's model, which is tagging-models' to test: this
+     * test is about --like-file reaching kNN through the embedder hook and the dimension check.
+     */
+    static float[] bandEnergies(Path wav) throws java.io.IOException {
+        byte[] b = java.nio.file.Files.readAllBytes(wav);
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b, 44, b.length - 44).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int n = 2048;
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = buf.getShort() / 32768.0;
+        }
+        float[] v = new float[16];
+        for (int k = 1; k < n / 2; k++) {
+            double re = 0;
+            double im = 0;
+            for (int i = 0; i < n; i++) {
+                re += x[i] * Math.cos(2 * Math.PI * k * i / n);
+                im -= x[i] * Math.sin(2 * Math.PI * k * i / n);
+            }
+            v[k * 16 / (n / 2)] += (float) (re * re + im * im);
+        }
+        double norm = 0;
+        for (float f : v) {
+            norm += f * f;
+        }
+        for (int i = 0; i < v.length; i++) {
+            v[i] /= (float) Math.sqrt(norm);
+        }
+        return v;
+    }
+
     @Test
     void likeFileFindsTheAssetThatSoundsTheSame(@TempDir Path dir) throws Exception {
-        Path tone = wav(dir.resolve("tone.wav"), 440, 6);
-        Path noise = wav(dir.resolve("noise.wav"), 0, 6);
-        float[] toneVector = SearchCommand.embedder.embed(tone);
-        float[] noiseVector = SearchCommand.embedder.embed(noise);
+        Path tone = wav(dir.resolve("tone.wav"), 440, 1);
+        Path noise = wav(dir.resolve("noise.wav"), 0, 1);
+        SearchCommand.AudioEmbedder shipped = SearchCommand.embedder;
+        SearchCommand.embedder = IndexCommandIT::bandEnergies;
+        float[] toneVector = bandEnergies(tone);
+        float[] noiseVector = bandEnergies(noise);
         List<org.apache.avro.generic.GenericRecord> rows = new ArrayList<>();
         for (Object[] r : new Object[][] {{"t1", toneVector}, {"n1", noiseVector}}) {
             org.apache.avro.generic.GenericRecord row = SearchTestRows.row((String) r[0], (String) r[0], "A", "minor", 120, 0,
@@ -101,7 +140,13 @@ class IndexCommandIT {
                     "--index-alias", modelAlias);
             assertEquals(0, like.code(), like.out());
             assertEquals("t1", new ObjectMapper().readTree(like.out().strip()).get("asset_id").asText());
+            // a vector of another dimension than the index's is refused with a message, not a 400
+            SearchCommand.embedder = f -> new float[] {1f, 0f, 0f};
+            Run otherModel = run("search", "--like-file", tone.toString(), "--es-url", url.toString(), "--index-alias", modelAlias);
+            assertEquals(1, otherModel.code());
+            assertTrue(otherModel.err().contains("gives 3-d vectors, the index " + modelAlias + " holds 16-d ones"), otherModel.err());
         } finally {
+            SearchCommand.embedder = shipped;
             try (SearchConnection c = SearchConnection.remote(url, SearchConnection.Credentials.none())) {
                 new CatalogIndex(c.client(), modelAlias, toneVector.length).drop();
             }
@@ -166,5 +211,6 @@ class IndexCommandIT {
 
         Run missing = run("search", "anything", "--es-url", url.toString(), "--index-alias", alias + "-missing");
         assertEquals(1, missing.code(), "an alias that was never built is an error, not an empty result");
+        assertTrue(missing.err().contains("audiocat index rebuild CATALOG"), missing.err());
     }
 }
