@@ -32,6 +32,7 @@ final class BandwidthMeter implements PcmSink {
     private int rate;
     private int channels;
     private long pos;
+    private int phase; // position within the current SNAPSHOT_INTERVAL
     private int filled;
     private long snapshots;
     private double bandwidthHz = Double.NaN;
@@ -54,20 +55,28 @@ final class BandwidthMeter implements PcmSink {
     public void accept(float[][] data, int frames) {
         int i = 0;
         while (i < frames) {
-            long phase = pos % SNAPSHOT_INTERVAL;
-            if (phase >= FFT_SIZE) { // skip to the next snapshot
-                long skip = Math.min(SNAPSHOT_INTERVAL - phase, frames - i);
+            if (phase >= FFT_SIZE) { // between snapshots: skip ahead in bulk
+                int skip = (int) Math.min(SNAPSHOT_INTERVAL - phase, frames - i);
                 i += skip;
                 pos += skip;
+                phase += skip;
+                if (phase == SNAPSHOT_INTERVAL) {
+                    phase = 0;
+                }
                 continue;
             }
-            double s = 0;
-            for (int c = 0; c < channels; c++) {
-                s += data[c][i];
+            int take = Math.min(FFT_SIZE - filled, frames - i);
+            for (int j = 0; j < take; j++) {
+                double s = 0;
+                for (int c = 0; c < channels; c++) {
+                    s += data[c][i + j];
+                }
+                buf[filled + j] = s / channels;
             }
-            buf[filled++] = s / channels;
-            i++;
-            pos++;
+            filled += take;
+            i += take;
+            pos += take;
+            phase += take;
             if (filled == FFT_SIZE) {
                 snapshot();
                 filled = 0;

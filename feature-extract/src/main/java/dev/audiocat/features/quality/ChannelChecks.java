@@ -142,7 +142,9 @@ final class ChannelChecks implements PcmSink {
             }
             preSum += maxSq - preRing[preIdx];
             preRing[preIdx] = maxSq;
-            preIdx = (preIdx + 1) % preRing.length;
+            if (++preIdx == preRing.length) { // no modulo per sample
+                preIdx = 0;
+            }
 
             blockEnergy += maxSq;
             blockNonZero |= !zero;
