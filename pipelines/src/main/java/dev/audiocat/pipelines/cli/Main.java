@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             SearchCommand.class,
             ServeCommand.class,
             IndexCommand.class,
+            ModelsCommand.class,
             LedgerCommand.class,
             ReferencesCommand.class,
             IdentifyCommand.class,
