@@ -22,8 +22,21 @@ import java.util.Optional;
  */
 public final class ExcerptMatcher {
 
-    /** Calibrated on the bench corpus (docs/benchmarks.md): no held-out excerpt reached it. */
-    public static final int DEFAULT_MIN_SCORE = 12;
+    /**
+     * Threshold for queries of up to 10 s, calibrated on the bench corpus (docs/benchmarks.md): no
+     * held-out excerpt reached it. Chance alignments grow with the query's length (more hashes, more
+     * pairs), so longer queries need more: see {@link #minScoreFor(int, double)}.
+     */
+    public static final int DEFAULT_MIN_SCORE = 15;
+
+    /**
+     * The threshold for a query of {@code querySeconds}: {@code base} up to 10 s, then 3 more per
+     * doubling of the length (a 40 s query scored 15 against an unrelated reference of the bench).
+     */
+    public static int minScoreFor(int base, double querySeconds) {
+        double doublings = Math.max(0, Math.log(querySeconds / 10.0) / Math.log(2));
+        return (int) Math.ceil(base + 3 * doublings);
+    }
     static final double MIN_SCALE = 0.88;
     static final double MAX_SCALE = 1.14;
     static final double SCALE_STEP = 0.004;
@@ -49,7 +62,7 @@ public final class ExcerptMatcher {
         this(index, DEFAULT_MIN_SCORE);
     }
 
-    /** Matches at or above the threshold, best first. */
+    /** Matches at or above the threshold for the query's length ({@link #minScoreFor}), best first. */
     public List<ExcerptMatch> match(LandmarkHashes query, int maxResults) {
         Map<Integer, Pairs> perRef = new HashMap<>();
         int[] variants = new int[9];
@@ -74,13 +87,14 @@ public final class ExcerptMatcher {
           }
         }
         List<ExcerptMatch> out = new ArrayList<>();
+        int threshold = minScoreFor(minScore, query.seconds());
         for (Map.Entry<Integer, Pairs> e : perRef.entrySet()) {
             Pairs p = e.getValue();
-            if (p.n < minScore) {
+            if (p.n < threshold) {
                 continue;
             }
             ReferenceIndex.Reference ref = index.reference(e.getKey()).orElseThrow();
-            vote(p.query, p.ref, p.n, query.frameSeconds()).filter(v -> v.score() >= minScore)
+            vote(p.query, p.ref, p.n, query.frameSeconds()).filter(v -> v.score() >= threshold)
                     .ifPresent(v -> out.add(v.toMatch(ref.id(), ref.uri())));
         }
         out.sort(Comparator.comparingInt(ExcerptMatch::score).reversed());

@@ -241,7 +241,8 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
                 int n = LandmarkExtractor.queryVariants(h.hashes()[i], variants);
                 for (int v = 0; v < n; v++) {
                     int hash = variants[v];
-                    out.output(KV.of(Math.floorMod(hash, buckets), KV.of(hash, KV.of(e.getKey(), h.payloads()[i]))));
+                    // the query's length travels in the key: the vote's threshold depends on it
+                    out.output(KV.of(Math.floorMod(hash, buckets), KV.of(hash, KV.of(e.getKey() + "\t" + h.seconds(), h.payloads()[i]))));
                 }
             }
         }
@@ -338,14 +339,16 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
                 r[n] = p.getValue();
                 n++;
             }
-            if (n < minScore) {
+            // key: asset \t query seconds \t reference number
+            String[] key = e.getKey().split("\t");
+            String asset = key[0];
+            int threshold = ExcerptMatcher.minScoreFor(minScore, Double.parseDouble(key[1]));
+            if (n < threshold) {
                 return;
             }
-            int tab = e.getKey().lastIndexOf('\t');
-            String asset = e.getKey().substring(0, tab);
-            RefInfo ref = references.get(Integer.parseInt(e.getKey().substring(tab + 1)));
+            RefInfo ref = references.get(Integer.parseInt(key[2]));
             double frameSeconds = LandmarkExtractor.HOP / (double) LandmarkExtractor.RATE;
-            ExcerptMatcher.vote(q, r, n, frameSeconds).filter(v -> v.score() >= minScore).ifPresent(v -> {
+            ExcerptMatcher.vote(q, r, n, frameSeconds).filter(v -> v.score() >= threshold).ifPresent(v -> {
                 var m = v.toMatch(ref.id(), ref.uri());
                 matches.inc();
                 out.output(KV.of(asset, new Found(m.referenceId(), m.referenceUri(), m.queryOffsetSeconds(),

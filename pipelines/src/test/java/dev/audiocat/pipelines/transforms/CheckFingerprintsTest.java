@@ -96,7 +96,7 @@ class CheckFingerprintsTest {
         assertEquals(0.95, (double) m.get("time_scale"), 0.015);
         double atQueryStart = (double) m.get("reference_offset_seconds") - (double) m.get("time_scale") * (double) m.get("query_offset_seconds");
         assertEquals(2.0, atQueryStart, 0.15);
-        assertTrue((double) m.get("score") >= 12, "score " + m.get("score"));
+        assertTrue((double) m.get("score") >= 15, "score " + m.get("score"));
         assertNull(m.get("licensed"));
         assertEquals(Boolean.TRUE, hit.get("unlicensed_match"), "no licence known: flagged");
 
