@@ -71,6 +71,7 @@ public final class BenchMain {
             double[] auc = instrumentAuc(heldTags, held.stream().map(Clip::instruments).toList(), "held-out TimGM6mb", t0);
             results.put("heldout_soundfont_macro_roc_auc", auc[0]);
             results.put("heldout_soundfont_macro_pr_auc", auc[1]);
+            save(work, results);
 
             // 2. real samples: sonic-pi-samples and hydrogen-drumkits
             List<Path> files = new ArrayList<>();
@@ -89,6 +90,7 @@ public final class BenchMain {
             results.put("real_samples_macro_roc_auc", realAuc[0]);
             results.put("real_samples_macro_pr_auc", realAuc[1]);
             results.put("real_samples_files", (double) files.size());
+            save(work, results);
 
             // 3a. embedding: same instrument family, one-family held-out clips
             List<Integer> fam = new ArrayList<>();
@@ -137,6 +139,7 @@ public final class BenchMain {
             double pRecMfcc = precisionAtK(standardise(exMfcc), trackOf);
             results.put("p_at_10_recording_model", pRecModel);
             results.put("p_at_10_recording_mfcc", pRecMfcc);
+            save(work, results);
             TrainMain.log(t0, "precision@10 same recording (%d excerpts of %d tracks): model %.3f, MFCC baseline %.3f",
                     excerpts.size(), Math.min(maxTracks, tracks.size()), pRecModel, pRecMfcc);
 
@@ -154,6 +157,7 @@ public final class BenchMain {
             results.put("music_accuracy", accMusic);
             results.put("speech_vs_music_accuracy", accAll);
             results.put("mix_accuracy_as_speech", accMix);
+            save(work, results);
             TrainMain.log(t0, "speech/music: speech %.3f (%d espeak-ng clips), music %.3f (%d warzone2100 excerpts), overall %.3f; speech over music beds %.3f (%d)",
                     accSpeech, speech.size(), accMusic, exTags.size(), accAll, accMix, mixes.size());
 
@@ -163,6 +167,10 @@ public final class BenchMain {
         }
         ModelRegistry.json().writeValue(work.resolve("results.json").toFile(), results);
         TrainMain.log(t0, "results written to %s", work.resolve("results.json"));
+    }
+
+    private static void save(Path work, Map<String, Double> results) throws IOException {
+        ModelRegistry.json().writeValue(work.resolve("results.json").toFile(), results);
     }
 
     private static List<TrackTags> tagClips(Tagger tagger, List<Clip> clips, List<float[]> mfccOut) {
