@@ -98,28 +98,39 @@ final class HumDetector implements PcmSink {
     @Override
     public void accept(float[][] data, int frames) {
         float[] x = data[0];
+        // Filter coefficients and state in locals: array and field traffic per sample cost more than the arithmetic.
+        double b00 = bq[0][0], b01 = bq[0][1], b02 = bq[0][2], a01 = bq[0][3], a02 = bq[0][4];
+        double b10 = bq[1][0], b11 = bq[1][1], b12 = bq[1][2], a11 = bq[1][3], a12 = bq[1][4];
+        double z0 = z[0], z1 = z[1], z2 = z[2], z3 = z[3];
+        double sum = acc;
+        int n = accN;
         for (int i = 0; i < frames; i++) {
             double v = x[i];
-            for (int s = 0; s < 2; s++) { // transposed direct form II
-                double[] b = bq[s];
-                double y = b[0] * v + z[2 * s];
-                z[2 * s] = b[1] * v - b[3] * y + z[2 * s + 1];
-                z[2 * s + 1] = b[2] * v - b[4] * y;
-                v = y;
-            }
-            acc += v;
-            if (++accN == DECIMATION) {
-                push(acc / DECIMATION);
-                acc = 0;
-                accN = 0;
+            double y0 = b00 * v + z0; // two transposed direct form II sections
+            z0 = b01 * v - a01 * y0 + z1;
+            z1 = b02 * v - a02 * y0;
+            double y1 = b10 * y0 + z2;
+            z2 = b11 * y0 - a11 * y1 + z3;
+            z3 = b12 * y0 - a12 * y1;
+            sum += y1;
+            if (++n == DECIMATION) {
+                push(sum / DECIMATION);
+                sum = 0;
+                n = 0;
             }
         }
+        z[0] = z0;
+        z[1] = z1;
+        z[2] = z2;
+        z[3] = z3;
+        acc = sum;
+        accN = n;
     }
 
     private void push(double v) {
-        ring[(int) (count % BLOCK)] = v;
+        ring[(int) (count & (BLOCK - 1))] = v; // BLOCK is a power of two
         count++;
-        if (count >= BLOCK && (count - BLOCK) % HOP == 0) {
+        if (count >= BLOCK && ((count - BLOCK) & (HOP - 1)) == 0) {
             analyse();
         }
     }
