@@ -2,7 +2,7 @@
 # Tests compare against these tools (ffmpeg's ebur128, fpcalc, sox renders); benchmarks use the peers.
 AUDIOCAT_TEST_PACKAGES=(ffmpeg sox libchromaprint-tools espeak-ng fluidsynth fluid-soundfont-gm timgm6mb-soundfont
   musescore-general-soundfont chromium)
-AUDIOCAT_BENCH_PACKAGES=(aubio-tools soundstretch warzone2100-music sonic-pi-samples hydrogen-drumkits)
+AUDIOCAT_BENCH_PACKAGES=(aubio-tools soundstretch time warzone2100-music sonic-pi-samples hydrogen-drumkits)
 
 # apt_ensure PKG... : installs the packages that are missing, as root or through sudo.
 apt_ensure() {
