@@ -6,7 +6,7 @@ import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.Validation;
 
 /** Options of the ingest pipeline. Flink options (runner, master, parallelism) are inherited. */
-public interface IngestOptions extends FlinkPipelineOptions {
+public interface IngestOptions extends FlinkPipelineOptions, dev.audiocat.pipelines.transforms.TagWithModels.Options {
 
     @Description("Library to ingest: a local folder (scanned recursively) or a single file")
     @Validation.Required
@@ -37,4 +37,48 @@ public interface IngestOptions extends FlinkPipelineOptions {
     Boolean getRedo();
 
     void setRedo(Boolean value);
+
+    @Description("License ledger (folder or s3://bucket/prefix) whose rights are joined into every row; empty: no rights columns")
+    @Default.String("")
+    String getLedger();
+
+    void setLedger(String value);
+
+    @Description("Reference index folder (built by 'audiocat references add') every asset is checked against; empty: no check")
+    @Default.String("")
+    String getReferences();
+
+    void setReferences(String value);
+
+    @Description("Elasticsearch URL the catalog is indexed into; empty: no indexing (the Parquet catalog is always written)")
+    @Default.String("")
+    String getEsUrl();
+
+    void setEsUrl(String value);
+
+    @Description("Elasticsearch API key for --esUrl")
+    String getEsApiKey();
+
+    void setEsApiKey(String value);
+
+    @Description("Elasticsearch basic-auth user for --esUrl")
+    String getEsUser();
+
+    void setEsUser(String value);
+
+    @Description("Elasticsearch basic-auth password for --esUrl")
+    String getEsPassword();
+
+    void setEsPassword(String value);
+
+    @Description("CA certificate (PEM path) to trust for an https --esUrl")
+    String getEsCaCert();
+
+    void setEsCaCert(String value);
+
+    @Description("Elasticsearch alias the catalog is written through")
+    @Default.String("audiocat-catalog")
+    String getEsAlias();
+
+    void setEsAlias(String value);
 }

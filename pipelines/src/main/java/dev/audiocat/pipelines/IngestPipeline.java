@@ -2,8 +2,14 @@ package dev.audiocat.pipelines;
 
 import dev.audiocat.pipelines.catalog.CatalogReader;
 import dev.audiocat.pipelines.cli.AudiocatVersion;
+import dev.audiocat.pipelines.transforms.CheckFingerprints;
 import dev.audiocat.pipelines.transforms.DecodeAndAnalyze;
+import dev.audiocat.pipelines.transforms.IndexCatalog;
+import dev.audiocat.pipelines.transforms.JoinRights;
+import dev.audiocat.pipelines.transforms.TagWithModels;
 import dev.audiocat.pipelines.transforms.WriteCatalog;
+import dev.audiocat.search.SearchConnection;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -14,19 +20,24 @@ import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
 
 /**
- * The ingest pipeline: Scan → DecodeAndAnalyze → WriteCatalog (catalog rows and dead letters).
+ * The ingest pipeline.
  *
- * <p>The scan runs in the launching process (it also gives the progress line its total); files are
- * then spread over the workers. Later steps (TagWithModels, CheckFingerprints, JoinRights, search
- * indexing) plug in between DecodeAndAnalyze and WriteCatalog.
+ * <p>Scan → DecodeAndAnalyze → TagWithModels → CheckFingerprints → JoinRights → WriteCatalog (Parquet)
+ * and IndexCatalog (Elasticsearch); dead letters of every stage → WriteDeadLetters. The scan runs in
+ * the launching process (it also gives the progress line its total); files are then spread over the
+ * workers. DecodeAndAnalyze decodes each file once: the model inputs and landmark hashes that
+ * TagWithModels and CheckFingerprints need come out of the same pass, joined back by asset_id.
+ * Optional steps run when their option is set (tagging, references, ledger, esUrl).
  */
 public final class IngestPipeline {
 
@@ -54,13 +65,35 @@ public final class IngestPipeline {
                 // spread the files over all workers instead of keeping them in Create's single split
                 .apply("Distribute", Reshuffle.viaRandomKey());
 
-        PCollectionTuple analysed = scanned.apply("DecodeAndAnalyze",
-                DecodeAndAnalyze.of(runId, AudiocatVersion.get(), options.getFileTimeoutSeconds() * 1000, alreadyCatalogued));
+        boolean tagging = Boolean.TRUE.equals(options.getTagging());
+        TagWithModels.Config models = tagging ? TagWithModels.Config.from(options) : null;
+        DecodeAndAnalyze analyse = DecodeAndAnalyze.of(runId, AudiocatVersion.get(), options.getFileTimeoutSeconds() * 1000, alreadyCatalogued);
+        PCollectionTuple analysed = scanned.apply("DecodeAndAnalyze", tagging ? analyse.withModelInputs(models) : analyse);
 
         PCollection<GenericRecord> rows = analysed.get(DecodeAndAnalyze.CATALOGUED);
+        if (tagging) {
+            rows = rows.apply("TagWithModels", TagWithModels.with(models).withModelInputs(analysed.get(DecodeAndAnalyze.MODEL_INPUTS)));
+        }
+        if (!options.getReferences().isBlank()) {
+            rows = rows.apply("CheckFingerprints", CheckFingerprints.against(Path.of(options.getReferences()))
+                    .withQueryHashes(analysed.get(DecodeAndAnalyze.LANDMARKS)));
+        }
+        if (!options.getLedger().isBlank()) {
+            rows = rows.apply("JoinRights", JoinRights.fromLedger(options.getLedger()));
+        }
         PCollection<GenericRecord> deadLetters = analysed.get(DecodeAndAnalyze.DEAD_LETTERS);
 
         rows.apply("WriteCatalog", WriteCatalog.rows(options.getOutput(), runId));
+        if (!options.getEsUrl().isBlank()) {
+            String ca = options.getEsCaCert();
+            IndexCatalog index = IndexCatalog.to(URI.create(options.getEsUrl()))
+                    .withCredentials(new SearchConnection.Credentials(options.getEsApiKey(), options.getEsUser(), options.getEsPassword(),
+                            ca == null || ca.isBlank() ? null : Path.of(ca)))
+                    .withAlias(options.getEsAlias())
+                    .withRunId(runId);
+            PCollection<GenericRecord> notIndexed = rows.apply("IndexCatalog", index);
+            deadLetters = PCollectionList.of(deadLetters).and(notIndexed).apply("AllDeadLetters", Flatten.pCollections());
+        }
         deadLetters.apply("WriteDeadLetters", WriteCatalog.deadLetters(options.getOutput(), runId));
         return p;
     }

@@ -3,7 +3,13 @@ package dev.audiocat.pipelines;
 import dev.audiocat.pipelines.catalog.CatalogReader;
 import dev.audiocat.pipelines.catalog.CatalogSchema;
 import dev.audiocat.pipelines.transforms.DecodeAndAnalyze;
+import dev.audiocat.pipelines.transforms.TagWithModels;
+import dev.audiocat.search.CatalogIndex;
+import dev.audiocat.search.SearchConnection;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -28,13 +34,45 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  */
 public final class IngestRun {
 
-    /** How to run: runner settings and per-file limits. */
+    /**
+     * How to run: runner settings, per-file limits and the optional steps.
+     *
+     * @param ledger     license ledger location for JoinRights, or null
+     * @param references reference index folder for CheckFingerprints, or null
+     * @param elastic    where to index the catalog, or null for no indexing
+     */
     public record Settings(String runner, String flinkMaster, int parallelism, long fileTimeoutSeconds, boolean redo,
-            List<String> extraBeamArgs) {
+            List<String> extraBeamArgs, boolean tagging, String ledger, String references, Elastic elastic) {
 
+        /** Embedded Flink on every core, 30 min per file, tagging on, no ledger, no references, no indexing. */
         public static Settings defaults() {
-            return new Settings("FlinkRunner", "[local]", Runtime.getRuntime().availableProcessors(), 1800, false, List.of());
+            return new Settings("FlinkRunner", "[local]", Runtime.getRuntime().availableProcessors(), 1800, false, List.of(), true,
+                    null, null, null);
         }
+
+        public Settings withParallelism(int p) {
+            return new Settings(runner, flinkMaster, p, fileTimeoutSeconds, redo, extraBeamArgs, tagging, ledger, references, elastic);
+        }
+
+        public Settings withTagging(boolean on) {
+            return new Settings(runner, flinkMaster, parallelism, fileTimeoutSeconds, redo, extraBeamArgs, on, ledger, references, elastic);
+        }
+
+        public Settings withLedger(String location) {
+            return new Settings(runner, flinkMaster, parallelism, fileTimeoutSeconds, redo, extraBeamArgs, tagging, location, references, elastic);
+        }
+
+        public Settings withReferences(String folder) {
+            return new Settings(runner, flinkMaster, parallelism, fileTimeoutSeconds, redo, extraBeamArgs, tagging, ledger, folder, elastic);
+        }
+
+        public Settings withElastic(Elastic e) {
+            return new Settings(runner, flinkMaster, parallelism, fileTimeoutSeconds, redo, extraBeamArgs, tagging, ledger, references, e);
+        }
+    }
+
+    /** An Elasticsearch cluster to index into. */
+    public record Elastic(URI url, SearchConnection.Credentials credentials, String alias) {
     }
 
     private IngestRun() {
@@ -49,8 +87,20 @@ public final class IngestRun {
         String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")) + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
         IngestOptions options = options(input, output, runId, settings);
+        if (settings.tagging()) {
+            // load the models here, once, so a broken registry is one clear error instead of a failure in every worker
+            try {
+                TagWithModels.sharedTagger(TagWithModels.Config.from(options));
+            } catch (RuntimeException e) {
+                throw new IllegalStateException(e.getMessage() + "; pass --no-tagging to catalog without the models", e);
+            }
+        }
+        if (settings.elastic() != null) {
+            prepareIndex(settings.elastic());
+        }
         IngestProgress progress = IngestProgress.register(runId);
-        ProgressLine line = new ProgressLine(progressOut, listing.candidates().size(), progress, t0);
+        // the progress line and 'first result' count from the pipeline's start, after models and index are ready
+        ProgressLine line = new ProgressLine(progressOut, listing.candidates().size(), progress, System.nanoTime());
         double firstResult = -1;
         try {
             line.start();
@@ -87,7 +137,31 @@ public final class IngestRun {
         o.setRunId(runId);
         o.setFileTimeoutSeconds(s.fileTimeoutSeconds());
         o.setRedo(s.redo());
+        o.setTagging(s.tagging());
+        o.setLedger(s.ledger() == null ? "" : s.ledger());
+        o.setReferences(s.references() == null ? "" : s.references());
+        if (s.elastic() != null) {
+            SearchConnection.Credentials c = s.elastic().credentials();
+            o.setEsUrl(s.elastic().url().toString());
+            o.setEsAlias(s.elastic().alias());
+            o.setEsApiKey(c.apiKey());
+            o.setEsUser(c.username());
+            o.setEsPassword(c.password());
+            o.setEsCaCert(c.caCert() == null ? null : c.caCert().toString());
+        }
         return o;
+    }
+
+    /** Pushes the index templates once, before any worker writes (idempotent). */
+    private static void prepareIndex(Elastic e) {
+        try (SearchConnection c = SearchConnection.remote(e.url(), e.credentials())) {
+            CatalogIndex probe = new CatalogIndex(c.client(), e.alias(), CatalogIndex.DEFAULT_EMBEDDING_DIMS);
+            int dims = probe.liveEmbeddingDims().orElse(CatalogIndex.DEFAULT_EMBEDDING_DIMS);
+            new CatalogIndex(c.client(), e.alias(), dims).ensure();
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot prepare the search index at " + e.url() + ": " + ex.getMessage()
+                    + "; check --es-url, or pass --no-index to catalog without indexing", ex);
+        }
     }
 
     private static long counter(PipelineResult result, String name, long fallback) {
@@ -118,12 +192,17 @@ public final class IngestRun {
             }
         });
         Map<String, Long> reasons = new HashMap<>();
+        long[] notIndexed = {0};
         CatalogReader.forEach(output, CatalogSchema.DEAD_LETTER_DIR, (GenericRecord r) -> {
             if (runId.equals(r.get("run_id").toString())) {
-                reasons.merge(r.get("reason").toString(), 1L, Long::sum);
+                if (DecodeAndAnalyze.STAGE.equals(r.get("stage").toString())) {
+                    reasons.merge(r.get("reason").toString(), 1L, Long::sum);
+                } else {
+                    notIndexed[0]++; // catalogued, but a later step (search indexing) failed for it
+                }
             }
         });
         return new IngestSummary(runId, listing.candidates().size(), listing.ignored().size(), catalogued[0], skipped, reasons,
-                audio[0], wall, first);
+                notIndexed[0], audio[0], wall, first);
     }
 }

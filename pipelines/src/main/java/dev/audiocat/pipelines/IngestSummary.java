@@ -10,7 +10,9 @@ import java.util.TreeMap;
  * @param ignored         files left out because their extension says they are not audio
  * @param catalogued      rows written by this run
  * @param skipped         files already in the catalog with the same content hash
- * @param deadLetterReasons dead letters written by this run, by reason
+ * @param deadLetterReasons files this run could not catalogue, by reason
+ * @param notIndexed      catalogued rows that a later step (search indexing) failed for; their dead
+ *                        letters say why, and {@code audiocat index rebuild} recovers them
  * @param audioSeconds    total decoded duration of the catalogued files
  * @param wallSeconds     wall time of the whole run, including runner start-up
  * @param firstResultSeconds time until the first file finished (runner start-up plus one file)
@@ -22,12 +24,13 @@ public record IngestSummary(
         long catalogued,
         long skipped,
         Map<String, Long> deadLetterReasons,
+        long notIndexed,
         double audioSeconds,
         double wallSeconds,
         double firstResultSeconds) {
 
     public IngestSummary {
-        deadLetterReasons = Map.copyOf(new TreeMap<>(deadLetterReasons));
+        deadLetterReasons = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(deadLetterReasons));
     }
 
     public long deadLetters() {

@@ -30,11 +30,14 @@ public final class IngestCommand implements Callable<Integer> {
     @Mixin
     RunnerOptions runner = new RunnerOptions();
 
+    @Mixin
+    IndexCommand.EsOptions es = new IndexCommand.EsOptions();
+
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         Path out = output != null ? output : AudiocatHome.dir("catalogs").resolve(input.toAbsolutePath().normalize().getFileName().toString());
         PrintStream err = System.err;
-        IngestSummary s = IngestRun.execute(input, out, runner.settings(), err);
+        IngestSummary s = IngestRun.execute(input, out, runner.settings(es), err);
         print(s, out, System.out);
         return s.balanced() ? 0 : 2;
     }
@@ -49,8 +52,12 @@ public final class IngestCommand implements Callable<Integer> {
         for (Map.Entry<String, Long> e : s.deadLetterReasons().entrySet()) {
             o.printf(Locale.ROOT, "    %-24s %6d%n", e.getKey(), e.getValue());
         }
+        if (s.notIndexed() > 0) {
+            o.printf(Locale.ROOT, "  not indexed        %8d   (catalogued, but Elasticsearch refused them: see --dead-letters; 'audiocat index rebuild' recovers)%n",
+                    s.notIndexed());
+        }
         o.printf(Locale.ROOT, "  audio              %8.2f h%n", s.audioSeconds() / 3600);
-        o.printf(Locale.ROOT, "  wall time          %8.1f s   (first result after %.1f s: runner start-up + one file)%n", s.wallSeconds(),
+        o.printf(Locale.ROOT, "  wall time          %8.1f s   (first file done %.1f s after the pipeline started: runner start-up + one file)%n", s.wallSeconds(),
                 s.firstResultSeconds());
         o.printf(Locale.ROOT, "  speed              %8.0f× realtime%n", s.realtimeFactor());
         o.printf(Locale.ROOT, "  catalog            %s%n", out.toAbsolutePath());
@@ -81,6 +88,30 @@ public final class IngestCommand implements Callable<Integer> {
         @Option(names = "--beam-arg", paramLabel = "--NAME=VALUE", description = "extra Beam/Flink pipeline option, repeatable")
         List<String> beamArgs = new ArrayList<>();
 
+        @Option(names = "--no-tagging", description = "skip the tagging models (embedding, instruments, speech/music, mood)")
+        boolean noTagging;
+
+        @Option(names = "--ledger", paramLabel = "DIR|s3://BUCKET/PREFIX",
+                description = "license ledger whose rights are joined into every row (default: $AUDIOCAT_HOME/ledger when it exists)")
+        String ledger;
+
+        @Option(names = "--references", paramLabel = "DIR",
+                description = "reference index to check every asset against (default: $AUDIOCAT_HOME/references when it holds an index)")
+        Path references;
+
+        @Option(names = "--no-index", description = "write the Parquet catalog only; do not index into Elasticsearch")
+        boolean noIndex;
+
+        /** The settings, with Elasticsearch resolved through {@code es} (the local node is started when needed). */
+        public IngestRun.Settings settings(IndexCommand.EsOptions es) throws java.io.IOException {
+            IngestRun.Settings s = settings();
+            if (!noIndex) {
+                s = s.withElastic(new IngestRun.Elastic(es.resolveUrl(), es.url != null ? es.credentials()
+                        : dev.audiocat.search.SearchConnection.Credentials.none(), es.alias));
+            }
+            return s;
+        }
+
         public IngestRun.Settings settings() {
             if (fileTimeoutSeconds <= 0) {
                 throw new IllegalArgumentException("--file-timeout must be > 0 seconds, got " + fileTimeoutSeconds);
@@ -89,7 +120,21 @@ public final class IngestCommand implements Callable<Integer> {
             if (p < 1) {
                 throw new IllegalArgumentException("--parallelism must be >= 1, got " + p);
             }
-            return new IngestRun.Settings(runner, flinkMaster, p, fileTimeoutSeconds, redo, beamArgs);
+            String ledgerLocation = ledger;
+            Path defaultLedger = AudiocatHome.get().resolve("ledger");
+            if (ledgerLocation == null && java.nio.file.Files.isDirectory(defaultLedger)) {
+                ledgerLocation = defaultLedger.toString();
+            }
+            Path refs = references;
+            Path defaultRefs = AudiocatHome.get().resolve("references");
+            if (refs == null && java.nio.file.Files.exists(defaultRefs.resolve(dev.audiocat.features.fingerprint.ReferenceIndex.FILE_NAME))) {
+                refs = defaultRefs;
+            }
+            if (refs != null && !java.nio.file.Files.exists(refs.resolve(dev.audiocat.features.fingerprint.ReferenceIndex.FILE_NAME))) {
+                throw new IllegalArgumentException(refs + ": no reference index here; build one with 'audiocat references add <folder>'");
+            }
+            return new IngestRun.Settings(runner, flinkMaster, p, fileTimeoutSeconds, redo, beamArgs, !noTagging, ledgerLocation,
+                    refs == null ? null : refs.toString(), null);
         }
     }
 }

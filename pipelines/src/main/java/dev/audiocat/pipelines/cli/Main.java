@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Turns audio libraries into a searchable, licensable catalog.",
         subcommands = {
+            DemoCommand.class,
             IngestCommand.class,
             CatalogCommand.class,
             SearchCommand.class,

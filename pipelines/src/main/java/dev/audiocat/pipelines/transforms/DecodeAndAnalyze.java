@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -19,6 +20,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.avro.generic.GenericRecord;
+import dev.audiocat.tagging.ModelInput;
+import dev.audiocat.tagging.ModelInputCollector;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
@@ -26,6 +32,7 @@ import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
@@ -46,19 +53,30 @@ public final class DecodeAndAnalyze extends PTransform<PCollection<AudioFile>, P
     public static final TupleTag<GenericRecord> DEAD_LETTERS = new TupleTag<>() {};
     /** URIs skipped because the catalog already holds them with the same content hash. */
     public static final TupleTag<String> SKIPPED = new TupleTag<>() {};
+    /** Model inputs (log-mel patches, mood descriptors) from the same pass, keyed by asset_id, for TagWithModels. */
+    public static final TupleTag<KV<String, ModelInput>> MODEL_INPUTS = new TupleTag<>() {};
+    /** Landmark hashes from the same pass, keyed by asset_id, for CheckFingerprints. */
+    public static final TupleTag<KV<String, byte[]>> LANDMARKS = new TupleTag<>() {};
     public static final String STAGE = "DecodeAndAnalyze";
 
     private final String runId;
     private final String pipelineVersion;
     private final long timeLimitMillis;
     private final PCollectionView<Map<String, String>> alreadyCatalogued;
+    private final TagWithModels.Config models;
 
     private DecodeAndAnalyze(String runId, String pipelineVersion, long timeLimitMillis,
-            PCollectionView<Map<String, String>> alreadyCatalogued) {
+            PCollectionView<Map<String, String>> alreadyCatalogued, TagWithModels.Config models) {
         this.runId = runId;
         this.pipelineVersion = pipelineVersion;
         this.timeLimitMillis = timeLimitMillis;
         this.alreadyCatalogued = alreadyCatalogued;
+        this.models = models;
+    }
+
+    /** Also computes the model inputs of {@code config}'s models in the same pass ({@link #MODEL_INPUTS}). */
+    public DecodeAndAnalyze withModelInputs(TagWithModels.Config config) {
+        return new DecodeAndAnalyze(runId, pipelineVersion, timeLimitMillis, alreadyCatalogued, config);
     }
 
     /**
@@ -70,16 +88,19 @@ public final class DecodeAndAnalyze extends PTransform<PCollection<AudioFile>, P
         if (timeLimitMillis <= 0) {
             throw new IllegalArgumentException("per-file time limit must be > 0 ms, got " + timeLimitMillis);
         }
-        return new DecodeAndAnalyze(runId, pipelineVersion, timeLimitMillis, alreadyCatalogued);
+        return new DecodeAndAnalyze(runId, pipelineVersion, timeLimitMillis, alreadyCatalogued, null);
     }
 
     @Override
     public PCollectionTuple expand(PCollection<AudioFile> files) {
-        PCollectionTuple out = files.apply("Analyze", ParDo.of(new AnalyzeFn(runId, pipelineVersion, timeLimitMillis, alreadyCatalogued))
+        PCollectionTuple out = files.apply("Analyze", ParDo.of(new AnalyzeFn(runId, pipelineVersion, timeLimitMillis, alreadyCatalogued, models))
                 .withSideInputs(alreadyCatalogued)
-                .withOutputTags(CATALOGUED, TupleTagList.of(DEAD_LETTERS).and(SKIPPED)));
+                .withOutputTags(CATALOGUED, TupleTagList.of(DEAD_LETTERS).and(SKIPPED).and(MODEL_INPUTS).and(LANDMARKS)));
         out.get(CATALOGUED).setCoder(AvroCoder.of(GenericRecord.class, CatalogSchema.CATALOG));
         out.get(DEAD_LETTERS).setCoder(AvroCoder.of(GenericRecord.class, CatalogSchema.DEAD_LETTER));
+        out.get(SKIPPED).setCoder(StringUtf8Coder.of());
+        out.get(MODEL_INPUTS).setCoder(TagWithModels.modelInputCoder());
+        out.get(LANDMARKS).setCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()));
         return out;
     }
 
@@ -90,6 +111,7 @@ public final class DecodeAndAnalyze extends PTransform<PCollection<AudioFile>, P
         private final String pipelineVersion;
         private final long timeLimitMillis;
         private final PCollectionView<Map<String, String>> alreadyCatalogued;
+        private final TagWithModels.Config models;
         private final Counter catalogued = Metrics.counter(STAGE, "catalogued");
         private final Counter deadLetters = Metrics.counter(STAGE, "dead_letters");
         private final Counter skipped = Metrics.counter(STAGE, "skipped");
@@ -97,11 +119,13 @@ public final class DecodeAndAnalyze extends PTransform<PCollection<AudioFile>, P
         private transient ExecutorService executor;
         private transient AudioAnalyzer analyzer;
 
-        AnalyzeFn(String runId, String pipelineVersion, long timeLimitMillis, PCollectionView<Map<String, String>> alreadyCatalogued) {
+        AnalyzeFn(String runId, String pipelineVersion, long timeLimitMillis, PCollectionView<Map<String, String>> alreadyCatalogued,
+                TagWithModels.Config models) {
             this.runId = runId;
             this.pipelineVersion = pipelineVersion;
             this.timeLimitMillis = timeLimitMillis;
             this.alreadyCatalogued = alreadyCatalogued;
+            this.models = models;
         }
 
         @Setup
@@ -142,7 +166,9 @@ public final class DecodeAndAnalyze extends PTransform<PCollection<AudioFile>, P
                     c.output(SKIPPED, f.uri());
                     return;
                 }
-                job = executor.submit(() -> analyzer.analyze(path));
+                // the model front end rides the same pass: one collector per file
+                ModelInputCollector collector = models == null ? null : TagWithModels.newCollector(models);
+                job = executor.submit(() -> analyzer.analyze(path, collector == null ? List.of() : collector.stages()));
                 AnalysisResult r = job.get(timeLimitMillis + 5_000, TimeUnit.MILLISECONDS);
                 long modified = f.modifiedMillis() > 0 ? f.modifiedMillis() : Files.getLastModifiedTime(path).toMillis();
                 GenericRecord row = CatalogRecords.fromAnalysis(r,
@@ -156,6 +182,12 @@ public final class DecodeAndAnalyze extends PTransform<PCollection<AudioFile>, P
                     progress.filesDone.incrementAndGet();
                 }
                 c.output(row);
+                if (collector != null) {
+                    c.output(MODEL_INPUTS, KV.of(r.assetId(), collector.result()));
+                }
+                if (r.landmarks() != null) {
+                    c.output(LANDMARKS, KV.of(r.assetId(), r.landmarks().toBytes()));
+                }
             } catch (TimeoutException e) {
                 job.cancel(true);
                 // the stuck thread may never return from native code: abandon it and start a fresh one

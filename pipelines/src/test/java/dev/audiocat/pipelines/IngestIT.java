@@ -1,0 +1,112 @@
+package dev.audiocat.pipelines;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.audiocat.pipelines.catalog.CatalogJson;
+import dev.audiocat.pipelines.catalog.CatalogReader;
+import dev.audiocat.pipelines.catalog.CatalogSchema;
+import dev.audiocat.pipelines.cli.DemoCommand;
+import dev.audiocat.pipelines.demo.DemoLibrary;
+import dev.audiocat.pipelines.demo.DemoManifest;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The walking skeleton end to end on the embedded Flink runner (the default, not the DirectRunner):
+ * the demo library in, a Parquet catalog and dead letters out, the accounting invariant, and
+ * idempotence of a second run.
+ */
+class IngestIT {
+
+    static Path library;
+    static DemoManifest manifest;
+
+    @TempDir
+    Path out;
+
+    @BeforeAll
+    static void library() throws Exception {
+        // shared by the pipelines ITs of one build: generated once into target/
+        library = Path.of("target", "it-demo-library").toAbsolutePath();
+        manifest = DemoLibrary.ensure(library, DemoLibrary.DEFAULT_SEED);
+    }
+
+    private IngestSummary ingest(Path catalog) {
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        // embedded Flink with two workers and the shipped tagging models; no ledger, references or search index
+        return IngestRun.execute(library, catalog, IngestRun.Settings.defaults().withParallelism(2),
+                new PrintStream(progress, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void demoLibraryIsCataloguedExactlyOnceAndRerunsAddNothing() throws Exception {
+        Path catalog = out.resolve("catalog");
+        IngestSummary first = ingest(catalog);
+
+        // accounting: every file found is a row or a dead letter
+        assertEquals(manifest.files().size(), first.found());
+        assertEquals(manifest.good().size(), first.catalogued());
+        assertEquals(manifest.broken().size(), first.deadLetters());
+        assertEquals(0, first.skipped());
+        assertTrue(first.balanced());
+        assertEquals(1, first.ignored(), "the manifest beside the files is not audio");
+        assertEquals(manifest.totalAudioSeconds(), first.audioSeconds(), 0.5);
+
+        List<GenericRecord> rows = CatalogReader.readAll(catalog, CatalogSchema.CATALOG_DIR);
+        assertEquals(manifest.good().size(), rows.size());
+        assertEquals(manifest.good().size(), rows.stream().map(r -> r.get("uri").toString()).distinct().count());
+        // every good file has the designed rate, channels, duration and loudness; every broken one its reason
+        List<DemoCommand.Check> checks = DemoCommand.check(manifest, library, catalog);
+        assertEquals(manifest.files().size(), checks.size());
+        List<DemoCommand.Check> failed = checks.stream().filter(c -> !c.ok()).toList();
+        assertTrue(failed.isEmpty(), "mismatches: " + failed);
+        // asset ids are the SHA-256 of the bytes
+        Set<String> expectedIds = manifest.good().stream().map(DemoManifest.Entry::sha256).collect(Collectors.toSet());
+        assertEquals(expectedIds, rows.stream().map(r -> r.get("asset_id").toString()).collect(Collectors.toSet()));
+        // dead letters name the file and carry stage, reason and exception class
+        List<GenericRecord> dead = CatalogReader.readAll(catalog, CatalogSchema.DEAD_LETTER_DIR);
+        assertEquals(manifest.broken().size(), dead.size());
+        for (GenericRecord d : dead) {
+            assertEquals("DecodeAndAnalyze", d.get("stage").toString());
+            assertTrue(d.get("message").toString().contains(d.get("file_name").toString()), d.get("message").toString());
+            assertTrue(d.get("exception_class").toString().endsWith("DecodeException"));
+        }
+
+        assertJsonRows(catalog);
+
+        // a second run over the unchanged folder skips every catalogued file and writes no new rows
+        IngestSummary second = ingest(catalog);
+        assertEquals(manifest.good().size(), second.skipped());
+        assertEquals(0, second.catalogued());
+        assertTrue(second.balanced());
+        assertEquals(manifest.good().size(), CatalogReader.readAll(catalog, CatalogSchema.CATALOG_DIR).size());
+        assertEquals(manifest.good().size(), CatalogReader.latestRows(catalog).size());
+    }
+
+    /** Rows as `catalog show --json` prints them: every schema field present, null when unfilled. */
+    private static void assertJsonRows(Path catalog) throws Exception {
+        ObjectMapper m = new ObjectMapper();
+        List<GenericRecord> rows = CatalogReader.latestRows(catalog);
+        assertEquals(manifest.good().size(), rows.size());
+        for (GenericRecord r : rows) {
+            JsonNode json = m.readTree(m.writeValueAsString(CatalogJson.toMap(r)));
+            for (Schema.Field f : CatalogSchema.CATALOG.getFields()) {
+                assertTrue(json.has(f.name()), "field " + f.name() + " missing from the JSON row");
+            }
+            assertEquals(r.get("asset_id").toString(), json.get("asset_id").asText());
+        }
+    }
+}
