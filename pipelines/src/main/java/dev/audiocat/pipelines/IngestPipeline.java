@@ -4,6 +4,7 @@ import dev.audiocat.pipelines.catalog.CatalogReader;
 import dev.audiocat.pipelines.cli.AudiocatVersion;
 import dev.audiocat.pipelines.transforms.CheckFingerprints;
 import dev.audiocat.pipelines.transforms.DecodeAndAnalyze;
+import dev.audiocat.pipelines.transforms.GroupDuplicates;
 import dev.audiocat.pipelines.transforms.IndexCatalog;
 import dev.audiocat.pipelines.transforms.JoinRights;
 import dev.audiocat.pipelines.transforms.TagWithModels;
@@ -32,7 +33,7 @@ import org.apache.beam.sdk.values.PCollectionView;
 /**
  * The ingest pipeline.
  *
- * <p>Scan → DecodeAndAnalyze → TagWithModels → CheckFingerprints → JoinRights → WriteCatalog (Parquet)
+ * <p>Scan → DecodeAndAnalyze → TagWithModels → GroupDuplicates → CheckFingerprints → JoinRights → WriteCatalog (Parquet)
  * and IndexCatalog (Elasticsearch); dead letters of every stage → WriteDeadLetters. The scan runs in
  * the launching process (it also gives the progress line its total); files are then spread over the
  * workers. DecodeAndAnalyze decodes each file once: the model inputs and landmark hashes that
@@ -53,7 +54,11 @@ public final class IngestPipeline {
     public static Pipeline build(IngestOptions options, List<AudioFile> files) {
         Pipeline p = Pipeline.create(options);
         String runId = options.getRunId();
-        Map<String, String> known = options.getRedo() ? Map.of() : CatalogReader.catalogued(Path.of(options.getOutput()));
+        List<GenericRecord> earlier = CatalogReader.latestRows(Path.of(options.getOutput()));
+        Map<String, String> known = new java.util.LinkedHashMap<>();
+        if (!options.getRedo()) {
+            earlier.forEach(r -> known.put(r.get("uri").toString(), r.get("asset_id").toString()));
+        }
 
         PCollectionView<Map<String, String>> alreadyCatalogued = p
                 .apply("ReadCatalogued", Create.of(known.entrySet().stream().map(e -> KV.of(e.getKey(), e.getValue())).toList())
@@ -74,6 +79,7 @@ public final class IngestPipeline {
         if (tagging) {
             rows = rows.apply("TagWithModels", TagWithModels.with(models).withModelInputs(analysed.get(DecodeAndAnalyze.MODEL_INPUTS)));
         }
+        rows = rows.apply("GroupDuplicates", GroupDuplicates.against(earlier));
         if (!options.getReferences().isBlank()) {
             rows = rows.apply("CheckFingerprints", CheckFingerprints.against(Path.of(options.getReferences()))
                     .withQueryHashes(analysed.get(DecodeAndAnalyze.LANDMARKS)));

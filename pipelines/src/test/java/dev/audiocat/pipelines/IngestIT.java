@@ -94,6 +94,19 @@ class IngestIT {
         assertTrue(second.balanced());
         assertEquals(manifest.good().size(), CatalogReader.readAll(catalog, CatalogSchema.CATALOG_DIR).size());
         assertEquals(manifest.good().size(), CatalogReader.latestRows(catalog).size());
+
+        // a copy of a catalogued file, ingested from another folder into the same catalog, is grouped with it
+        DemoManifest.Entry original = manifest.good().stream().filter(e -> e.durationSeconds() >= 30).findFirst().orElseThrow();
+        Path copies = out.resolve("copies");
+        java.nio.file.Files.createDirectories(copies);
+        java.nio.file.Files.copy(original.resolve(library), copies.resolve("copy-of-" + original.resolve(library).getFileName()));
+        IngestSummary third = IngestRun.execute(copies, catalog, IngestRun.Settings.defaults().withParallelism(2).withTagging(false),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertEquals(1, third.catalogued());
+        GenericRecord copy = CatalogReader.latestRows(catalog).stream()
+                .filter(r -> r.get("uri").toString().contains("copy-of-")).findFirst().orElseThrow();
+        assertEquals(original.sha256(), copy.get("asset_id").toString());
+        assertEquals(original.sha256(), String.valueOf(copy.get("duplicate_group")), "the copy joins the original's duplicate group");
     }
 
     /** Rows as `catalog show --json` prints them: every schema field present, null when unfilled. */
