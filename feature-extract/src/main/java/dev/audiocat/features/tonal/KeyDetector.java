@@ -209,7 +209,11 @@ public final class KeyDetector implements FrameProcessor {
         return new KeyEstimate(PITCH_CLASSES[bestKey % 12], bestKey < 12 ? "major" : "minor", confidence, tuningHz);
     }
 
-    private static double correlation(double[] x, double[] prof, int tonic) {
+    /**
+     * Pearson correlation between a 12-bin pitch-class profile {@code x} rotated to {@code tonic}
+     * and a key profile {@code prof} (index 0 = tonic); 0 when either is flat.
+     */
+    public static double correlation(double[] x, double[] prof, int tonic) {
         double mx = 0;
         double mp = 0;
         for (int i = 0; i < 12; i++) {
@@ -228,6 +232,6 @@ public final class KeyDetector implements FrameProcessor {
             sxx += a * a;
             syy += b * b;
         }
-        return sxx == 0 ? 0 : sxy / Math.sqrt(sxx * syy);
+        return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0;
     }
 }

@@ -2,6 +2,7 @@ package dev.audiocat.tagging.mood;
 
 import dev.audiocat.features.dsp.Frame;
 import dev.audiocat.features.dsp.FrameProcessor;
+import dev.audiocat.features.tonal.KeyDetector;
 
 /**
  * Analysis-pass stage computing {@link MoodDescriptors} in bounded memory: running sums, a 16-frame
@@ -173,8 +174,8 @@ public final class MoodFeatureStage implements FrameProcessor {
         double bestMajor = -2;
         double bestMinor = -2;
         for (int r = 0; r < 12; r++) {
-            bestMajor = Math.max(bestMajor, correlation(chroma, MAJOR, r));
-            bestMinor = Math.max(bestMinor, correlation(chroma, MINOR, r));
+            bestMajor = Math.max(bestMajor, KeyDetector.correlation(chroma, MAJOR, r));
+            bestMinor = Math.max(bestMinor, KeyDetector.correlation(chroma, MINOR, r));
         }
         double mode = chromaTotal() > 0 ? bestMajor - bestMinor : 0;
         result = new MoodDescriptors(
@@ -201,27 +202,5 @@ public final class MoodFeatureStage implements FrameProcessor {
             s += c;
         }
         return s;
-    }
-
-    private static double correlation(double[] x, double[] profile, int rot) {
-        double mx = 0;
-        double my = 0;
-        for (int i = 0; i < 12; i++) {
-            mx += x[i];
-            my += profile[i];
-        }
-        mx /= 12;
-        my /= 12;
-        double sxy = 0;
-        double sxx = 0;
-        double syy = 0;
-        for (int i = 0; i < 12; i++) {
-            double a = x[(i + rot) % 12] - mx;
-            double b = profile[i] - my;
-            sxy += a * b;
-            sxx += a * a;
-            syy += b * b;
-        }
-        return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0;
     }
 }
