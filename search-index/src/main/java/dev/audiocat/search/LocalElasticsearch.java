@@ -167,7 +167,9 @@ public final class LocalElasticsearch {
         }
         cmd.addAll(List.of("env",
                 "ES_JAVA_HOME=" + System.getProperty("java.home"),
-                "ES_JAVA_OPTS=-Xms" + heap + " -Xmx" + heap,
+                // no perf-data files in /tmp; the launcher's own JVM-flags probe also writes to the node's tmp
+                "ES_JAVA_OPTS=-Xms" + heap + " -Xmx" + heap + " -XX:-UsePerfData",
+                "CLI_JAVA_OPTS=-XX:-UsePerfData -Djava.io.tmpdir=" + esRoot.resolve("tmp"),
                 "ES_TMPDIR=" + esRoot.resolve("tmp"),
                 dist.resolve("bin").resolve("elasticsearch").toString(),
                 "-d", "-p", pidFile.toString(),
