@@ -94,13 +94,4 @@ public final class CatalogReader {
         out.sort(Comparator.comparing(r -> r.get("uri").toString()));
         return out;
     }
-
-    /** uri → asset_id of the newest row per URI: what an incremental run may skip. */
-    public static Map<String, String> catalogued(Path catalogFolder) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (GenericRecord r : latestRows(catalogFolder)) {
-            out.put(r.get("uri").toString(), r.get("asset_id").toString());
-        }
-        return out;
-    }
 }

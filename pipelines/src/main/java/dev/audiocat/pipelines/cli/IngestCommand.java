@@ -121,12 +121,12 @@ public final class IngestCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--parallelism must be >= 1, got " + p);
             }
             String ledgerLocation = ledger;
-            Path defaultLedger = AudiocatHome.get().resolve("ledger");
+            Path defaultLedger = dev.audiocat.ledger.AudiocatHome.defaultLedger();
             if (ledgerLocation == null && java.nio.file.Files.isDirectory(defaultLedger)) {
                 ledgerLocation = defaultLedger.toString();
             }
             Path refs = references;
-            Path defaultRefs = AudiocatHome.get().resolve("references");
+            Path defaultRefs = ReferencesCommand.defaultIndex();
             if (refs == null && java.nio.file.Files.exists(defaultRefs.resolve(dev.audiocat.features.fingerprint.ReferenceIndex.FILE_NAME))) {
                 refs = defaultRefs;
             }
