@@ -171,12 +171,14 @@ public final class LedgerBench {
     /** Appends to {@code s3Location}: one writer, then {@code s3Writers} concurrent writers. */
     public void runS3() throws IOException, ValidationException {
         {
+            long before;
             try (Ledger l = Ledger.open(LedgerLocation.open(s3Location))) {
                 long s0 = System.nanoTime();
                 for (int i = 0; i < s3Appends; i++) {
                     l.append(party("s3-" + System.nanoTime() + "-" + i));
                 }
                 report(s3Location + ", one writer", s3Appends, System.nanoTime() - s0);
+                before = l.size();
             }
             if (s3Writers > 1) {
                 ExecutorService pool = Executors.newFixedThreadPool(s3Writers);
@@ -208,6 +210,24 @@ public final class LedgerBench {
                     Verifier.Report r = Verifier.verify(st);
                     out.printf(Locale.ROOT, "  S3 log after the writers: %,d entries, %s%n", r.validEntries(),
                             r.ok() ? "verifies" : "DOES NOT VERIFY: " + r.problem());
+                }
+                try (Ledger l = Ledger.open(LedgerLocation.open(s3Location))) {
+                    // every writer's append exactly once: party ids are unique per append
+                    java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+                    long entries = 0;
+                    for (dev.audiocat.ledger.Party p : l.state().parties()) {
+                        if (p.id().startsWith("s3w")) {
+                            entries++;
+                            seen.merge(p.id().substring(0, p.id().indexOf('-')), 1, Integer::sum);
+                        }
+                    }
+                    long expected = (long) s3Writers * s3Appends;
+                    long added = l.size() - before;
+                    boolean each = seen.size() == s3Writers
+                            && seen.values().stream().allMatch(n -> n == s3Appends);
+                    out.printf(Locale.ROOT, "  writers' appends: %,d distinct in %,d new entries, %,d expected: %s%n",
+                            entries, added, expected, entries == expected && added == expected && each
+                                    ? "none lost, none duplicated" : "MISMATCH (per writer " + seen + ")");
                 }
             }
         }

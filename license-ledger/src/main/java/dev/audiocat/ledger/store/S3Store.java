@@ -90,8 +90,32 @@ public final class S3Store implements LogStore {
         return prefix + "log/" + String.format("%020d", seq);
     }
 
+    /**
+     * Up to this many records are read by plain GETs of the next sequence numbers before switching
+     * to listing: catching up after a lost race usually means a handful of new records, which costs
+     * that many GETs and one 404 instead of a LIST plus the same GETs. (LIST is also the expensive
+     * call on servers that scan the bucket for it.)
+     */
+    private static final int TAIL_GETS = 32;
+
     @Override
     public long read(long from, RecordSink sink) throws IOException {
+        long delivered = 0;
+        long seq = from;
+        if (from > 0) {
+            for (; delivered < TAIL_GETS; delivered++, seq++) {
+                Optional<byte[]> rec = get(recordKey(seq));
+                if (rec.isEmpty()) {
+                    return delivered;
+                }
+                sink.accept(seq, rec.get());
+                knownSize = Math.max(knownSize, seq + 1);
+            }
+        }
+        return delivered + list(seq, sink);
+    }
+
+    private long list(long from, RecordSink sink) throws IOException {
         long seq = from;
         String startAfter = from == 0 ? null : recordKey(from - 1);
         String token = null;

@@ -12,7 +12,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * One real S3-compatible server (Adobe S3Mock, in process, on 127.0.0.1 and a free port) for the
  * whole test JVM: it takes ~15 s to start, so every test class shares it and tests isolate
- * themselves with fresh buckets. Stopped by a shutdown hook.
+ * themselves with fresh buckets. Conditional PUTs are made atomic by {@link AtomicConditionalPuts},
+ * as they are on Amazon S3. Stopped by a shutdown hook.
  */
 public final class S3TestServer {
     private static S3MockApplication app;
@@ -29,6 +30,8 @@ public final class S3TestServer {
             Path root = Path.of("target", "s3mock-" + ProcessHandle.current().pid()).toAbsolutePath();
             props.put("com.adobe.testing.s3mock.store.root", root.toString());
             props.put("com.adobe.testing.s3mock.store.retain-files-on-exit", false);
+            // S3Mock's If-None-Match check is not atomic; this filter makes it so (see its doc)
+            props.put("spring.main.sources", AtomicConditionalPuts.class.getName());
             app = S3MockApplication.start(new HashMap<>(props));
             endpoint = "http://127.0.0.1:" + app.getHttpPort();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
