@@ -25,16 +25,22 @@ public final class RightsSnapshot implements Serializable {
     private final Instant at;
     private final HashMap<String, RightsSummary> byAssetId;
     private final HashMap<String, String> assetIdByAudioId;
+    /** Owner party of each known asset, and the assets licensed to each party (in force at {@code at}). */
+    private final HashMap<String, String> ownerByAssetId;
+    private final HashMap<String, java.util.HashSet<String>> licensedAssetsByParty;
     /** Where it was loaded from, when that is reachable from workers (s3://); else null. */
     private String location;
 
     private RightsSnapshot(long treeSize, String rootHash, Instant at,
-            HashMap<String, RightsSummary> byAssetId, HashMap<String, String> assetIdByAudioId) {
+            HashMap<String, RightsSummary> byAssetId, HashMap<String, String> assetIdByAudioId,
+            HashMap<String, String> ownerByAssetId, HashMap<String, java.util.HashSet<String>> licensedAssetsByParty) {
         this.treeSize = treeSize;
         this.rootHash = rootHash;
         this.at = at;
         this.byAssetId = byAssetId;
         this.assetIdByAudioId = assetIdByAudioId;
+        this.ownerByAssetId = ownerByAssetId;
+        this.licensedAssetsByParty = licensedAssetsByParty;
     }
 
     /** Opens the ledger at {@code location} (folder or s3://), and summarises it at its head, now. */
@@ -107,6 +113,8 @@ public final class RightsSnapshot implements Serializable {
         ConsentGate gate = ledger.gate();
         HashMap<String, RightsSummary> map = new HashMap<>();
         HashMap<String, String> byAudio = new HashMap<>();
+        HashMap<String, String> owners = new HashMap<>();
+        HashMap<String, java.util.HashSet<String>> licensed = new HashMap<>();
         for (Asset a : s.assets()) {
             if (!a.fact().visible(h)) {
                 continue;
@@ -115,8 +123,16 @@ public final class RightsSnapshot implements Serializable {
             if (a.audioId() != null) {
                 byAudio.merge(a.audioId(), a.id(), (x, y) -> x.compareTo(y) <= 0 ? x : y);
             }
+            if (a.owner() != null) {
+                owners.put(a.id(), a.owner());
+            }
+            for (License l : s.licensesForAsset(a.id())) {
+                if (l.fact().visible(h) && l.validity().contains(at)) {
+                    licensed.computeIfAbsent(l.licensee(), k -> new java.util.HashSet<>()).add(a.id());
+                }
+            }
         }
-        return new RightsSnapshot(head.treeSize(), head.rootHash(), at, map, byAudio);
+        return new RightsSnapshot(head.treeSize(), head.rootHash(), at, map, byAudio, owners, licensed);
     }
 
     public long treeSize() {
@@ -133,6 +149,21 @@ public final class RightsSnapshot implements Serializable {
 
     public int assetCount() {
         return byAssetId.size();
+    }
+
+    /**
+     * Whether the owner of catalog asset {@code assetId} holds a licence, in force at this
+     * snapshot's instant, for {@code licensedAssetId} (for example a reference recording the asset
+     * was found to contain): TRUE or FALSE when the ledger knows the asset and its owner, null when
+     * it does not (unknown, which is not a licence).
+     */
+    public Boolean ownerHoldsLicenceFor(String assetId, String licensedAssetId) {
+        String owner = assetId == null ? null : ownerByAssetId.get(assetId);
+        if (owner == null) {
+            return null;
+        }
+        java.util.Set<String> held = licensedAssetsByParty.get(owner);
+        return held != null && held.contains(licensedAssetId);
     }
 
     /** Looks the asset up by {@code assetId}, then by {@code audioId}; unknown if neither is known. */

@@ -80,12 +80,20 @@ public final class IngestPipeline {
             rows = rows.apply("TagWithModels", TagWithModels.with(models).withModelInputs(analysed.get(DecodeAndAnalyze.MODEL_INPUTS)));
         }
         rows = rows.apply("GroupDuplicates", GroupDuplicates.against(earlier));
+        JoinRights rights = options.getLedger().isBlank() ? null : JoinRights.fromLedger(options.getLedger());
         if (!options.getReferences().isBlank()) {
-            rows = rows.apply("CheckFingerprints", CheckFingerprints.against(Path.of(options.getReferences()))
-                    .withQueryHashes(analysed.get(DecodeAndAnalyze.LANDMARKS)));
+            CheckFingerprints check = CheckFingerprints.against(Path.of(options.getReferences()))
+                    .withQueryHashes(analysed.get(DecodeAndAnalyze.LANDMARKS));
+            if (rights != null) {
+                // a match is licensed when the asset's owner holds a licence for the reference
+                // recording in the ledger (the reference id is its asset id there)
+                var snapshot = rights.snapshot();
+                check = check.withLicences(snapshot::ownerHoldsLicenceFor);
+            }
+            rows = rows.apply("CheckFingerprints", check);
         }
-        if (!options.getLedger().isBlank()) {
-            rows = rows.apply("JoinRights", JoinRights.fromLedger(options.getLedger()));
+        if (rights != null) {
+            rows = rows.apply("JoinRights", rights);
         }
         PCollection<GenericRecord> deadLetters = analysed.get(DecodeAndAnalyze.DEAD_LETTERS);
 

@@ -148,6 +148,62 @@ class CheckFingerprintsTest {
         p.run().waitUntilFinish();
     }
 
+    static Map<String, Object> ev(Object... kv) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    /**
+     * Licences come from the ledger, as ingest wires them: the label that owns one copy of the
+     * excerpt holds a licence for the reference recording (an asset in the ledger under its
+     * reference id); the artist that owns the other copy holds none; a third copy is unknown.
+     */
+    @Test
+    void licencesComeFromTheLedger() throws Exception {
+        Path ledgerDir = dir.resolve("ledger");
+        try (dev.audiocat.ledger.Ledger l = dev.audiocat.ledger.Ledger.open(
+                new dev.audiocat.ledger.store.LocalFolderStore(ledgerDir, false))) {
+            l.append(java.util.stream.Stream.of(
+                    ev("type", "party", "party_id", "lbl", "name", "Label", "kind", "label"),
+                    ev("type", "party", "party_id", "ana", "name", "Ana", "kind", "artist"),
+                    ev("type", "party", "party_id", "spi", "name", "Sonic Pi", "kind", "publisher"),
+                    ev("type", "asset", "asset_id", "ref-loop_tabla.flac", "owner", "spi"),
+                    ev("type", "asset", "asset_id", "copy-of-label", "owner", "lbl"),
+                    ev("type", "asset", "asset_id", "copy-of-ana", "owner", "ana"),
+                    ev("type", "license", "license_id", "L-tabla", "licensee", "lbl",
+                            "asset_ids", List.of("ref-loop_tabla.flac"), "purposes", List.of("commercial_license"),
+                            "territories", List.of("WORLD"), "valid_from", "2024-01-01"))
+                    .map(dev.audiocat.ledger.SourcedEvent::of).toList());
+        }
+        dev.audiocat.ledger.RightsSnapshot snapshot = dev.audiocat.ledger.RightsSnapshot.load(ledgerDir.toString());
+        Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner", "--enforceImmutability=false", "--enforceEncodability=false", "--targetParallelism=2").create());
+        PCollection<GenericRecord> out = p
+                .apply(Create.of(row("copy-of-label", excerpt), row("copy-of-ana", excerpt), row("copy-unknown", excerpt))
+                        .withCoder(AvroCoder.of(GenericRecord.class, CatalogSchema.CATALOG)))
+                .apply("CheckFingerprints", CheckFingerprints.against(indexDir).withBuckets(8)
+                        .withLicences(snapshot::ownerHoldsLicenceFor));
+        PAssert.that(out).satisfies(rows -> {
+            Map<String, GenericRecord> m = byId(rows);
+            Map<String, Object> licensed = new HashMap<>();
+            for (String id : List.of("copy-of-label", "copy-of-ana", "copy-unknown")) {
+                GenericRecord match = (GenericRecord) ((List<?>) m.get(id).get("reference_matches")).get(0);
+                assertEquals("ref-loop_tabla.flac", match.get("reference_id").toString());
+                licensed.put(id, match.get("licensed"));
+            }
+            assertEquals(Boolean.TRUE, licensed.get("copy-of-label"));
+            assertEquals(Boolean.FALSE, licensed.get("copy-of-ana"));
+            assertNull(licensed.get("copy-unknown"), "an asset the ledger does not know: unknown");
+            assertEquals(Boolean.FALSE, m.get("copy-of-label").get("unlicensed_match"));
+            assertEquals(Boolean.TRUE, m.get("copy-of-ana").get("unlicensed_match"));
+            assertEquals(Boolean.TRUE, m.get("copy-unknown").get("unlicensed_match"));
+            return null;
+        });
+        p.run().waitUntilFinish();
+    }
+
     @Test
     void refusesAFolderWithoutIndex() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CheckFingerprints.against(dir.resolve("nothing")));
