@@ -25,8 +25,9 @@ import dev.audiocat.features.dsp.FrameProcessor;
  *       tempo, up to {@link #MAX_TACTUS_BPM});</li>
  *   <li>stability: the file is cut into ~12 s windows; the tempo is "stable" only if the
  *       normalised periodicity is clear ({@code >= MIN_PERIODICITY}), most windows agree with the
- *       global period up to an octave, and enough beats carry onsets. Ambience, speech and single
- *       hits fail this and get {@code bpm = null}.</li>
+ *       global period up to an octave, and enough beats carry onsets (a file shorter than two
+ *       windows needs {@code MIN_PERIODICITY_SHORT}). Ambience, speech and single hits fail this
+ *       and get {@code bpm = null}.</li>
  * </ol>
  */
 public final class TempoEstimator implements FrameProcessor {
@@ -36,6 +37,11 @@ public final class TempoEstimator implements FrameProcessor {
     static final double PRIOR_CENTRE_BPM = 110;
     static final double PRIOR_OCTAVES = 1.0;
     static final double MIN_PERIODICITY = 0.12;
+    /**
+     * A file shorter than two agreement windows cannot show that its periodicity lasts, so the
+     * periodicity alone must be clear: pulsing ambiences of 7-10 s reach 0.13, music 0.35 and more.
+     */
+    static final double MIN_PERIODICITY_SHORT = 0.2;
     static final double MAX_TACTUS_BPM = 200;
     static final double OFFBEAT_RATIO = 0.6;
     /** Onset strength at frame n peaks when an onset is this many samples after the frame start. */
@@ -164,7 +170,8 @@ public final class TempoEstimator implements FrameProcessor {
         double phase = bestPhase(o, frames, bestPeriod);
         int beatsWithOnsets = beatsWithOnsets(o, bestPeriod, phase);
         double confidence = Math.max(0, Math.min(1, periodicity / 0.4)) * agreement;
-        boolean stable = periodicity >= MIN_PERIODICITY && agreement >= MIN_AGREEMENT && beatsWithOnsets >= 8;
+        double minPeriodicity = frames < 2 * WINDOW_FRAMES ? MIN_PERIODICITY_SHORT : MIN_PERIODICITY;
+        boolean stable = periodicity >= minPeriodicity && agreement >= MIN_AGREEMENT && beatsWithOnsets >= 8;
         if (!stable) {
             return unstable(confidence);
         }

@@ -89,6 +89,14 @@ class TempoEstimatorTest {
     }
 
     @Test
+    void clicksShorterThanTwoAgreementWindowsKeepTheirTempo() {
+        // 10 s: below the two ~12 s windows, so periodicity alone must carry the decision.
+        TempoEstimate e = run(clickTrack(100, 0.2, 10));
+        assertTrue(e.stable(), () -> "unstable: " + e);
+        assertEquals(100, e.bpm(), 1.0, () -> "got " + e);
+    }
+
+    @Test
     void tooShortHasNoStableTempo() {
         TempoEstimate e = run(clickTrack(120, 0, 3));
         assertFalse(e.stable());
