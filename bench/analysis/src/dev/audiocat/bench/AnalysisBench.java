@@ -152,7 +152,9 @@ public final class AnalysisBench {
                 switch (c[0]) {
                     case "essentia" -> {
                         Map<String, String> m = flatJson(c[1]);
-                        ess.put(dir.relativize(Path.of(m.get("file"))).toString(), m);
+                        // "music/p00.wav": the cache holds absolute paths, and the corpus may have been moved since
+                        Path abs = Path.of(m.get("file"));
+                        ess.put(abs.getParent().getFileName() + "/" + abs.getFileName(), m);
                     }
                     case "aubio" -> {
                         aubioBpm.put(c[1], Double.parseDouble(c[2]));

@@ -88,6 +88,20 @@ class TempoEstimatorTest {
         assertFalse(e.stable(), () -> "drone got " + e);
     }
 
+    @ParameterizedTest(name = "{0} BPM in three, accent {1}")
+    @CsvSource({"165, 0.9", "150, 0.9", "96, 0.9"})
+    void accentsEveryThreeBeatsGiveTheBeatNotTheBar(double bpm, double accent) {
+        float[] x = new float[30 * RATE];
+        double beat = 60 / bpm;
+        int n = 0;
+        for (double t = 0.1; t < 29.99; t += beat, n++) {
+            TestAudio.addClick(x, RATE, t, n % 3 == 0 ? accent : 0.4);
+        }
+        TempoEstimate e = run(x);
+        assertTrue(e.stable(), () -> "unstable: " + e);
+        assertEquals(bpm, e.bpm(), bpm * 0.01, () -> "got " + e);
+    }
+
     @Test
     void clicksShorterThanTwoAgreementWindowsKeepTheirTempo() {
         // 10 s: below the two ~12 s windows, so periodicity alone must carry the decision.
