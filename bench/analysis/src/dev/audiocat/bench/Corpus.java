@@ -55,9 +55,19 @@ final class Corpus {
 
     /** Generates (or reuses, when already rendered) every file. */
     void build(int pieceCount) throws Exception {
-        Files.createDirectories(dir.resolve("music"));
+        Random r = buildMusic(pieceCount);
         Files.createDirectories(dir.resolve("tempoless"));
         Files.createDirectories(dir.resolve("qc"));
+        buildTempoless(r);
+        buildQc(r);
+    }
+
+    /**
+     * Generates (or reuses) the labelled pieces only; returns the seeded generator in the state the
+     * tempo-less material and QC fixtures continue from.
+     */
+    Random buildMusic(int pieceCount) throws Exception {
+        Files.createDirectories(dir.resolve("music"));
         Random r = new Random(seed);
         for (int i = 0; i < pieceCount; i++) {
             int tonic = i % 12;
@@ -87,8 +97,7 @@ final class Corpus {
                         p.detuneCents, Path.of(p.soundfont).getFileName(), p.format);
             }
         }
-        buildTempoless(r);
-        buildQc(r);
+        return r;
     }
 
     private void buildTempoless(Random r) throws Exception {

@@ -19,25 +19,32 @@ import dev.audiocat.features.dsp.FrameProcessor;
  *   <li>every period between {@link #MIN_BPM} and {@link #MAX_BPM} is scored by its enhanced
  *       autocorrelation times the cross-correlation of the onset strength with a pulse train at the
  *       best phase, times a log-normal tempo prior (centre {@link #PRIOR_CENTRE_BPM}, one octave wide);</li>
- *   <li>the octave is then decided explicitly: if the off-beats of the winner carry at least
- *       {@link #OFFBEAT_RATIO} of the strength of its beats (0.6 and the prior centre were chosen
- *       on the bench corpus, see docs/analysis.md), the beat is the faster level (twice the
- *       tempo, up to {@link #MAX_TACTUS_BPM});</li>
+ *   <li>the metrical level is then decided explicitly: if the off-beats of the winner (the
+ *       midpoints, else both thirds) each carry at least {@link #OFFBEAT_RATIO} of the strength of
+ *       its beats, the beat is the faster level (twice or three times the tempo, up to
+ *       {@link #MAX_TACTUS_BPM}); the ratio and the prior centre were chosen on the tuning seeds
+ *       of the bench corpus, see docs/analysis.md;</li>
  *   <li>stability: the file is cut into ~12 s windows; the tempo is "stable" only if the
  *       normalised periodicity is clear ({@code >= MIN_PERIODICITY}), most windows agree with the
- *       global period up to an octave, and enough beats carry onsets. Ambience, speech and single
- *       hits fail this and get {@code bpm = null}.</li>
+ *       global period up to an octave, and enough beats carry onsets (a file shorter than two
+ *       windows needs {@code MIN_PERIODICITY_SHORT}). Ambience, speech and single hits fail this
+ *       and get {@code bpm = null}.</li>
  * </ol>
  */
 public final class TempoEstimator implements FrameProcessor {
 
     static final double MIN_BPM = 40;
     static final double MAX_BPM = 240;
-    static final double PRIOR_CENTRE_BPM = 110;
+    static final double PRIOR_CENTRE_BPM = 120;
     static final double PRIOR_OCTAVES = 1.0;
     static final double MIN_PERIODICITY = 0.12;
+    /**
+     * A file shorter than two agreement windows cannot show that its periodicity lasts, so the
+     * periodicity alone must be clear: pulsing ambiences of 7-10 s reach 0.13, music 0.35 and more.
+     */
+    static final double MIN_PERIODICITY_SHORT = 0.2;
     static final double MAX_TACTUS_BPM = 200;
-    static final double OFFBEAT_RATIO = 0.6;
+    static final double OFFBEAT_RATIO = 0.4;
     /** Onset strength at frame n peaks when an onset is this many samples after the frame start. */
     static final int ONSET_LATENCY_SAMPLES = 1400;
     static final double MIN_AGREEMENT = 0.6;
@@ -147,15 +154,23 @@ public final class TempoEstimator implements FrameProcessor {
         if (bestPeriod == 0) {
             return unstable(0);
         }
-        // Octave check: when the off-beats of the winner are nearly as strong as its beats, the
-        // faster level is the beat (accents every two or four beats pull the winner to half tempo).
-        double half = bestPeriod / 2;
-        if (60 * fps / half <= MAX_TACTUS_BPM) {
-            double phase = bestPhase(o, frames, bestPeriod);
-            double on = combMean(o, frames, phase, bestPeriod);
-            double off = combMean(o, frames, phase + half, bestPeriod);
-            if (on > 0 && off >= offbeatRatio * on) {
-                bestPeriod = half;
+        // Metrical-level check: when the off-beats of the winner (its halves, else its thirds) are
+        // nearly as strong as its beats, the faster level is the beat (accents every two, three or
+        // four beats pull the winner to a slower level).
+        double phase0 = bestPhase(o, frames, bestPeriod);
+        double on = combMean(o, frames, phase0, bestPeriod);
+        for (int div = 2; div <= 3 && on > 0; div++) {
+            double sub = bestPeriod / div;
+            if (60 * fps / sub > MAX_TACTUS_BPM) {
+                continue;
+            }
+            double weakest = Double.MAX_VALUE;
+            for (int j = 1; j < div; j++) {
+                weakest = Math.min(weakest, combMean(o, frames, phase0 + j * sub, bestPeriod));
+            }
+            if (weakest >= offbeatRatio * on) {
+                bestPeriod = sub;
+                break;
             }
         }
         bestPeriod = refine(o, bestPeriod);
@@ -164,7 +179,8 @@ public final class TempoEstimator implements FrameProcessor {
         double phase = bestPhase(o, frames, bestPeriod);
         int beatsWithOnsets = beatsWithOnsets(o, bestPeriod, phase);
         double confidence = Math.max(0, Math.min(1, periodicity / 0.4)) * agreement;
-        boolean stable = periodicity >= MIN_PERIODICITY && agreement >= MIN_AGREEMENT && beatsWithOnsets >= 8;
+        double minPeriodicity = frames < 2 * WINDOW_FRAMES ? MIN_PERIODICITY_SHORT : MIN_PERIODICITY;
+        boolean stable = periodicity >= minPeriodicity && agreement >= MIN_AGREEMENT && beatsWithOnsets >= 8;
         if (!stable) {
             return unstable(confidence);
         }

@@ -16,10 +16,15 @@ import dev.audiocat.features.dsp.FrameProcessor;
  * <p>Tuning is not assumed: every peak's amplitude goes into a 1-cent histogram of its deviation
  * from the 440 Hz equal-tempered grid; the circular mean of that histogram is the file's tuning
  * offset in cents. At {@link #finish()} the 120-bin sum is folded into 12 semitone bins centred on the tuned
- * grid, log-compressed, and correlated with 24 rotated key profiles (an average of the
- * Krumhansl-Kessler and Temperley profiles with a boosted leading tone in minor, see
- * docs/analysis.md). Confidence is how far the best correlation stands above the runner-up that is
- * not the same tonic.
+ * grid, log-compressed, and correlated with 24 rotated key profiles (the average of the
+ * Krumhansl-Kessler and Temperley profiles, see docs/analysis.md).
+ *
+ * <p>Final chord: beside the sum, the frame profiles also feed an exponentially decaying profile
+ * (time constant {@link #END_SECONDS} of tonal frames), which at the end holds the last chord. Its
+ * correlation with each key's tonic triad, weighted {@link #END_WEIGHT}, is added to the profile
+ * correlation: tonal music mostly ends on its tonic, and that is what tells a minor key from its
+ * relative major, whose pitch classes are nearly the same. Confidence is how far the best score
+ * stands above the runner-up.
  */
 public final class KeyDetector implements FrameProcessor {
 
@@ -37,26 +42,49 @@ public final class KeyDetector implements FrameProcessor {
     private static final double[] KK_MINOR = {6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17};
     private static final double[] TP_MAJOR = {0.748, 0.060, 0.488, 0.082, 0.670, 0.460, 0.096, 0.715, 0.104, 0.366, 0.057, 0.400};
     private static final double[] TP_MINOR = {0.712, 0.084, 0.474, 0.618, 0.049, 0.460, 0.105, 0.747, 0.404, 0.067, 0.133, 0.330};
-    static final double[] MAJOR = blend(KK_MAJOR, TP_MAJOR, -1);
-    static final double[] MINOR = blend(KK_MINOR, TP_MINOR, 11);
+    static final double[] MAJOR = blend(KK_MAJOR, TP_MAJOR);
+    static final double[] MINOR = blend(KK_MINOR, TP_MINOR);
+    /** Time constant of the decaying "final chord" profile, in seconds of tonal frames. */
+    static final double END_SECONDS = 1.0;
+    /** Weight of the final chord's match with each key's tonic triad beside the profile correlation (weight 1). */
+    static final double END_WEIGHT = 0.3;
 
     // Preallocated so process() never allocates: the current frame's profile and the running sum.
     private final double[] frameProfile = new double[BINS_PER_OCTAVE];
     private final double[] profileSum = new double[BINS_PER_OCTAVE];
+    private final double[] endProfile = new double[BINS_PER_OCTAVE]; // exponentially decaying: the last seconds
     private final double[] harmonicWeight = new double[HARMONICS + 1];
     private final double[] harmonicShift = new double[HARMONICS + 1];
     private final double[] deviation = new double[100]; // amplitude per cent of deviation from A440's grid, -50..49
+    private final double endSeconds;
+    private final double endWeight;
+    private double endDecay = -1; // per frame, set from the first frame's rate and hop
     private long tonalFrames;
     private KeyEstimate result;
 
     public KeyDetector() {
+        this(END_SECONDS, END_WEIGHT);
+    }
+
+    /**
+     * Profile correlation alone, without the final-chord cue: for music that does not end on its
+     * tonic (fade-outs, excerpts), and for the bench's ablation row.
+     */
+    public static KeyDetector withoutFinalChord() {
+        return new KeyDetector(END_SECONDS, 0);
+    }
+
+    /** For tuning on a labelled corpus; the public constructor uses the documented defaults. */
+    KeyDetector(double endSeconds, double endWeight) {
+        this.endSeconds = endSeconds;
+        this.endWeight = endWeight;
         for (int h = 1; h <= HARMONICS; h++) {
             harmonicWeight[h] = Math.pow(HARMONIC_DECAY, h - 1);
             harmonicShift[h] = BINS_PER_OCTAVE * Math.log(h) / Math.log(2);
         }
     }
 
-    private static double[] blend(double[] a, double[] b, int boost) {
+    private static double[] blend(double[] a, double[] b) {
         double sa = 0;
         double sb = 0;
         for (int i = 0; i < 12; i++) {
@@ -66,9 +94,6 @@ public final class KeyDetector implements FrameProcessor {
         double[] out = new double[12];
         for (int i = 0; i < 12; i++) {
             out[i] = a[i] / sa + b[i] / sb;
-        }
-        if (boost >= 0) {
-            out[boost] *= 1.5; // the raised seventh (harmonic minor's leading tone) is how audio tells minor from its relative major
         }
         return out;
     }
@@ -123,8 +148,13 @@ public final class KeyDetector implements FrameProcessor {
         for (double v : frameProfile) {
             fmax = Math.max(fmax, v);
         }
+        if (endDecay < 0) {
+            endDecay = Math.exp(-frame.hop / (endSeconds * frame.sampleRate));
+        }
         for (int i = 0; i < BINS_PER_OCTAVE; i++) {
-            profileSum[i] += frameProfile[i] / fmax;
+            double v = frameProfile[i] / fmax;
+            profileSum[i] += v;
+            endProfile[i] = endProfile[i] * endDecay + v;
         }
         tonalFrames++;
     }
@@ -152,7 +182,8 @@ public final class KeyDetector implements FrameProcessor {
         }
         double offsetCents = Math.atan2(im, re) / (2 * Math.PI) * 100;
         double[] chroma = foldToSemitones(profileSum, offsetCents / 10);
-        result = matchProfiles(chroma, 440.0 * Math.pow(2, offsetCents / 1200));
+        double[] end = foldToSemitones(endProfile, offsetCents / 10);
+        result = matchProfiles(chroma, end, endWeight, 440.0 * Math.pow(2, offsetCents / 1200));
     }
 
     /** The key, or null when no frame held a tonal peak (silence, or before {@link #finish()}). */
@@ -175,26 +206,26 @@ public final class KeyDetector implements FrameProcessor {
         return chroma;
     }
 
-    /** Correlates a 12-bin chroma (C = 0) with the 24 rotated profiles. */
-    static KeyEstimate matchProfiles(double[] chroma, double tuningHz) {
-        double[] x = new double[12];
-        double max = 0;
-        for (double v : chroma) {
-            max = Math.max(max, v);
-        }
-        if (max <= 0) {
+    /**
+     * Scores the 24 keys: correlation of the compressed chroma (C = 0) with each rotated profile,
+     * plus {@code endWeight} times the correlation of the final-chord chroma (not compressed: its
+     * strongest pitch classes are the chord) with the key's tonic triad.
+     */
+    static KeyEstimate matchProfiles(double[] chroma, double[] end, double endWeight, double tuningHz) {
+        double[] x = compress(chroma);
+        if (x == null) {
             return null;
-        }
-        for (int i = 0; i < 12; i++) {
-            x[i] = Math.log1p(20 * chroma[i] / max); // compress: a loud bass note must not outvote the harmony
         }
         double best = -2;
         double second = -2;
         int bestKey = 0;
         double[] scores = new double[24];
         for (int key = 0; key < 24; key++) {
-            double[] prof = key < 12 ? MAJOR : MINOR;
-            scores[key] = correlation(x, prof, key % 12);
+            boolean isMinor = key >= 12;
+            scores[key] = correlation(x, isMinor ? MINOR : MAJOR, key % 12);
+            if (endWeight > 0) {
+                scores[key] = (scores[key] + endWeight * correlation(end, isMinor ? MINOR_TRIAD : MAJOR_TRIAD, key % 12)) / (1 + endWeight);
+            }
             if (scores[key] > best) {
                 best = scores[key];
                 bestKey = key;
@@ -207,6 +238,25 @@ public final class KeyDetector implements FrameProcessor {
         }
         double confidence = Math.max(0, Math.min(1, best)) * Math.min(1, (best - second) / 0.15);
         return new KeyEstimate(PITCH_CLASSES[bestKey % 12], bestKey < 12 ? "major" : "minor", confidence, tuningHz);
+    }
+
+    private static final double[] MAJOR_TRIAD = {1, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0};
+    private static final double[] MINOR_TRIAD = {1, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0};
+
+    /** {@code log1p(20 c / max)}: a loud bass note must not outvote the harmony; null for an empty chroma. */
+    private static double[] compress(double[] chroma) {
+        double max = 0;
+        for (double v : chroma) {
+            max = Math.max(max, v);
+        }
+        if (max <= 0) {
+            return null;
+        }
+        double[] x = new double[12];
+        for (int i = 0; i < 12; i++) {
+            x[i] = Math.log1p(20 * chroma[i] / max);
+        }
+        return x;
     }
 
     /**

@@ -88,6 +88,28 @@ class TempoEstimatorTest {
         assertFalse(e.stable(), () -> "drone got " + e);
     }
 
+    @ParameterizedTest(name = "{0} BPM in three, accent {1}")
+    @CsvSource({"165, 0.9", "150, 0.9", "96, 0.9"})
+    void accentsEveryThreeBeatsGiveTheBeatNotTheBar(double bpm, double accent) {
+        float[] x = new float[30 * RATE];
+        double beat = 60 / bpm;
+        int n = 0;
+        for (double t = 0.1; t < 29.99; t += beat, n++) {
+            TestAudio.addClick(x, RATE, t, n % 3 == 0 ? accent : 0.4);
+        }
+        TempoEstimate e = run(x);
+        assertTrue(e.stable(), () -> "unstable: " + e);
+        assertEquals(bpm, e.bpm(), bpm * 0.01, () -> "got " + e);
+    }
+
+    @Test
+    void clicksShorterThanTwoAgreementWindowsKeepTheirTempo() {
+        // 10 s: below the two ~12 s windows, so periodicity alone must carry the decision.
+        TempoEstimate e = run(clickTrack(100, 0.2, 10));
+        assertTrue(e.stable(), () -> "unstable: " + e);
+        assertEquals(100, e.bpm(), 1.0, () -> "got " + e);
+    }
+
     @Test
     void tooShortHasNoStableTempo() {
         TempoEstimate e = run(clickTrack(120, 0, 3));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.audiocat.features.AnalysisResult;
 import dev.audiocat.features.AudioAnalyzer;
 import dev.audiocat.features.quality.TestAudio;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,18 @@ class TempoThroughDecoderTest {
         double beat = 60 / bpm;
         double err = Math.abs(e.beatOffsetSeconds() - 0.4 % beat);
         assertTrue(Math.min(err, beat - err) <= 0.03, e::toString);
+    }
+
+    /** Sonic Pi's pulsing ambiences (7.4 and 9.8 s): textures that throb, but with no beat to tap. */
+    @Test
+    void pulsingAmbienceSamplesHaveNoStableTempo() throws Exception {
+        for (String name : new String[] {"ambi_lunar_land", "ambi_haunted_hum"}) {
+            Path f = Path.of("/usr/share/sonic-pi/samples/" + name + ".flac");
+            assertTrue(Files.isRegularFile(f), f + " is missing: install sonic-pi-samples (scripts/tools.sh)");
+            TempoEstimate e = AudioAnalyzer.builder().build().analyze(f).tempo();
+            assertFalse(e.stable(), () -> name + " got " + e);
+            assertNull(e.bpm());
+        }
     }
 
     @Test

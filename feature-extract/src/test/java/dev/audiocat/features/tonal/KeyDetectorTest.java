@@ -62,6 +62,52 @@ class KeyDetectorTest {
         assertTrue(e.confidence() > 0.3, () -> "confidence " + e);
     }
 
+    /**
+     * Chords shared by C major and A minor (Am, F, C, G, Dm, Em, one per second, twice), then two
+     * seconds of the final chord: the pitch classes of the body fit both keys, the ending decides.
+     */
+    static float[] sharedBodyEndingOn(int[] finalChord) {
+        int[][] body = {{57, 60, 64}, {53, 57, 60}, {60, 64, 67}, {55, 59, 62}, {50, 53, 57}, {52, 55, 59}};
+        float[] out = new float[RATE * 14];
+        for (int rep = 0; rep < 2; rep++) {
+            for (int c = 0; c < body.length; c++) {
+                for (int midi : body[c]) {
+                    TestAudio.addTone(out, RATE, rep * 6 + c, 1.0, TestAudio.hz(midi, 440), 0.12);
+                }
+            }
+        }
+        for (int midi : finalChord) {
+            TestAudio.addTone(out, RATE, 12, 2.0, TestAudio.hz(midi, 440), 0.12);
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "ending on {0}")
+    @CsvSource({
+        "A, minor, 57 60 64",
+        "C, major, 48 52 55",
+    })
+    void theFinalChordTellsMinorFromItsRelativeMajor(String tonic, String mode, String chord) {
+        int[] notes = java.util.Arrays.stream(chord.split(" ")).mapToInt(Integer::parseInt).toArray();
+        KeyDetector k = new KeyDetector();
+        TestAudio.feed(sharedBodyEndingOn(notes), k);
+        KeyEstimate e = k.result();
+        assertNotNull(e);
+        assertEquals(tonic + " " + mode, e.tonic() + " " + e.mode(), () -> "got " + e);
+    }
+
+    @Test
+    void withoutTheFinalChordBothEndingsGiveOneKey() {
+        KeyDetector am = KeyDetector.withoutFinalChord();
+        TestAudio.feed(sharedBodyEndingOn(new int[] {57, 60, 64}), am);
+        KeyDetector c = KeyDetector.withoutFinalChord();
+        TestAudio.feed(sharedBodyEndingOn(new int[] {48, 52, 55}), c);
+        assertNotNull(am.result());
+        assertNotNull(c.result());
+        assertEquals(am.result().tonic() + " " + am.result().mode(), c.result().tonic() + " " + c.result().mode(),
+                () -> am.result() + " vs " + c.result());
+    }
+
     @Test
     void silenceHasNoKey() {
         KeyDetector k = new KeyDetector();
