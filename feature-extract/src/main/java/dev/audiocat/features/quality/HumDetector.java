@@ -105,7 +105,7 @@ final class HumDetector implements PcmSink {
         double sum = acc;
         int n = accN;
         for (int i = 0; i < frames; i++) {
-            double v = x[i];
+            double v = x[i] + 1e-30; // keeps the recursion out of subnormal numbers in silence (10x slower); adds nothing measurable
             double y0 = b00 * v + z0; // two transposed direct form II sections
             z0 = b01 * v - a01 * y0 + z1;
             z1 = b02 * v - a02 * y0;
