@@ -21,7 +21,7 @@ import org.jtransforms.fft.DoubleFFT_1D;
  *       median power of the bins 0.4-2 Hz either side.</li>
  * </ol>
  * A window hums at mains f when the fundamental or the second harmonic scores at least
- * {@link #LINE_DB} and at least {@link #MIN_HARMONICS} harmonics score {@link #WEAK_DB}. Humming windows
+ * {@link #LINE_DB} and stands {@link #ABOVE_NEIGHBOURS_DB} above each of those neighbours, and at least {@link #MIN_HARMONICS} harmonics score {@link #WEAK_DB}. Humming windows
  * of the same mains closer than {@link #MERGE_GAP_S} merge into one run; a run is reported from the
  * centre of its first window whose fundamental reaches half the run's largest amplitude to the centre
  * of the last such window (the coherent amplitude grows with the share of the window holding the hum).
@@ -42,6 +42,12 @@ final class HumDetector implements PcmSink {
     static final int MIN_HARMONICS = 2;
     /** Half-width of the line in Hz: mains frequency wanders a little. */
     static final double LINE_HZ = 0.1;
+    /**
+     * The fundamental or second harmonic must also stand this far above every neighbour bin: a
+     * steady rhythm repeats at the beat rate, which turns its spectrum into a comb whose teeth
+     * (spaced 1-3 Hz) can fall on 50 or 60 Hz; hum is a single line.
+     */
+    static final double ABOVE_NEIGHBOURS_DB = 1;
     static final double NEIGHBOURS_FROM_HZ = 0.4;
     static final double NEIGHBOURS_TO_HZ = 2.0;
     static final double MERGE_GAP_S = 3.0;
@@ -66,6 +72,7 @@ final class HumDetector implements PcmSink {
     private final double[] fftBuf = new double[2 * WINDOW]; // interleaved re, im; complexForward works in place
     private final double[] neighbours = new double[2 * WINDOW]; // scratch for the median
     private final double[] score = new double[HARMONICS];
+    private final boolean[] single = new boolean[HARMONICS]; // the line stands above all its neighbours
     private final FlagList flags = new FlagList(QcFlag.MAINS_HUM);
     private double rate;       // decimated rate
     private double acc;
@@ -209,6 +216,7 @@ final class HumDetector implements PcmSink {
                 }
                 fft.complexForward(fftBuf);
                 double line = 0;
+                double loudestNeighbour = 0;
                 int nb = 0;
                 for (int k = 0; k < WINDOW; k++) {
                     double d = Math.abs((k < WINDOW / 2 ? k : k - WINDOW) * binHz);
@@ -217,10 +225,12 @@ final class HumDetector implements PcmSink {
                         line = Math.max(line, p);
                     } else if (d >= NEIGHBOURS_FROM_HZ && d <= NEIGHBOURS_TO_HZ) {
                         neighbours[nb++] = p;
+                        loudestNeighbour = Math.max(loudestNeighbour, p);
                     }
                 }
                 java.util.Arrays.sort(neighbours, 0, nb);
                 double median = nb % 2 == 1 ? neighbours[nb / 2] : (neighbours[nb / 2 - 1] + neighbours[nb / 2]) / 2;
+                single[h - 1] = line >= loudestNeighbour * Math.pow(10, ABOVE_NEIGHBOURS_DB / 10);
                 score[h - 1] = median > 0 ? 10 * Math.log10(line / median) : line > 0 ? Double.POSITIVE_INFINITY : 0;
                 if (h == 1) {
                     // baseband of A sin(2 pi f t) is A/2; the Hann window sums to WINDOW/2
@@ -233,7 +243,7 @@ final class HumDetector implements PcmSink {
                     weak++;
                 }
             }
-            boolean hums = (score[0] >= LINE_DB || score[1] >= LINE_DB) && weak >= MIN_HARMONICS;
+            boolean hums = (score[0] >= LINE_DB && single[0] || score[1] >= LINE_DB && single[1]) && weak >= MIN_HARMONICS;
             if (hums) {
                 if (running[m] && start - runEnd[m] <= MERGE_GAP_S) {
                     runEnd[m] = end;
