@@ -77,6 +77,17 @@ public final class AnalysisBench {
             }
             profileOnly.put(f, k.result());
         }
+        // Issue 3's analysis set (identity, loudness, key, tempo, QC) without the fingerprints of issue 4.
+        AudioAnalyzer lean = AudioAnalyzer.builder().fingerprints(false).build();
+        Map<String, Double> leanMs = new HashMap<>();
+        Map<String, Double> leanCpuMs = new HashMap<>();
+        for (String f : music) {
+            long t0 = System.nanoTime();
+            long cpu0 = cpu.getCurrentThreadCpuTime();
+            lean.analyze(dir.resolve(f));
+            leanCpuMs.put(f, (cpu.getCurrentThreadCpuTime() - cpu0) / 1e6);
+            leanMs.put(f, (System.nanoTime() - t0) / 1e6);
+        }
         Map<String, Double> decodeMs = new HashMap<>();
         Map<String, Double> decodeCpuMs = new HashMap<>();
         for (String f : music) {
@@ -173,7 +184,7 @@ public final class AnalysisBench {
 
         StringBuilder md = new StringBuilder();
         report(md, dir, corpus, music, ours, profileOnly, oursMs, decodeMs, ess, aubioBpm, aubioMs, ssBpm, ssMs, peers);
-        throughput(md, music, ours, oursMs, oursCpuMs, decodeMs, decodeCpuMs, ess, aubioMs, aubioCpuMs, ssMs, ssCpuMs, peers);
+        throughput(md, music, ours, oursMs, oursCpuMs, leanMs, leanCpuMs, decodeMs, decodeCpuMs, ess, aubioMs, aubioCpuMs, ssMs, ssCpuMs, peers);
         Files.writeString(dir.resolve("results.md"), md);
         System.out.println(md);
         writeDetails(dir, corpus, music, ours, ess, aubioBpm, ssBpm);
@@ -354,16 +365,19 @@ public final class AnalysisBench {
     }
 
     static void throughput(StringBuilder md, List<String> music, Map<String, AnalysisResult> ours, Map<String, Double> oursMs,
-                           Map<String, Double> oursCpu, Map<String, Double> decodeMs, Map<String, Double> decodeCpu,
+                           Map<String, Double> oursCpu, Map<String, Double> leanMs, Map<String, Double> leanCpu,
+                           Map<String, Double> decodeMs, Map<String, Double> decodeCpu,
                            Map<String, Map<String, String>> ess, Map<String, Double> aubioMs, Map<String, Double> aubioCpu,
                            Map<String, Double> ssMs, Map<String, Double> ssCpu, boolean peers) {
         double audio = 0;
-        double[] wall = new double[6]; // ours, decode, essentia key+bpm, essentia decode, aubio, soundstretch
-        double[] cpuT = new double[6];
+        double[] wall = new double[7]; // ours, decode, essentia key+bpm, essentia decode, aubio, soundstretch, ours without fingerprints
+        double[] cpuT = new double[7];
         for (String f : music) {
             audio += ours.get(f).durationSeconds();
             wall[0] += oursMs.get(f);
             cpuT[0] += oursCpu.get(f);
+            wall[6] += leanMs.get(f);
+            cpuT[6] += leanCpu.get(f);
             wall[1] += decodeMs.get(f);
             cpuT[1] += decodeCpu.get(f);
             if (peers && ess.containsKey(f)) {
@@ -382,10 +396,14 @@ public final class AnalysisBench {
         md.append("x realtime = audio seconds / seconds spent. \"CPU\" is the process's or thread's CPU time, \"wall\" the elapsed time "
                 + "(on a shared machine wall time also measures the neighbours).\n\n");
         md.append("| system | what is timed | x realtime per core (CPU) | x realtime (wall) |\n|---|---|---|---|\n");
-        md.append(row("audiocat `AudioAnalyzer.analyze`", "SHA-256 + decode + every analysis (R128, key, tempo, QC, Chromaprint)", a, cpuT[0], wall[0], true));
+        md.append(row("(a) audiocat, issue 3's analysis set (`fingerprints(false)`)",
+                "SHA-256 + decode + PCM hash + R128/LRA/true peak + key + tempo + QC", a, cpuT[6], wall[6], true));
+        md.append(row("(a) without decode", "(a) minus the decode-only row", a, cpuT[6] - cpuT[1], wall[6] - wall[1], false));
+        md.append(row("(b) audiocat `AudioAnalyzer.analyze`, full single pass", "(a) + Chromaprint + landmark fingerprints", a, cpuT[0], wall[0], true));
+        md.append(row("(b) without decode", "(b) minus the decode-only row", a, cpuT[0] - cpuT[1], wall[0] - wall[1], false));
         md.append(row("audiocat decode only", "FFmpeg decode + resample to 22.05 kHz mono", a, cpuT[1], wall[1], false));
-        md.append(row("audiocat without decode", "difference of the two rows above", a, cpuT[0] - cpuT[1], wall[0] - wall[1], false));
-        md.append(String.format(Locale.ROOT, "%nDecode share of the analysis: %.0f%% of CPU time.%n%n", 100 * cpuT[1] / cpuT[0]));
+        md.append(String.format(Locale.ROOT, "%nDecode share of CPU time: %.0f%% of (a), %.0f%% of (b).%n%n",
+                100 * cpuT[1] / cpuT[6], 100 * cpuT[1] / cpuT[0]));
         if (peers) {
             md.append("| peer | what is timed | x realtime per core (CPU) | x realtime (wall) |\n|---|---|---|---|\n");
             md.append(row("essentia.js", "KeyExtractor (edma) + PercivalBpmEstimator, decode excluded", a, cpuT[2], wall[2], false));

@@ -43,9 +43,11 @@ public final class AudioAnalyzer {
     public static final int HOP = 512;
 
     private final long timeLimitMillis;
+    private final boolean fingerprints;
 
     private AudioAnalyzer(Builder b) {
         this.timeLimitMillis = b.timeLimitMillis;
+        this.fingerprints = b.fingerprints;
     }
 
     public static Builder builder() {
@@ -77,10 +79,16 @@ public final class AudioAnalyzer {
             TempoEstimator tempo = new TempoEstimator();
             QualityChecker qc = new QualityChecker(QualityChecker.isLossyCodec(decoder.probe().codec()));
             List<FrameProcessor> frameStages = new ArrayList<>(extraStages);
-            LandmarkExtractor landmarks = new LandmarkExtractor();
-            frameStages.addAll(List.of(key, tempo, landmarks));
-            ChromaprintSink chromaprint = ChromaprintSink.forProbe(decoder.probe());
-            List<PcmSink> nativeSinks = new ArrayList<>(List.of(loudness, qc.nativeSink(), chromaprint));
+            frameStages.addAll(List.of(key, tempo));
+            List<PcmSink> nativeSinks = new ArrayList<>(List.of(loudness, qc.nativeSink()));
+            LandmarkExtractor landmarks = null;
+            ChromaprintSink chromaprint = null;
+            if (fingerprints) {
+                landmarks = new LandmarkExtractor();
+                frameStages.add(landmarks);
+                chromaprint = ChromaprintSink.forProbe(decoder.probe());
+                nativeSinks.add(chromaprint);
+            }
             List<PcmSink> monoSinks = new ArrayList<>(List.of(pcmHash, qc.monoSink()));
             FrameDispatcher frames = new FrameDispatcher(FRAME_SIZE, HOP, frameStages);
             monoSinks.add(frames);
@@ -96,8 +104,8 @@ public final class AudioAnalyzer {
                     key.result(),
                     tempo.result(),
                     qc.flags(),
-                    chromaprint.fingerprint(),
-                    landmarks.result(),
+                    chromaprint == null ? null : chromaprint.fingerprint(),
+                    landmarks == null ? null : landmarks.result(),
                     (System.nanoTime() - t0) / 1_000_000);
         }
     }
@@ -122,6 +130,16 @@ public final class AudioAnalyzer {
 
     public static final class Builder {
         private long timeLimitMillis = 0;
+        private boolean fingerprints = true;
+
+        /**
+         * Whether to compute the Chromaprint and landmark fingerprints (default true). Without them
+         * the pass computes identity, loudness, key, tempo and QC only; the two result fields are null.
+         */
+        public Builder fingerprints(boolean compute) {
+            this.fingerprints = compute;
+            return this;
+        }
 
         /** Wall-clock limit per file; 0 (the default) means none. */
         public Builder timeLimitMillis(long millis) {

@@ -40,16 +40,34 @@ public final class PcmHasher implements PcmSink {
         if (buffer.length < need) {
             buffer = new byte[need];
         }
-        int j = 0;
-        for (int i = 0; i < frames; i++) {
-            for (int c = 0; c < channels; c++) {
-                float x = data[c][i];
-                int v = Math.round(Math.max(-1f, Math.min(1f, x)) * 32767f);
-                buffer[j++] = (byte) v;
-                buffer[j++] = (byte) (v >> 8);
+        if (channels == 1) {
+            float[] x = data[0];
+            for (int i = 0, j = 0; i < frames; i++, j += 2) {
+                int v = quantise(x[i]);
+                buffer[j] = (byte) v;
+                buffer[j + 1] = (byte) (v >> 8);
+            }
+        } else {
+            int j = 0;
+            for (int i = 0; i < frames; i++) {
+                for (int c = 0; c < channels; c++) {
+                    int v = quantise(data[c][i]);
+                    buffer[j++] = (byte) v;
+                    buffer[j++] = (byte) (v >> 8);
+                }
             }
         }
         digest.update(buffer, 0, need);
+    }
+
+    /**
+     * {@code Math.round(Math.max(-1f, Math.min(1f, x)) * 32767f)}, bit for bit (NaN gives 0), without
+     * the NaN bookkeeping of float Math.max/min and Math.round: the sum in double is exact, so the
+     * floor is Math.round's.
+     */
+    static int quantise(float x) {
+        float c = x > 1f ? 1f : x < -1f ? -1f : x;
+        return (int) Math.floor((double) (c * 32767f) + 0.5);
     }
 
     @Override

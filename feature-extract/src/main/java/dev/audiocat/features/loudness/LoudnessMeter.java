@@ -15,6 +15,7 @@ import dev.audiocat.features.decode.PcmSink;
  */
 public final class LoudnessMeter implements PcmSink {
 
+    private static final double ANTI_DENORMAL = 1e-30;
     private static final double ABS_GATE = -70.0;
     private static final double HIST_MIN = -70.0;
     private static final double HIST_MAX = 10.0;
@@ -36,7 +37,6 @@ public final class LoudnessMeter implements PcmSink {
     private int step;           // samples per 100 ms
     private int blocksPer400 = 4;
     private int blocksPer3000 = 30;
-    private double[] stepEnergy; // weighted energy sum of the current 100 ms step (over channels)
     private int inStep;
     private double[] ring;       // weighted mean-square of the last 30 steps
     private int ringPos;
@@ -50,7 +50,6 @@ public final class LoudnessMeter implements PcmSink {
     private double maxShortTerm = Double.NEGATIVE_INFINITY;
 
     private TruePeakMeter truePeak;
-    private double samplePeak;
     private LoudnessResult result;
     private double currentStepSum;
 
@@ -65,13 +64,11 @@ public final class LoudnessMeter implements PcmSink {
         weights = channelWeights(channelCount);
         step = Math.max(1, sampleRate / 10);
         ring = new double[blocksPer3000];
-        stepEnergy = new double[1];
         inStep = 0;
         ringPos = 0;
         stepsDone = 0;
         currentStepSum = 0;
         truePeak = new TruePeakMeter(sampleRate, channelCount);
-        samplePeak = 0;
         result = null;
     }
 
@@ -111,36 +108,65 @@ public final class LoudnessMeter implements PcmSink {
     @Override
     public void accept(float[][] data, int frames) {
         truePeak.accept(data, frames);
-        for (int i = 0; i < frames; i++) {
+        // Channel by channel over each stretch up to the next 100 ms step boundary: filter state stays
+        // in registers and each channel's recursion runs without the others' in between.
+        int i = 0;
+        while (i < frames) {
+            int n = Math.min(frames - i, step - inStep);
             double sum = 0;
             for (int c = 0; c < channels; c++) {
-                double x = data[c][i];
-                double ax = Math.abs(x);
-                if (ax > samplePeak) {
-                    samplePeak = ax;
+                if (weights[c] != 0.0) {
+                    sum += weights[c] * kWeightedEnergy(c, data[c], i, n);
                 }
-                if (weights[c] == 0.0) {
-                    continue;
-                }
-                double[] xh = x1[c];
-                double[] yh = y1[c];
-                double y = pb[0] * x + pb[1] * xh[0] + pb[2] * xh[1] - pa[1] * yh[0] - pa[2] * yh[1];
-                xh[1] = xh[0];
-                xh[0] = x;
-                double[] zh = y2[c];
-                // RLB high-pass: numerator 1, -2, 1 on the pre-filter output history.
-                double z = y - 2.0 * yh[0] + yh[1] - ra[1] * zh[0] - ra[2] * zh[1];
-                yh[1] = yh[0];
-                yh[0] = y;
-                zh[1] = zh[0];
-                zh[0] = z;
-                sum += weights[c] * z * z;
             }
             currentStepSum += sum;
-            if (++inStep == step) {
+            inStep += n;
+            i += n;
+            if (inStep == step) {
                 closeStep();
             }
         }
+    }
+
+    /**
+     * A filter input: the sample plus {@value #ANTI_DENORMAL}. Without it the recursions decay into
+     * subnormal numbers in silence and fades (ten times slower arithmetic); the RLB high-pass removes
+     * the constant, so it adds nothing measurable to the energy.
+     */
+    private static double in(float x) {
+        return x + ANTI_DENORMAL;
+    }
+
+    /** Runs channel c's K-weighting over in[from, from + n) and returns the sum of squared outputs. */
+    private double kWeightedEnergy(int c, float[] in, int from, int n) {
+        double pb0 = pb[0], pb1 = pb[1], pb2 = pb[2], pa1 = pa[1], pa2 = pa[2];
+        double ra1 = ra[1], ra2 = ra[2];
+        double[] xh = x1[c];
+        double[] yh = y1[c];
+        double[] zh = y2[c];
+        double xa = xh[0], xb = xh[1], ya = yh[0], yb = yh[1], za = zh[0], zb = zh[1];
+        double e = 0;
+        for (int k = from, end = from + n; k < end; k++) {
+            double x = in(in[k]);
+            // The term of the previous output goes last, fused: the recursion's critical path is one FMA.
+            double y = Math.fma(-pa1, ya, pb0 * x + pb1 * xa + pb2 * xb - pa2 * yb);
+            xb = xa;
+            xa = x;
+            // RLB high-pass: numerator 1, -2, 1 on the pre-filter output history.
+            double z = Math.fma(-ra1, za, y - 2.0 * ya + yb - ra2 * zb);
+            yb = ya;
+            ya = y;
+            zb = za;
+            za = z;
+            e += z * z;
+        }
+        xh[0] = xa;
+        xh[1] = xb;
+        yh[0] = ya;
+        yh[1] = yb;
+        zh[0] = za;
+        zh[1] = zb;
+        return e;
     }
 
     private void closeStep() {
@@ -189,6 +215,7 @@ public final class LoudnessMeter implements PcmSink {
         double integrated = gatedMean(intCount, intEnergy, -10.0);
         double range = loudnessRange();
         double tp = truePeak.finish();
+        double samplePeak = truePeak.samplePeak();
         result = new LoudnessResult(integrated, range, db(Math.max(tp, samplePeak)), db(samplePeak), maxMomentary, maxShortTerm);
     }
 

@@ -43,12 +43,20 @@ final class ChannelChecks implements PcmSink {
     private long regionClipSamples;
     private long regionRuns;
 
+    // per block scratch, grown to the largest block: loudest channel's square and clipping marks per sample
+    private double[] maxSq = new double[0];
+    private int[] clipCount = new int[0];
+    private boolean[] clipNew = new boolean[0];
+
     // zero runs
     private long zeroStart = -1;
     private double preLevelAtZeroStart;
-    private double[] preRing; // per-sample max-channel square of the last 10 ms
-    private int preIdx;
-    private double preSum;
+    private int preLen;         // samples in 10 ms
+    private double[] history;   // loudest channel's square of the last samples, power-of-two ring >= 2 preLen
+    private long lastLevelPos = -1;
+    private double lastLevel;
+    private int clipFrom;       // span of the current block holding clipping marks
+    private int clipTo;
 
     // near-silence blocks of 100 ms
     private int blockLen;
@@ -64,8 +72,6 @@ final class ChannelChecks implements PcmSink {
     private double sLL;
     private double sRR;
     private double sLR;
-    private double sDiff;
-    private double sSum;
 
     private final FlagList clipping = new FlagList(QcFlag.CLIPPING);
     private final FlagList silence = new FlagList(QcFlag.DIGITAL_SILENCE);
@@ -82,76 +88,234 @@ final class ChannelChecks implements PcmSink {
         plateau = new int[channelCount];
         fullRun = new int[channelCount];
         sum = new double[channelCount];
-        preRing = new double[Math.max(1, sampleRate / 100)];
+        preLen = Math.max(1, sampleRate / 100);
+        history = new double[Integer.highestOneBit(2 * preLen) * 2];
         blockLen = Math.max(1, sampleRate / 10);
     }
 
     @Override
     public void accept(float[][] data, int frames) {
-        for (int i = 0; i < frames; i++, pos++) {
-            double maxSq = 0;
-            boolean clippedHere = false;
-            for (int c = 0; c < channels; c++) {
-                float x = data[c][i];
-                sum[c] += x;
-                double sq = (double) x * x;
-                if (sq > maxSq) {
-                    maxSq = sq;
-                }
-                float ax = Math.abs(x);
-                if (ax >= FULL_SCALE) {
-                    if (++fullRun[c] == 2) {
-                        clippedHere = true;
-                    }
-                } else {
-                    fullRun[c] = 0;
-                }
-                if (ax >= PLATEAU_LEVEL && x == prev[c]) {
-                    if (++plateau[c] == 2) { // third equal sample
-                        clippedHere = true;
-                    }
-                } else {
-                    plateau[c] = 0;
-                }
-                if (fullRun[c] >= 2 || plateau[c] >= 2) {
-                    clipSamples++;
-                    regionClipSamples++;
-                }
-                prev[c] = x;
+        if (maxSq.length < frames) {
+            maxSq = new double[frames];
+            clipCount = new int[frames];
+            clipNew = new boolean[frames];
+        }
+        // Pass 1, channel by channel with state in locals: sums, the loudest channel per sample, and
+        // clipping marks (which need |x| >= PLATEAU_LEVEL, so the mark arrays are touched rarely).
+        clipFrom = frames;
+        clipTo = -1;
+        double loudest;
+        int c0;
+        if (channels >= 2) {
+            loudest = stereo(data[0], data[1], frames);
+            c0 = 2;
+        } else {
+            loudest = 0;
+            c0 = 0;
+        }
+        for (int c = c0; c < channels; c++) {
+            loudest = Math.max(loudest, sumAndLoudest(c, data[c], frames, c == 0));
+        }
+        for (int c = 0; c < channels; c++) {
+            if (loudest >= (double) PLATEAU_LEVEL * PLATEAU_LEVEL) {
+                markClipping(c, data[c], frames);
+            } else if (frames > 0) { // nothing near full scale in the block: runs end here
+                prev[c] = data[c][frames - 1];
+                fullRun[c] = 0;
+                plateau[c] = 0;
             }
-            if (clippedHere) {
-                onClipRun();
-            }
-            if (channels >= 2) {
-                double l = data[0][i];
-                double r = data[1][i];
-                sLL += l * l;
-                sRR += r * r;
-                sLR += l * r;
-                sDiff += (l - r) * (l - r);
-                sSum += (l + r) * (l + r);
-            }
-            boolean zero = maxSq <= ZERO * ZERO;
-            if (zero) {
-                if (zeroStart < 0) {
-                    zeroStart = pos;
-                    preLevelAtZeroStart = Math.sqrt(preSum / preRing.length);
+        }
+        // Pass 2, in time order over the loudest channel: clipping runs, zero runs, 100 ms blocks.
+        int i = 0;
+        while (i < frames) {
+            int end = Math.min(frames, i + (blockLen - inBlock));
+            double e;
+            if (clipTo < i && zeroStart < 0 && !Double.isNaN(e = energyUnlessZero(i, end))) {
+                // the common case: sound all through the stretch
+                blockEnergy += e;
+                blockNonZero = true;
+                inBlock += end - i;
+                pos += end - i;
+                i = end;
+            } else {
+                for (; i < end; i++, pos++) {
+                    sampleBySample(i);
                 }
-            } else if (zeroStart >= 0) {
-                endZeroRun(pos, false);
             }
-            preSum += maxSq - preRing[preIdx];
-            preRing[preIdx] = maxSq;
-            if (++preIdx == preRing.length) { // no modulo per sample
-                preIdx = 0;
-            }
-
-            blockEnergy += maxSq;
-            blockNonZero |= !zero;
-            if (++inBlock == blockLen) {
+            if (inBlock == blockLen) {
                 endBlock();
             }
         }
+    }
+
+    /**
+     * Channels 1 and 2 in one loop: their sums, the products for the channel relations, and the
+     * louder square per sample into {@link #maxSq}. Returns the block's largest square.
+     */
+    private double stereo(float[] l, float[] r, int n) {
+        double s0 = sum[0], s1 = sum[1], ll = sLL, rr = sRR, lr = sLR;
+        double top = 0;
+        for (int i = 0; i < n; i++) {
+            double a = l[i];
+            double b = r[i];
+            double aa = a * a;
+            double bb = b * b;
+            s0 += a;
+            s1 += b;
+            ll += aa;
+            rr += bb;
+            lr += a * b;
+            double m = Math.max(aa, bb); // branch-free: which channel is louder is a coin toss
+            maxSq[i] = m;
+            top = Math.max(top, m);
+        }
+        sum[0] = s0;
+        sum[1] = s1;
+        sLL = ll;
+        sRR = rr;
+        sLR = lr;
+        return top;
+    }
+
+    /** Adds channel c's samples to its sum and folds x^2 into {@link #maxSq} (overwritten when {@code first}); returns the largest square. */
+    private double sumAndLoudest(int c, float[] x, int n, boolean first) {
+        double s = sum[c];
+        double top = 0;
+        for (int k = 0; k < n; k++) {
+            double sq = (double) x[k] * x[k];
+            s += x[k];
+            maxSq[k] = first ? sq : Math.max(maxSq[k], sq);
+            top = Math.max(top, sq);
+        }
+        sum[c] = s;
+        return top;
+    }
+
+    /**
+     * Clipping on channel c: a run of two samples at full scale, or three equal samples at or above
+     * PLATEAU_LEVEL. Marks, per sample, how many channels are in such a run and whether one starts.
+     */
+    private void markClipping(int c, float[] x, int n) {
+        float p = prev[c];
+        int full = fullRun[c];
+        int flat = plateau[c];
+        for (int i = 0; i < n; i++) {
+            float v = x[i];
+            float av = Math.abs(v);
+            if (av < PLATEAU_LEVEL) {
+                continue;
+            }
+            if (i > 0) {
+                p = x[i - 1];
+                if (Math.abs(p) < PLATEAU_LEVEL) { // runs end at a quiet sample
+                    full = 0;
+                    flat = 0;
+                }
+            }
+            boolean started = false;
+            if (av >= FULL_SCALE) {
+                started = ++full == 2;
+            } else {
+                full = 0;
+            }
+            if (v == p) {
+                started |= ++flat == 2; // third equal sample
+            } else {
+                flat = 0;
+            }
+            if (full >= 2 || flat >= 2) {
+                clipCount[i]++;
+                clipNew[i] |= started;
+                clipFrom = Math.min(clipFrom, i);
+                clipTo = Math.max(clipTo, i);
+            }
+        }
+        if (n > 0) {
+            prev[c] = x[n - 1];
+            if (Math.abs(x[n - 1]) < PLATEAU_LEVEL) {
+                full = 0;
+                flat = 0;
+            }
+        }
+        fullRun[c] = full;
+        plateau[c] = flat;
+    }
+
+    /**
+     * Sum of maxSq[from, to), also kept in the history ring (for the level before a gap); NaN when a
+     * sample in the stretch is digital zero (then the stretch goes sample by sample).
+     */
+    private double energyUnlessZero(int from, int to) {
+        double e = 0;
+        double low = Double.MAX_VALUE;
+        for (int i = from; i < to; i++) {
+            double m = maxSq[i];
+            e += m;
+            low = Math.min(low, m);
+        }
+        if (low <= ZERO * ZERO) {
+            return Double.NaN;
+        }
+        // only the newest history.length samples can still be read
+        int mask = history.length - 1;
+        int first = Math.max(from, to - history.length);
+        for (long p = pos + (first - from); first < to; first++, p++) {
+            history[(int) (p & mask)] = maxSq[first];
+        }
+        return e;
+    }
+
+    private void sampleBySample(int i) {
+        if (i >= clipFrom && i <= clipTo && clipCount[i] > 0) {
+            clipSamples += clipCount[i];
+            regionClipSamples += clipCount[i];
+            clipCount[i] = 0;
+            if (clipNew[i]) {
+                clipNew[i] = false;
+                onClipRun();
+            }
+        }
+        double m = maxSq[i];
+        boolean zero = m <= ZERO * ZERO;
+        if (zero) {
+            if (zeroStart < 0) {
+                zeroStart = pos;
+                preLevelAtZeroStart = Math.sqrt(levelBefore(pos) / preLen);
+            }
+        } else if (zeroStart >= 0) {
+            endZeroRun(pos, false);
+        }
+        history[(int) (pos & (history.length - 1))] = m;
+        blockEnergy += m;
+        blockNonZero |= !zero;
+        inBlock++;
+    }
+
+    /**
+     * Sum of the loudest channel's squares over the preLen samples before p (fewer at the start).
+     * Slides from the previous answer when that was close, so frequent zero runs (dithered near-silence)
+     * cost O(1) per sample, not O(preLen).
+     */
+    private double levelBefore(long p) {
+        int mask = history.length - 1;
+        double s;
+        if (lastLevelPos >= 0 && p - lastLevelPos <= preLen) {
+            s = lastLevel;
+            for (long k = lastLevelPos; k < p; k++) {
+                s += history[(int) (k & mask)];
+                if (k - preLen >= 0) {
+                    s -= history[(int) ((k - preLen) & mask)];
+                }
+            }
+        } else {
+            s = 0;
+            for (long k = Math.max(0, p - preLen); k < p; k++) {
+                s += history[(int) (k & mask)];
+            }
+        }
+        lastLevelPos = p;
+        lastLevel = s;
+        return Math.max(0, s);
     }
 
     private void onClipRun() {
@@ -261,6 +425,10 @@ final class ChannelChecks implements PcmSink {
         double energy = sLL + sRR;
         if (channels >= 2 && energy > 0 && sLL > 0 && sRR > 0) {
             double corr = sLR / Math.sqrt(sLL * sRR);
+            // |L - R|^2 and |L + R|^2 from the three sums: exact zeros for L = R and R = -L, since
+            // then the sums are built from identical terms
+            double sDiff = Math.max(0, sLL + sRR - 2 * sLR);
+            double sSum = Math.max(0, sLL + sRR + 2 * sLR);
             if (sDiff <= MONO_RESIDUAL * energy) {
                 wholeFile.add(new QcFlag(QcFlag.MONO_AS_STEREO, QcFlag.INFO, 0, duration,
                         String.format("channels 1 and 2 identical (difference %.0f dB)", 10 * Math.log10(Math.max(1e-30, sDiff / energy)))));

@@ -198,6 +198,38 @@ class QualityCheckerTest {
     }
 
     @Test
+    void aSteadyBeatIsNotHumButHumUnderItIs() throws Exception {
+        // A kick every 0.6 s (100 BPM) with a decaying 55 Hz body: its spectrum is a comb with teeth
+        // every 1.67 Hz, two of them exactly on 50 and 60 Hz. Hum is one line; the comb must not pass.
+        // (Teeth 2 Hz apart or more, 120 BPM and up, fall outside the neighbourhood: a known limit.)
+        float[][] beat = clean();
+        for (float[] c : beat) {
+            for (double t = 0; t < SECONDS - 0.6; t += 0.6) {
+                int s0 = (int) Math.round(t * RATE);
+                for (int i = 0; i < RATE / 4; i++) {
+                    double u = i / (double) RATE;
+                    c[s0 + i] += (float) (0.3 * Math.exp(-u / 0.06) * Math.sin(2 * Math.PI * 55 * u));
+                }
+            }
+        }
+        List<QcFlag> noHum = ofType(analyse("beat", beat), QcFlag.MAINS_HUM);
+        assertEquals(0, noHum.size(), noHum::toString);
+
+        for (float[] c : beat) {
+            for (int i = 6 * RATE; i < 16 * RATE; i++) {
+                double t = i / (double) RATE;
+                c[i] += (float) (0.01 * Math.sin(2 * Math.PI * 50 * t) + 0.005 * Math.sin(2 * Math.PI * 100 * t + 1)
+                        + 0.003 * Math.sin(2 * Math.PI * 150 * t + 2));
+            }
+        }
+        List<QcFlag> hum = ofType(analyse("beat-hum50", beat), QcFlag.MAINS_HUM);
+        assertEquals(1, hum.size(), hum::toString);
+        assertTrue(hum.get(0).detail().startsWith("50 Hz"), hum.get(0).detail());
+        assertEquals(6.0, hum.get(0).startSeconds(), 1.5);
+        assertEquals(16.0, hum.get(0).endSeconds(), 1.5);
+    }
+
+    @Test
     void upsampledAndMp3SourcesHaveLimitedBandwidth() throws Exception {
         Path clean = dir.resolve("full.wav");
         TestAudio.writeWav(clean, RATE, clean());
