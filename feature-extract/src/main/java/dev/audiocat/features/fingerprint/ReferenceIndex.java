@@ -27,7 +27,14 @@ import java.util.Optional;
 public final class ReferenceIndex {
 
     public static final String FILE_NAME = "landmarks.idx";
-    private static final long MAGIC = 0x41434C4D4B310001L; // "ACLMK1" + version
+    /** "ACLMK1" and the format version in the low 16 bits. */
+    private static final long MAGIC_PREFIX = 0x41434C4D4B310000L;
+    /**
+     * 2: triplet hashes with span levels and interpolated anchor frequencies (payload: 23-bit time,
+     * 11-bit frequency, 7-bit span). Version 1 indexes hold hashes of another design: they must be rebuilt.
+     */
+    static final int VERSION = 2;
+    private static final long MAGIC = MAGIC_PREFIX | VERSION;
     private static final int REF_SHIFT = LandmarkHashes.PAYLOAD_BITS;
 
     /** One indexed recording. */
@@ -265,8 +272,13 @@ public final class ReferenceIndex {
     private void read(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer buf = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size()).order(ByteOrder.LITTLE_ENDIAN);
-            if (buf.remaining() < 12 || buf.getLong() != MAGIC) {
+            long magic = buf.remaining() < 12 ? 0 : buf.getLong();
+            if ((magic & ~0xFFFFL) != MAGIC_PREFIX) {
                 throw new IOException(file + ": not an audiocat reference index (bad magic); delete it and run 'audiocat references add' again");
+            }
+            if (magic != MAGIC) {
+                throw new IOException(file + ": reference index format version " + (magic & 0xFFFF) + ", this audiocat reads version " + VERSION
+                        + " (the landmark hashes changed): delete it and run 'audiocat references add' on the reference folders again");
             }
             int refs = buf.getInt();
             for (int i = 0; i < refs; i++) {
