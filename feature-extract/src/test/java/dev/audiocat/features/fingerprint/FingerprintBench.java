@@ -206,7 +206,7 @@ public final class FingerprintBench {
         List<Double> matchCpu = new ArrayList<>();
         List<Double> matchWall = new ArrayList<>();
         List<String> lines = new ArrayList<>();
-        int threshold = ExcerptMatcher.DEFAULT_MIN_SCORE;
+        Map<Integer, List<Integer>> negByLength = new java.util.TreeMap<>();
         for (int len : LENGTHS) {
             for (int i = 0; i < perLength; i++) {
                 for (boolean positive : new boolean[] {true, false}) {
@@ -233,6 +233,8 @@ public final class FingerprintBench {
                         matchCpu.add((c2 - c1) / 1e6);
                         matchWall.add((System.nanoTime() - m0) / 1e6);
                         int best = m.isEmpty() ? 0 : m.get(0).score();
+                        // the product's threshold for this query's length
+                        int threshold = ExcerptMatcher.minScoreFor(ExcerptMatcher.DEFAULT_MIN_SCORE, qh.seconds());
                         String key = deg + "/" + len + "s";
                         if (positive) {
                             // the reference must be right; the offset is reported separately (loops repeat)
@@ -256,6 +258,7 @@ public final class FingerprintBench {
                             c[0] += best >= threshold ? 1 : 0;
                             c[1]++;
                             negScores.add(best);
+                            negByLength.computeIfAbsent(len, k -> new ArrayList<>()).add(best);
                             if (best >= threshold) {
                                 lines.add(String.format(Locale.ROOT, "false positive %s %s start=%.2f -> %s score %d", key, src.getFileName(), start,
                                         m.get(0).referenceUri(), best));
@@ -270,7 +273,9 @@ public final class FingerprintBench {
         }
         int hits = 0;
         int total = 0;
-        out.println("true-positive rate per degradation and excerpt length (threshold " + threshold + "):");
+        out.println("true-positive rate per degradation and excerpt length (threshold ExcerptMatcher.minScoreFor("
+                + ExcerptMatcher.DEFAULT_MIN_SCORE + ", query seconds): " + ExcerptMatcher.minScoreFor(ExcerptMatcher.DEFAULT_MIN_SCORE, 5)
+                + " for 5 s, " + ExcerptMatcher.minScoreFor(ExcerptMatcher.DEFAULT_MIN_SCORE, 10) + " for 10 s):");
         for (Map.Entry<String, int[]> e : tp.entrySet()) {
             out.printf(Locale.ROOT, "  %-24s %.3f (%d/%d)%n", e.getKey(), e.getValue()[0] / (double) e.getValue()[1], e.getValue()[0], e.getValue()[1]);
             if (!e.getKey().startsWith("clean")) {
@@ -287,6 +292,12 @@ public final class FingerprintBench {
         out.printf(Locale.ROOT, "held-out best scores: max %d, p99 %d, p90 %d; true-reference scores: p1 %d, p5 %d, median %d%n",
                 negScores.get(negScores.size() - 1), pct(negScores, 0.99), pct(negScores, 0.90), pct(posScores, 0.01),
                 pct(posScores, 0.05), pct(posScores, 0.5));
+        for (Map.Entry<Integer, List<Integer>> e : negByLength.entrySet()) {
+            List<Integer> s = new ArrayList<>(e.getValue());
+            Collections.sort(s);
+            out.printf(Locale.ROOT, "held-out %d s excerpts: best scores max %d, p99 %d, p90 %d (threshold %d)%n", e.getKey(), s.get(s.size() - 1),
+                    pct(s, 0.99), pct(s, 0.90), ExcerptMatcher.minScoreFor(ExcerptMatcher.DEFAULT_MIN_SCORE, e.getKey()));
+        }
         Collections.sort(offsetErrors);
         long within = offsetErrors.stream().filter(e -> e < 0.1).count();
         out.printf(Locale.ROOT, "offset of true positives: %d/%d within 0.1 s of the cut point (others: repeated sections of loops)%n",
