@@ -9,7 +9,7 @@ package dev.audiocat.features.fingerprint;
  * @param referenceOffsetSeconds where in the reference that point is
  * @param timeScale              reference duration per query duration: 1.03 for a query sped up by 3 %,
  *                               0.95 for a query slowed to 95 % tempo
- * @param pitchShiftSemitones    pitch of the query relative to the reference, in semitones (half-semitone steps)
+ * @param pitchShiftSemitones    pitch of the query relative to the reference, in semitones (1/16-semitone steps)
  * @param score                  number of triplets that agree on offset, scale and pitch
  */
 public record ExcerptMatch(

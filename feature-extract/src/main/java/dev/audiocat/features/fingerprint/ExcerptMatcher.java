@@ -9,13 +9,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Finds references in a query: hash lookup, then per reference a vote over (time scale, pitch
- * shift, offset). A triplet that matches a reference gives a scale estimate (reference span / query
- * span) and a pitch estimate (reference band - query band of the anchor); the vote keeps the matches
- * that agree on pitch, tries time scales from {@value #MIN_SCALE} to {@value #MAX_SCALE} and counts,
- * for the best one, the matches whose offset {@code t_ref - scale * t_query} falls within
- * ±{@value #OFFSET_TOLERANCE} frames of the mode. That count is the score; below
- * {@link #DEFAULT_MIN_SCORE} the answer is "no match".
+ * Finds references in a query: hash lookup (each query triplet under its own hash and the
+ * neighbouring levels its hints mark as uncertain), then per reference a vote over (pitch shift,
+ * time scale, offset). A triplet that matches a reference gives a scale estimate (reference span /
+ * query span) and a pitch estimate (difference of the anchors' interpolated log-frequencies); the
+ * vote tries the {@value #SHIFT_HYPOTHESES} densest windows of pitch shifts (±{@value #SHIFT_TOLERANCE}/8
+ * band), and for each the time scales from {@value #MIN_SCALE} to {@value #MAX_SCALE}, counting the
+ * matches whose offset {@code t_ref - scale * t_query} falls within ±{@value #OFFSET_TOLERANCE} frames
+ * of the mode. The best count is the score; below {@link #minScoreFor} the answer is "no match".
  *
  * <p>The same {@link #vote} runs in the Beam hash join ({@code CheckFingerprints}), so the local
  * command and the pipeline agree.
@@ -23,24 +24,33 @@ import java.util.Optional;
 public final class ExcerptMatcher {
 
     /**
-     * Threshold for queries of up to 10 s, calibrated on the bench corpus (docs/benchmarks.md): no
-     * held-out excerpt reached it. Chance alignments grow with the query's length (more hashes, more
-     * pairs), so longer queries need more: see {@link #minScoreFor(int, double)}.
+     * Threshold for queries of up to 6 s (5 s excerpts, also slowed by 5 %), calibrated on the bench's
+     * tuning seed (docs/benchmarks.md): no held-out 5 s excerpt reached it (best 13). Chance alignments
+     * grow with the query's length (more hashes, more pairs), so longer queries need more: see
+     * {@link #minScoreFor(int, double)}.
      */
     public static final int DEFAULT_MIN_SCORE = 15;
 
     /**
-     * The threshold for a query of {@code querySeconds}: {@code base} up to 10 s, then 3 more per
-     * doubling of the length (a 40 s query scored 15 against an unrelated reference of the bench).
+     * The threshold for a query of {@code querySeconds}: {@code base} up to 6 s, then growing with
+     * the square root of the length (20 for 10 s, 39 for 40 s, 150 for 10 min). On the tuning seed,
+     * held-out 10 s excerpts scored at most 16; the first 20, 40, 80 and 160 s of held-out tracks at
+     * most 16, 24, 35 and 46 and whole held-out tracks (9-11 min) up to 70, against unrelated
+     * references (some in the same style).
      */
     public static int minScoreFor(int base, double querySeconds) {
-        double doublings = Math.max(0, Math.log(querySeconds / 10.0) / Math.log(2));
-        return (int) Math.ceil(base + 3 * doublings);
+        return (int) Math.ceil(base * Math.sqrt(Math.max(1, querySeconds / 6.0)));
     }
+
     static final double MIN_SCALE = 0.88;
     static final double MAX_SCALE = 1.14;
     static final double SCALE_STEP = 0.004;
-    static final int MAX_BAND_SHIFT = 4;
+    /** Largest anchor log-frequency difference considered, in 1/FINE band: 2 semitones and a bit. */
+    static final int MAX_BAND_SHIFT = 4 * LandmarkExtractor.FINE + 4;
+    /** Pitch-shift hypotheses voted on per reference. */
+    static final int SHIFT_HYPOTHESES = 3;
+    /** Half-width of the pitch-shift window, in 1/FINE band (interpolated peak frequencies scatter). */
+    static final int SHIFT_TOLERANCE = 3;
     static final double OFFSET_TOLERANCE = 1.5;
     /** Allowed disagreement, in frames, between a pair's reference span and scale × query span. */
     static final double SPAN_TOLERANCE = 1.2;
@@ -65,9 +75,9 @@ public final class ExcerptMatcher {
     /** Matches at or above the threshold for the query's length ({@link #minScoreFor}), best first. */
     public List<ExcerptMatch> match(LandmarkHashes query, int maxResults) {
         Map<Integer, Pairs> perRef = new HashMap<>();
-        int[] variants = new int[9];
+        int[] variants = new int[LandmarkExtractor.MAX_VARIANTS];
         for (int i = 0; i < query.size(); i++) {
-          int nv = LandmarkExtractor.queryVariants(query.hashes()[i], variants);
+          int nv = query.queryVariants(i, variants);
           for (int v = 0; v < nv; v++) {
             long range = index.range(variants[v]);
             int start = (int) (range >>> 32);
@@ -117,7 +127,8 @@ public final class ExcerptMatcher {
                        double frameSeconds) {
         public ExcerptMatch toMatch(String referenceId, String referenceUri) {
             return new ExcerptMatch(referenceId, referenceUri, queryOffsetFrames * frameSeconds,
-                    referenceOffsetFrames * frameSeconds, scale, -bandShift * 12.0 / LandmarkExtractor.BANDS_PER_OCTAVE, score);
+                    referenceOffsetFrames * frameSeconds, scale,
+                    -bandShift * 12.0 / (LandmarkExtractor.BANDS_PER_OCTAVE * LandmarkExtractor.FINE), score);
         }
     }
 
@@ -130,20 +141,46 @@ public final class ExcerptMatcher {
         if (n < 2) {
             return Optional.empty();
         }
-        // 1. pitch: the most common anchor band shift (±1 band neighbours counted with it)
+        // 1. pitch: the densest windows of anchor log-frequency shifts; the best few are tried, since
+        //    chance pairs (and transposed repeats inside the reference) can outvote the true shift
         int[] shiftVotes = new int[2 * MAX_BAND_SHIFT + 1];
         for (int i = 0; i < n; i++) {
-            shiftVotes[LandmarkHashes.band(ref[i]) - LandmarkHashes.band(query[i]) + MAX_BAND_SHIFT]++;
-        }
-        int bestShift = 0;
-        int bestShiftVotes = -1;
-        for (int s = 0; s < shiftVotes.length; s++) {
-            int v = shiftVotes[s] + (s > 0 ? shiftVotes[s - 1] : 0) + (s + 1 < shiftVotes.length ? shiftVotes[s + 1] : 0);
-            if (v > bestShiftVotes) {
-                bestShiftVotes = v;
-                bestShift = s - MAX_BAND_SHIFT;
+            int d = LandmarkHashes.band(ref[i]) - LandmarkHashes.band(query[i]);
+            if (Math.abs(d) <= MAX_BAND_SHIFT) {
+                shiftVotes[d + MAX_BAND_SHIFT]++;
             }
         }
+        int[] windows = new int[shiftVotes.length];
+        for (int s = 0; s < shiftVotes.length; s++) {
+            for (int d = Math.max(0, s - SHIFT_TOLERANCE); d <= Math.min(shiftVotes.length - 1, s + SHIFT_TOLERANCE); d++) {
+                windows[s] += shiftVotes[d];
+            }
+        }
+        Vote best = null;
+        for (int h = 0; h < SHIFT_HYPOTHESES; h++) {
+            int at = -1;
+            for (int s = 0; s < windows.length; s++) {
+                if (windows[s] >= 0 && (at < 0 || windows[s] > windows[at]
+                        || (windows[s] == windows[at] && Math.abs(s - MAX_BAND_SHIFT) < Math.abs(at - MAX_BAND_SHIFT)))) {
+                    at = s;
+                }
+            }
+            if (at < 0 || windows[at] < 2 || (best != null && windows[at] <= best.score())) {
+                break;
+            }
+            for (int s = Math.max(0, at - 2 * SHIFT_TOLERANCE); s <= Math.min(windows.length - 1, at + 2 * SHIFT_TOLERANCE); s++) {
+                windows[s] = -1;
+            }
+            Vote v = voteAtShift(query, ref, n, frameSeconds, at - MAX_BAND_SHIFT);
+            if (v != null && (best == null || v.score() > best.score())) {
+                best = v;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** Steps 2-5 of the vote, for the pairs whose anchor shift is within the tolerance of {@code bestShift}. */
+    private static Vote voteAtShift(long[] query, long[] ref, int n, double frameSeconds, int bestShift) {
         int m = 0;
         double[] tq = new double[n];
         double[] tr = new double[n];
@@ -151,7 +188,7 @@ public final class ExcerptMatcher {
         double[] sr = new double[n];
         for (int i = 0; i < n; i++) {
             int d = LandmarkHashes.band(ref[i]) - LandmarkHashes.band(query[i]);
-            if (Math.abs(d - bestShift) <= 1) {
+            if (Math.abs(d - bestShift) <= SHIFT_TOLERANCE) {
                 tq[m] = LandmarkHashes.time(query[i]);
                 tr[m] = LandmarkHashes.time(ref[i]);
                 sq[m] = LandmarkHashes.span(query[i]);
@@ -160,7 +197,7 @@ public final class ExcerptMatcher {
             }
         }
         if (m < 2) {
-            return Optional.empty();
+            return null;
         }
         // 2. one pair per (query anchor, reference anchor): an anchor's several triplets count once
         long[] keys = new long[m];
@@ -263,7 +300,7 @@ public final class ExcerptMatcher {
             }
         }
         if (k == 0) {
-            return Optional.empty();
+            return null;
         }
         double scale = bestScale;
         double offset = bestOffset;
@@ -275,7 +312,7 @@ public final class ExcerptMatcher {
                 offset = (sy - s * sx) / k;
             }
         }
-        return Optional.of(new Vote(bestCount, scale, bestShift, firstQuery, offset + scale * firstQuery, frameSeconds));
+        return new Vote(bestCount, scale, bestShift, firstQuery, offset + scale * firstQuery, frameSeconds);
     }
 
     /** Growable pair list for one reference. */

@@ -16,47 +16,70 @@ import java.util.List;
  * <p>Runs as a stage of the single analysis pass on the mono stream's frames (22050 Hz, 2048-sample
  * Hann frames every 512 samples, so one frame = 23.2 ms). Each magnitude spectrum is folded into
  * {@value #BANDS} log-frequency bands of half a semitone from {@value #MIN_HZ} Hz (max over the FFT
- * bins of a band, nearest bin where a band is narrower than a bin), in log magnitude. A cell is a peak
- * when it is the maximum of its neighbourhood of ±{@value #PEAK_FRAMES} frames × ±{@value #PEAK_BANDS}
- * bands and stands {@value #PEAK_MIN_DB} dB above the frame's median. Peaks are evaluated with a
- * delay of {@value #PEAK_FRAMES} frames, so memory is a small ring whatever the file length.
+ * bins of a band; where a band is narrower than a bin, the magnitude interpolated at its centre, so
+ * that low bands have no plateaus), in log magnitude. A cell is a peak when it is the maximum of its
+ * neighbourhood of ±{@value #PEAK_FRAMES} frames × ±{@value #PEAK_BANDS} bands and stands
+ * {@value #PEAK_MIN_DB} dB above the frame's median. Peaks are evaluated with a delay of
+ * {@value #PEAK_FRAMES} frames, so memory is a small ring whatever the file length. Each peak's
+ * frequency is refined by parabolic interpolation over the FFT bins around it, to 1/{@value #FINE}
+ * band: a pitch shift is then a translation of these log-frequencies, measured finer than the bands.
  *
  * <p>Triplet (p1, p2, p3), t1 &lt; t2 &lt; t3 within {@value #MAX_SPAN} frames of p1, formed from the
- * next {@value #FAN_OUT} peaks after p1: the hash combines the band differences f2 - f1 and f3 - f2
- * (invariant under pitch shift), the ratio (t2 - t1) / (t3 - t1) (invariant under time scaling) and a
- * coarse register of f1 (16-band regions, so a shift of one semitone keeps most triplets). With each
- * hash the payload keeps t1, f1 and t3 - t1, from which the matcher recovers offset, time scale and
- * pitch shift.
+ * next {@value #FAN_OUT} peaks after p1: the hash combines the log-frequency differences f2 - f1 and
+ * f3 - f2 in bands (invariant under pitch shift), the ratio (t2 - t1) / (t3 - t1) (invariant under
+ * time scaling), a coarse register of f1 (16-band regions) and the span t3 - t1 in half-octave steps
+ * (coarse enough for ±5 % time scaling). Each quantised field that lies near a level boundary (closer
+ * than the distortions the fingerprint must survive can move it) sets a neighbour hint, so that a query
+ * also looks the triplet up under the neighbouring level; indexing stores each triplet once. With
+ * each hash the payload keeps t1, the fine log-frequency of f1 and t3 - t1, from which the matcher
+ * recovers offset, time scale and pitch shift.
  */
 public final class LandmarkExtractor implements FrameProcessor {
 
     static final int BANDS = 128;
     static final double MIN_HZ = 110.0;
     static final int BANDS_PER_OCTAVE = 24;
-    static final int PEAK_FRAMES = 4;
-    static final int PEAK_BANDS = 5;
-    static final double PEAK_MIN_DB = 12.0;
+    /** Steps per band of a peak's interpolated log-frequency. */
+    static final int FINE = 8;
+    static final int PEAK_FRAMES = 3;
+    static final int PEAK_BANDS = 3;
+    static final double PEAK_MIN_DB = 9.0;
     static final int FAN_OUT = 5;
     static final int MIN_SPAN = 3;
     static final int MAX_SPAN = 60;
     static final int MAX_DF = 31;
     static final int RATIO_LEVELS = 12;
+    static final int REGISTER_BANDS = 16;
+    /** Frequency-difference margin (bands) within which a boundary is treated as uncertain. */
+    static final double DF_MARGIN = 0.3;
+    /** Timing uncertainty (frames) of a peak, for the ratio and span margins. */
+    static final double TIME_MARGIN = 0.7;
+    /** Register margin (bands): a one-semitone shift plus a 3 % speed change moves f1 by ~2.5 bands. */
+    static final double REGISTER_MARGIN = 2.5;
+    /** Time-scale range the span quantisation must survive (±5 % stretch, +3 % speed). */
+    static final double SCALE_MARGIN = 0.06;
 
     private static final int RING = 2 * PEAK_FRAMES + 1;
     private static final int PEAK_RING = 256;
 
     private int[] bandLo;
     private int[] bandHi;
+    // for bands narrower than a bin: interpolate between bin bandLo and bandLo + 1 with this weight
+    private float[] bandW;
+    private double binHz;
+    private int maxBin;
     private int sampleRate;
     private int hop;
-    // ring of log-band spectra (allocated once per file; no allocation per frame)
-    private final float[][] spectra = new float[RING][BANDS];
+    // ring of log-band spectra and of the frames' magnitudes (allocated once per file; no allocation per frame)
+    private float[][] spectra;
+    private float[][] mags;
     private final float[] floor = new float[RING];
     private final float[] sortScratch = new float[BANDS];
     private long frames;
     // recent peaks, waiting for later peaks to form triplets
     private final int[] peakT = new int[PEAK_RING];
     private final int[] peakF = new int[PEAK_RING];
+    private final int[] peakU = new int[PEAK_RING];
     private long peakCount;
     private long tripletsFrom;
     private final LandmarkHashes.Builder out = new LandmarkHashes.Builder();
@@ -70,10 +93,17 @@ public final class LandmarkExtractor implements FrameProcessor {
         int slot = (int) (frames % RING);
         float[] s = spectra[slot];
         float[] mag = frame.magnitude;
+        System.arraycopy(mag, 0, mags[slot], 0, mag.length);
         for (int b = 0; b < BANDS; b++) {
-            float m = 0;
-            for (int k = bandLo[b]; k <= bandHi[b]; k++) {
-                m = Math.max(m, mag[k]);
+            float m;
+            int lo = bandLo[b];
+            if (bandHi[b] < lo) {
+                m = mag[lo] + bandW[b] * (mag[lo + 1] - mag[lo]);
+            } else {
+                m = 0;
+                for (int k = lo; k <= bandHi[b]; k++) {
+                    m = Math.max(m, mag[k]);
+                }
             }
             s[b] = (float) (20 * Math.log10(m + 1e-6));
         }
@@ -89,17 +119,23 @@ public final class LandmarkExtractor implements FrameProcessor {
     private void init(Frame frame) {
         sampleRate = frame.sampleRate;
         hop = frame.hop;
+        spectra = new float[RING][BANDS];
+        mags = new float[RING][frame.magnitude.length];
         bandLo = new int[BANDS];
         bandHi = new int[BANDS];
-        double binHz = frame.sampleRate / (double) frame.size;
-        int maxBin = frame.size / 2;
+        bandW = new float[BANDS];
+        binHz = frame.sampleRate / (double) frame.size;
+        maxBin = frame.size / 2;
         for (int b = 0; b < BANDS; b++) {
             double lo = MIN_HZ * Math.pow(2, (b - 0.5) / BANDS_PER_OCTAVE);
             double hi = MIN_HZ * Math.pow(2, (b + 0.5) / BANDS_PER_OCTAVE);
             int l = (int) Math.ceil(lo / binHz);
             int h = (int) Math.floor(hi / binHz);
             if (h < l) {
-                l = h = (int) Math.round(MIN_HZ * Math.pow(2, b / (double) BANDS_PER_OCTAVE) / binHz);
+                double centre = MIN_HZ * Math.pow(2, b / (double) BANDS_PER_OCTAVE) / binHz;
+                l = Math.min((int) Math.floor(centre), maxBin - 1);
+                h = l - 1;
+                bandW[b] = (float) (centre - l);
             }
             bandLo[b] = Math.min(l, maxBin);
             bandHi[b] = Math.min(h, maxBin);
@@ -117,6 +153,10 @@ public final class LandmarkExtractor implements FrameProcessor {
             if (v < minLevel) {
                 continue;
             }
+            // cheap rejection first: a neighbour in the same frame
+            if ((b > 0 && s[b - 1] > v) || (b + 1 < BANDS && s[b + 1] > v)) {
+                continue;
+            }
             boolean isMax = true;
             for (long u = tFrom; u <= tTo && isMax; u++) {
                 float[] o = spectra[(int) (u % RING)];
@@ -131,15 +171,51 @@ public final class LandmarkExtractor implements FrameProcessor {
                 }
             }
             if (isMax) {
-                addPeak((int) t, b);
+                addPeak((int) t, b, fineBand(mags[(int) (t % RING)], b));
             }
         }
     }
 
-    private void addPeak(int t, int f) {
+    /** The peak's log-frequency in 1/FINE band, from the FFT bins around the band's maximum. */
+    private int fineBand(float[] mag, int b) {
+        int k;
+        if (bandHi[b] < bandLo[b]) {
+            k = bandW[b] < 0.5f ? bandLo[b] : bandLo[b] + 1;
+        } else {
+            k = bandLo[b];
+            for (int j = bandLo[b] + 1; j <= bandHi[b]; j++) {
+                if (mag[j] > mag[k]) {
+                    k = j;
+                }
+            }
+        }
+        for (int step = 0; step < 2; step++) {
+            if (k + 1 < maxBin && mag[k + 1] > mag[k]) {
+                k++;
+            } else if (k > 1 && mag[k - 1] > mag[k]) {
+                k--;
+            }
+        }
+        double pos = k;
+        if (k >= 1 && k < maxBin) {
+            double a = Math.log(mag[k - 1] + 1e-9);
+            double c0 = Math.log(mag[k] + 1e-9);
+            double c = Math.log(mag[k + 1] + 1e-9);
+            double den = a - 2 * c0 + c;
+            if (den < 0) {
+                pos += Math.max(-0.5, Math.min(0.5, 0.5 * (a - c) / den));
+            }
+        }
+        double bands = BANDS_PER_OCTAVE * Math.log(Math.max(pos, 0.5) * binHz / MIN_HZ) / Math.log(2);
+        int u = (int) Math.round(bands * FINE);
+        return Math.max(0, Math.min(BANDS * FINE - 1, u));
+    }
+
+    private void addPeak(int t, int f, int u) {
         int i = (int) (peakCount % PEAK_RING);
         peakT[i] = t;
         peakF[i] = f;
+        peakU[i] = u;
         peakCount++;
         // anchors whose triplet window has closed can be hashed now
         while (tripletsFrom < peakCount && peakT[(int) (tripletsFrom % PEAK_RING)] + MAX_SPAN < t) {
@@ -155,7 +231,7 @@ public final class LandmarkExtractor implements FrameProcessor {
     private void tripletsFor(long anchor, long end) {
         int a = (int) (anchor % PEAK_RING);
         int t1 = peakT[a];
-        int f1 = peakF[a];
+        int u1 = peakU[a];
         int n = 0;
         long[] idx = candidates;
         for (long j = anchor + 1; j < end && n < FAN_OUT; j++) {
@@ -164,7 +240,7 @@ public final class LandmarkExtractor implements FrameProcessor {
             if (dt > MAX_SPAN) {
                 break;
             }
-            if (dt < 1 || Math.abs(peakF[p] - f1) > MAX_DF) {
+            if (dt < 1 || Math.abs(peakU[p] - u1) > MAX_DF * FINE) {
                 continue;
             }
             idx[n++] = j;
@@ -178,56 +254,104 @@ public final class LandmarkExtractor implements FrameProcessor {
                 if (t3 <= t2 || t3 - t1 < MIN_SPAN) {
                     continue;
                 }
-                int f2 = peakF[p2];
-                int f3 = peakF[p3];
-                if (Math.abs(f3 - f2) > MAX_DF) {
+                int u2 = peakU[p2];
+                int u3 = peakU[p3];
+                if (Math.abs(u3 - u2) > MAX_DF * FINE) {
                     continue;
                 }
-                out.add(hash(f1, f2, f3, t1, t2, t3), LandmarkHashes.payload(t1, f1, t3 - t1));
+                long h = hash(u1, u2, u3, t1, t2, t3);
+                out.add((int) h, (short) (h >>> 32), LandmarkHashes.payload(t1, u1, t3 - t1));
             }
         }
     }
 
     private final long[] candidates = new long[FAN_OUT];
 
-    /** The ratio-invariant hash of a triplet (21 bits). */
-    static int hash(int f1, int f2, int f3, int t1, int t2, int t3) {
-        int df12 = f2 - f1 + MAX_DF;          // 0..62, 6 bits
-        int df23 = f3 - f2 + MAX_DF;          // 0..62, 6 bits
-        int ratio = (int) ((long) (t2 - t1) * RATIO_LEVELS / (t3 - t1)); // 0..RATIO_LEVELS-1, 4 bits
-        int register = f1 / 16;               // 0..7, 3 bits
-        int coarseSpan = 0;
-        return (((df12 << 6 | df23) << 4 | ratio) << 3 | register) << 2 | coarseSpan;
-    }
-
-    private static final int RATIO_SHIFT = 5;
-    private static final int REGISTER_SHIFT = 2;
+    // hash layout, low bit first: span level (4 bits), register (3), time ratio (4), f3 - f2 (6), f2 - f1 (6)
+    static final int SPAN_SHIFT = 0;
+    static final int REGISTER_SHIFT = 4;
+    static final int RATIO_SHIFT = 7;
+    static final int DF23_SHIFT = 11;
+    static final int DF12_SHIFT = 17;
+    /** Hash bits (the index key); neighbour hints are separate. */
+    public static final int HASH_BITS = 23;
+    private static final int[] FIELD_SHIFT = {SPAN_SHIFT, REGISTER_SHIFT, RATIO_SHIFT, DF23_SHIFT, DF12_SHIFT};
+    private static final int[] FIELD_BITS = {4, 3, 4, 6, 6};
 
     /**
-     * The hashes a query triplet is looked up under: its own, and the neighbours whose time ratio
-     * level or register differs by one, because a time stretch or a pitch shift moves a triplet
-     * across those quantisation boundaries. Indexing stores each triplet once; only queries fan out.
-     *
-     * @return the number of hashes written to {@code out} (at most 9, the triplet's own first)
+     * The hash of a triplet (frequencies in 1/FINE band, times in frames) in the low 32 bits and its
+     * neighbour hints in bits 32..41: for each of the five fields, 2 bits (0 none, 1 the level below,
+     * 2 the level above is also possible).
      */
-    public static int queryVariants(int hash, int[] out) {
-        int ratio = (hash >>> RATIO_SHIFT) & 15;
-        int register = (hash >>> REGISTER_SHIFT) & 7;
-        int base = hash & ~(15 << RATIO_SHIFT) & ~(7 << REGISTER_SHIFT);
-        int n = 0;
-        out[n++] = hash;
-        for (int dr = -1; dr <= 1; dr++) {
-            int r = ratio + dr;
-            if (r < 0 || r >= RATIO_LEVELS) {
+    static long hash(int u1, int u2, int u3, int t1, int t2, int t3) {
+        int span = t3 - t1;
+        long h = 0;
+        int hints = 0;
+        // span, in half-octave levels of log2(span)
+        double xs = 2 * Math.log(span) / Math.log(2) - 3;
+        double ms = Math.min(0.5, 2 * Math.log((1 + SCALE_MARGIN) * (span + TIME_MARGIN) / span) / Math.log(2));
+        long q = quantise(xs, ms, 0, 15);
+        h |= (q & 0xFFFF) << SPAN_SHIFT;
+        hints |= (int) (q >>> 16);
+        double xr = (double) RATIO_LEVELS * (t2 - t1) / span;
+        q = quantise(xr, Math.min(0.5, RATIO_LEVELS * TIME_MARGIN / span), 0, RATIO_LEVELS - 1);
+        h |= (q & 0xFFFF) << RATIO_SHIFT;
+        hints |= (int) (q >>> 16) << 4;
+        double xg = u1 / (double) (FINE * REGISTER_BANDS);
+        q = quantise(xg, REGISTER_MARGIN / REGISTER_BANDS, 0, 7);
+        h |= (q & 0xFFFF) << REGISTER_SHIFT;
+        hints |= (int) (q >>> 16) << 2;
+        q = quantise((u3 - u2) / (double) FINE + MAX_DF + 0.5, DF_MARGIN, 0, 2 * MAX_DF);
+        h |= (q & 0xFFFF) << DF23_SHIFT;
+        hints |= (int) (q >>> 16) << 6;
+        q = quantise((u2 - u1) / (double) FINE + MAX_DF + 0.5, DF_MARGIN, 0, 2 * MAX_DF);
+        h |= (q & 0xFFFF) << DF12_SHIFT;
+        hints |= (int) (q >>> 16) << 8;
+        return h | ((long) hints << 32);
+    }
+
+    /** Level floor(x) clamped to [min, max] in the low 16 bits; bits 16..17: the neighbour hint. */
+    private static long quantise(double x, double margin, int min, int max) {
+        int level = (int) Math.floor(x);
+        double frac = x - level;
+        int hint = 0;
+        if (level < min) {
+            level = min;
+        } else if (level > max) {
+            level = max;
+        } else if (frac < margin && level > min) {
+            hint = 1;
+        } else if (frac > 1 - margin && level < max) {
+            hint = 2;
+        }
+        return level | ((long) hint << 16);
+    }
+
+    /** Most lookups one query triplet can need: both levels of each of the five fields. */
+    public static final int MAX_VARIANTS = 32;
+
+    /**
+     * The hashes a query triplet is looked up under: its own, and those with a neighbouring level in
+     * every field that its hints mark as uncertain (a time stretch, speed change or pitch shift can
+     * move a value near a quantisation boundary across it).
+     *
+     * @return the number of hashes written to {@code out} (at most {@link #MAX_VARIANTS}, the triplet's own first)
+     */
+    public static int queryVariants(int hash, int hints, int[] out) {
+        int n = 1;
+        out[0] = hash;
+        for (int f = 0; f < FIELD_SHIFT.length; f++) {
+            int hint = (hints >>> (2 * f)) & 3;
+            if (hint == 0) {
                 continue;
             }
-            for (int dg = -1; dg <= 1; dg++) {
-                int g = register + dg;
-                if ((dr == 0 && dg == 0) || g < 0 || g > 7) {
-                    continue;
-                }
-                out[n++] = base | (r << RATIO_SHIFT) | (g << REGISTER_SHIFT);
+            int mask = ((1 << FIELD_BITS[f]) - 1) << FIELD_SHIFT[f];
+            for (int i = 0; i < n && n + i < out.length; i++) {
+                int level = (out[i] & mask) >>> FIELD_SHIFT[f];
+                level += hint == 1 ? -1 : 1;
+                out[n + i] = (out[i] & ~mask) | (level << FIELD_SHIFT[f]);
             }
+            n *= 2;
         }
         return n;
     }

@@ -9,24 +9,29 @@ import java.io.UncheckedIOException;
 import java.util.Arrays;
 
 /**
- * The landmark hashes of one stream: parallel arrays of 21-bit triplet hashes and payloads
- * (anchor frame t1, anchor band f1, span t3 - t1), in the order they were found.
+ * The landmark hashes of one stream: parallel arrays of triplet hashes
+ * ({@value LandmarkExtractor#HASH_BITS} bits), their neighbour hints and payloads (anchor frame t1,
+ * anchor log-frequency f1 in 1/8 band, span t3 - t1), in the order they were found.
  *
- * @param hashes        triplet hashes
+ * @param hashes        triplet hashes (the index key)
+ * @param hints         per hash, which neighbouring quantisation levels a query also looks up
+ *                      ({@link LandmarkExtractor#queryVariants}); not stored in the reference index
  * @param payloads      packed (t1, f1, span), see {@link #payload(int, int, int)}
  * @param frameSeconds  seconds per frame (512 / 22050)
  * @param frames        frames analysed (the stream's length in frames)
  */
-public record LandmarkHashes(int[] hashes, long[] payloads, double frameSeconds, long frames) {
+public record LandmarkHashes(int[] hashes, short[] hints, long[] payloads, double frameSeconds, long frames) {
 
+    /** Version of {@link #toBytes()}: 2 = hashes with neighbour hints and fine anchor frequencies. */
+    static final int FORMAT = 2;
     static final int SPAN_BITS = 7;
-    static final int BAND_BITS = 7;
-    static final int TIME_BITS = 24;
+    static final int BAND_BITS = 11;
+    static final int TIME_BITS = 23;
     /** Bits of a payload; the reference index puts the reference number above them. */
     static final int PAYLOAD_BITS = TIME_BITS + BAND_BITS + SPAN_BITS;
 
     public LandmarkHashes {
-        if (hashes.length != payloads.length) {
+        if (hashes.length != payloads.length || hints.length != hashes.length) {
             throw new IllegalArgumentException("hashes and payloads differ in length: " + hashes.length + " vs " + payloads.length);
         }
     }
@@ -35,8 +40,13 @@ public record LandmarkHashes(int[] hashes, long[] payloads, double frameSeconds,
         return hashes.length;
     }
 
+    /** The hashes the query triplet {@code i} is looked up under, see {@link LandmarkExtractor#queryVariants}. */
+    public int queryVariants(int i, int[] out) {
+        return LandmarkExtractor.queryVariants(hashes[i], hints[i], out);
+    }
+
     static long payload(int t1, int f1, int span) {
-        return ((long) t1 << (BAND_BITS + SPAN_BITS)) | ((long) f1 << SPAN_BITS) | span;
+        return ((long) (t1 & ((1 << TIME_BITS) - 1)) << (BAND_BITS + SPAN_BITS)) | ((long) f1 << SPAN_BITS) | span;
     }
 
     static int time(long payload) {
@@ -58,13 +68,15 @@ public record LandmarkHashes(int[] hashes, long[] payloads, double frameSeconds,
 
     /** Compact binary form (for Beam and for caching). */
     public byte[] toBytes() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + hashes.length * 12);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(20 + hashes.length * 14);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeDouble(frameSeconds);
             out.writeLong(frames);
+            out.writeInt(FORMAT);
             out.writeInt(hashes.length);
             for (int i = 0; i < hashes.length; i++) {
                 out.writeInt(hashes[i]);
+                out.writeShort(hints[i]);
                 out.writeLong(payloads[i]);
             }
         } catch (IOException e) {
@@ -77,14 +89,21 @@ public record LandmarkHashes(int[] hashes, long[] payloads, double frameSeconds,
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             double frameSeconds = in.readDouble();
             long frames = in.readLong();
+            int format = in.readInt();
+            if (format != FORMAT) {
+                throw new IllegalArgumentException("landmark hash block of format " + format + ", this version reads format " + FORMAT
+                        + ": extract the landmarks again");
+            }
             int n = in.readInt();
             int[] h = new int[n];
+            short[] k = new short[n];
             long[] p = new long[n];
             for (int i = 0; i < n; i++) {
                 h[i] = in.readInt();
+                k[i] = in.readShort();
                 p[i] = in.readLong();
             }
-            return new LandmarkHashes(h, p, frameSeconds, frames);
+            return new LandmarkHashes(h, k, p, frameSeconds, frames);
         } catch (IOException e) {
             throw new IllegalArgumentException("not a landmark hash block (" + data.length + " bytes): " + e.getMessage(), e);
         }
@@ -92,7 +111,8 @@ public record LandmarkHashes(int[] hashes, long[] payloads, double frameSeconds,
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LandmarkHashes l && Arrays.equals(hashes, l.hashes) && Arrays.equals(payloads, l.payloads)
+        return o instanceof LandmarkHashes l && Arrays.equals(hashes, l.hashes) && Arrays.equals(hints, l.hints)
+                && Arrays.equals(payloads, l.payloads)
                 && frameSeconds == l.frameSeconds && frames == l.frames;
     }
 
@@ -109,21 +129,24 @@ public record LandmarkHashes(int[] hashes, long[] payloads, double frameSeconds,
     /** Growable arrays, for the extractor. */
     static final class Builder {
         private int[] h = new int[4096];
+        private short[] k = new short[4096];
         private long[] p = new long[4096];
         private int n;
 
-        void add(int hash, long payload) {
+        void add(int hash, short hints, long payload) {
             if (n == h.length) {
                 h = Arrays.copyOf(h, n * 2);
+                k = Arrays.copyOf(k, n * 2);
                 p = Arrays.copyOf(p, n * 2);
             }
             h[n] = hash;
+            k[n] = hints;
             p[n] = payload;
             n++;
         }
 
         LandmarkHashes build(double frameSeconds, long frames) {
-            return new LandmarkHashes(Arrays.copyOf(h, n), Arrays.copyOf(p, n), frameSeconds, frames);
+            return new LandmarkHashes(Arrays.copyOf(h, n), Arrays.copyOf(k, n), Arrays.copyOf(p, n), frameSeconds, frames);
         }
     }
 }

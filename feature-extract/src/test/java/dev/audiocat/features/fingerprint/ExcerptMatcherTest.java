@@ -116,6 +116,35 @@ class ExcerptMatcherTest {
     }
 
     @Test
+    void anIndexOfTheOldFormatAsksToBeRebuilt() throws Exception {
+        Path old = dir.resolve("old-index");
+        Files.createDirectories(old);
+        // the header of a version-1 index ("ACLMK1", version 1, no references, no hashes)
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(20).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putLong(0x41434C4D4B310001L).putInt(0).putLong(0);
+        Files.write(old.resolve(ReferenceIndex.FILE_NAME), b.array());
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> ReferenceIndex.open(old));
+        assertTrue(e.getMessage().contains("format version 1") && e.getMessage().contains("references add"), e.getMessage());
+    }
+
+    @Test
+    void queryVariantsChangeOnlyTheFieldsTheHintsMark() {
+        // hints: span level below (1), ratio level above (2 << 4): four lookups
+        int hash = (int) LandmarkExtractor.hash(200, 230, 190, 10, 15, 30);
+        int[] out = new int[LandmarkExtractor.MAX_VARIANTS];
+        int n = LandmarkExtractor.queryVariants(hash, 1 | (2 << 4), out);
+        assertEquals(4, n);
+        assertEquals(hash, out[0]);
+        int span = (hash >>> LandmarkExtractor.SPAN_SHIFT) & 15;
+        int ratio = (hash >>> LandmarkExtractor.RATIO_SHIFT) & 15;
+        assertEquals(span - 1, (out[1] >>> LandmarkExtractor.SPAN_SHIFT) & 15);
+        assertEquals(ratio + 1, (out[2] >>> LandmarkExtractor.RATIO_SHIFT) & 15);
+        assertEquals(ratio + 1, (out[3] >>> LandmarkExtractor.RATIO_SHIFT) & 15);
+        assertEquals(span - 1, (out[3] >>> LandmarkExtractor.SPAN_SHIFT) & 15);
+        assertEquals(1, LandmarkExtractor.queryVariants(hash, 0, out));
+    }
+
+    @Test
     void groupsReencodedCopiesButNotDifferentTracks() throws Exception {
         // the first 90 s of the track as FLAC, 60 s as MP3, 75 s resampled to 22.05 kHz: one recording
         Path flac = dir.resolve("track5.flac");

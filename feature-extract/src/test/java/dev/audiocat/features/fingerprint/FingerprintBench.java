@@ -190,7 +190,9 @@ public final class FingerprintBench {
         long l0 = System.nanoTime();
         ReferenceIndex loaded = ReferenceIndex.open(indexDir);
         out.printf(Locale.ROOT, "index load: %.0f ms%n", (System.nanoTime() - l0) / 1e6);
+        // scores of every candidate (threshold 1), and the matcher `identify` uses, for its latency
         ExcerptMatcher matcher = new ExcerptMatcher(loaded, 1);
+        ExcerptMatcher production = new ExcerptMatcher(loaded);
 
         // 2. excerpts
         Path ex = work.resolve("excerpts");
@@ -205,8 +207,9 @@ public final class FingerprintBench {
         List<Double> extractCpu = new ArrayList<>();
         List<Double> matchCpu = new ArrayList<>();
         List<Double> matchWall = new ArrayList<>();
+        List<Double> prodCpu = new ArrayList<>();
         List<String> lines = new ArrayList<>();
-        int threshold = ExcerptMatcher.DEFAULT_MIN_SCORE;
+        Map<Integer, List<Integer>> negByLength = new java.util.TreeMap<>();
         for (int len : LENGTHS) {
             for (int i = 0; i < perLength; i++) {
                 for (boolean positive : new boolean[] {true, false}) {
@@ -227,12 +230,16 @@ public final class FingerprintBench {
                         long m0 = System.nanoTime();
                         List<ExcerptMatch> m = matcher.match(qh, 5);
                         long c2 = tmx.getCurrentThreadCpuTime();
+                        production.match(qh, 5);
+                        prodCpu.add((tmx.getCurrentThreadCpuTime() - c2) / 1e6);
                         double ms = (System.nanoTime() - q0) / 1e6;
                         latencies.add(ms);
                         extractCpu.add((c1 - c0) / 1e6);
                         matchCpu.add((c2 - c1) / 1e6);
                         matchWall.add((System.nanoTime() - m0) / 1e6);
                         int best = m.isEmpty() ? 0 : m.get(0).score();
+                        // the product's threshold for this query's length
+                        int threshold = ExcerptMatcher.minScoreFor(ExcerptMatcher.DEFAULT_MIN_SCORE, qh.seconds());
                         String key = deg + "/" + len + "s";
                         if (positive) {
                             // the reference must be right; the offset is reported separately (loops repeat)
@@ -256,6 +263,7 @@ public final class FingerprintBench {
                             c[0] += best >= threshold ? 1 : 0;
                             c[1]++;
                             negScores.add(best);
+                            negByLength.computeIfAbsent(len, k -> new ArrayList<>()).add(best);
                             if (best >= threshold) {
                                 lines.add(String.format(Locale.ROOT, "false positive %s %s start=%.2f -> %s score %d", key, src.getFileName(), start,
                                         m.get(0).referenceUri(), best));
@@ -270,7 +278,9 @@ public final class FingerprintBench {
         }
         int hits = 0;
         int total = 0;
-        out.println("true-positive rate per degradation and excerpt length (threshold " + threshold + "):");
+        out.println("true-positive rate per degradation and excerpt length (threshold ExcerptMatcher.minScoreFor("
+                + ExcerptMatcher.DEFAULT_MIN_SCORE + ", query seconds): " + ExcerptMatcher.minScoreFor(ExcerptMatcher.DEFAULT_MIN_SCORE, 5)
+                + " for 5 s, " + ExcerptMatcher.minScoreFor(ExcerptMatcher.DEFAULT_MIN_SCORE, 10) + " for 10 s):");
         for (Map.Entry<String, int[]> e : tp.entrySet()) {
             out.printf(Locale.ROOT, "  %-24s %.3f (%d/%d)%n", e.getKey(), e.getValue()[0] / (double) e.getValue()[1], e.getValue()[0], e.getValue()[1]);
             if (!e.getKey().startsWith("clean")) {
@@ -287,6 +297,12 @@ public final class FingerprintBench {
         out.printf(Locale.ROOT, "held-out best scores: max %d, p99 %d, p90 %d; true-reference scores: p1 %d, p5 %d, median %d%n",
                 negScores.get(negScores.size() - 1), pct(negScores, 0.99), pct(negScores, 0.90), pct(posScores, 0.01),
                 pct(posScores, 0.05), pct(posScores, 0.5));
+        for (Map.Entry<Integer, List<Integer>> e : negByLength.entrySet()) {
+            List<Integer> s = new ArrayList<>(e.getValue());
+            Collections.sort(s);
+            out.printf(Locale.ROOT, "held-out %d s excerpts: best scores max %d, p99 %d, p90 %d (threshold %d)%n", e.getKey(), s.get(s.size() - 1),
+                    pct(s, 0.99), pct(s, 0.90), ExcerptMatcher.minScoreFor(ExcerptMatcher.DEFAULT_MIN_SCORE, e.getKey()));
+        }
         Collections.sort(offsetErrors);
         long within = offsetErrors.stream().filter(e -> e < 0.1).count();
         out.printf(Locale.ROOT, "offset of true positives: %d/%d within 0.1 s of the cut point (others: repeated sections of loops)%n",
@@ -300,6 +316,9 @@ public final class FingerprintBench {
         out.printf(Locale.ROOT, "  of which decode + extract CPU: p50 %.1f ms, p95 %.1f ms; index lookup + vote CPU: p50 %.1f ms, p95 %.1f ms, max %.1f ms (wall p50 %.1f ms, p95 %.1f ms)%n",
                 pctD(extractCpu, 0.5), pctD(extractCpu, 0.95), pctD(matchCpu, 0.5), pctD(matchCpu, 0.95), matchCpu.get(matchCpu.size() - 1),
                 pctD(matchWall, 0.5), pctD(matchWall, 0.95));
+        Collections.sort(prodCpu);
+        out.printf(Locale.ROOT, "  index lookup + vote CPU with identify's thresholds (only candidates with enough pairs are voted): p50 %.1f ms, p95 %.1f ms, max %.1f ms%n",
+                pctD(prodCpu, 0.5), pctD(prodCpu, 0.95), prodCpu.get(prodCpu.size() - 1));
         for (String l : lines) {
             out.println("  " + l);
         }

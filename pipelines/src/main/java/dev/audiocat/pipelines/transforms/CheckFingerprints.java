@@ -235,10 +235,10 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
         @ProcessElement
         public void process(@Element KV<String, byte[]> e, OutputReceiver<KV<Integer, KV<Integer, KV<String, Long>>>> out) {
             LandmarkHashes h = LandmarkHashes.fromBytes(e.getValue());
-            int[] variants = new int[9];
+            int[] variants = new int[LandmarkExtractor.MAX_VARIANTS];
             for (int i = 0; i < h.size(); i++) {
-                // the same neighbour lookups as the local matcher (time-ratio and register boundaries)
-                int n = LandmarkExtractor.queryVariants(h.hashes()[i], variants);
+                // the same neighbour lookups as the local matcher (levels near a quantisation boundary)
+                int n = h.queryVariants(i, variants);
                 for (int v = 0; v < n; v++) {
                     int hash = variants[v];
                     // the query's length travels in the key: the vote's threshold depends on it
