@@ -132,31 +132,10 @@ public final class FingerprintBench {
         for (Map.Entry<String, String> g : groups.entrySet()) {
             out.println("  dup " + Path.of(g.getKey()).getFileName() + " -> group of " + Path.of(g.getValue()).getFileName());
         }
-        List<List<Path>> identities = new ArrayList<>(byGroup.values());
-        Collections.shuffle(identities, rnd);
-        int heldOutGroups = Math.max(3, identities.size() / 5);
-        List<Path> negatives = new ArrayList<>();
-        List<Path> heldOutAll = new ArrayList<>();
-        for (List<Path> g : identities.subList(0, heldOutGroups)) {
-            negatives.add(g.get(0));
-            for (Map.Entry<String, String> e : groups.entrySet()) {
-                if (e.getValue().equals(groups.getOrDefault(g.get(0).toString(), ""))) {
-                    heldOutAll.add(Path.of(e.getKey()));
-                }
-            }
-            heldOutAll.addAll(g);
-        }
-        List<Path> positives = new ArrayList<>();
-        for (List<Path> g : identities.subList(heldOutGroups, identities.size())) {
-            positives.addAll(g);
-        }
-        List<Path> indexed = new ArrayList<>();
-        for (Path p : concat(music, loops)) {
-            if (!heldOutAll.contains(p)) {
-                indexed.add(p);
-            }
-        }
-        indexed.addAll(kits.subList(0, Math.min(kits.size(), 400)));
+        Split split = split(groups, byGroup, music, loops, kits, rnd);
+        List<Path> negatives = split.negatives();
+        List<Path> positives = split.positives();
+        List<Path> indexed = split.indexed();
         out.printf(Locale.ROOT, "corpus: %d indexed recordings (%d long tracks usable for excerpts), %d held out%n",
                 indexed.size(), positives.size(), negatives.size());
 
@@ -427,5 +406,43 @@ public final class FingerprintBench {
                 Files.delete(p);
             }
         }
+    }
+
+    /** The corpus split: held-out duplicate groups (negatives), the rest of the long tracks (positives), what is indexed. */
+    record Split(List<Path> negatives, List<Path> positives, List<Path> indexed) {}
+
+    /**
+     * Shuffles the duplicate groups of the long tracks with {@code rnd}, holds out a fifth of them
+     * (at least 3) with every copy of their recordings, and indexes all other music and loops plus
+     * the first 400 drum-kit samples.
+     */
+    static Split split(Map<String, String> groups, Map<String, List<Path>> byGroup, List<Path> music,
+            List<Path> loops, List<Path> kits, Random rnd) {
+        List<List<Path>> identities = new ArrayList<>(byGroup.values());
+        Collections.shuffle(identities, rnd);
+        int heldOutGroups = Math.max(3, identities.size() / 5);
+        List<Path> negatives = new ArrayList<>();
+        List<Path> heldOutAll = new ArrayList<>();
+        for (List<Path> g : identities.subList(0, heldOutGroups)) {
+            negatives.add(g.get(0));
+            for (Map.Entry<String, String> e : groups.entrySet()) {
+                if (e.getValue().equals(groups.getOrDefault(g.get(0).toString(), ""))) {
+                    heldOutAll.add(Path.of(e.getKey()));
+                }
+            }
+            heldOutAll.addAll(g);
+        }
+        List<Path> positives = new ArrayList<>();
+        for (List<Path> g : identities.subList(heldOutGroups, identities.size())) {
+            positives.addAll(g);
+        }
+        List<Path> indexed = new ArrayList<>();
+        for (Path p : concat(music, loops)) {
+            if (!heldOutAll.contains(p)) {
+                indexed.add(p);
+            }
+        }
+        indexed.addAll(kits.subList(0, Math.min(kits.size(), 400)));
+        return new Split(negatives, positives, indexed);
     }
 }

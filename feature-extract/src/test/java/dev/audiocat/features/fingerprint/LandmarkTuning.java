@@ -297,31 +297,10 @@ public final class LandmarkTuning {
         for (Path p : longTracks) {
             byGroup.computeIfAbsent(groups.getOrDefault(p.toString(), p.toString()), k -> new ArrayList<>()).add(p);
         }
-        List<List<Path>> identities = new ArrayList<>(byGroup.values());
-        Collections.shuffle(identities, rnd);
-        int heldOutGroups = Math.max(3, identities.size() / 5);
-        List<Path> negatives = new ArrayList<>();
-        List<Path> heldOutAll = new ArrayList<>();
-        for (List<Path> g : identities.subList(0, heldOutGroups)) {
-            negatives.add(g.get(0));
-            for (Map.Entry<String, String> e : groups.entrySet()) {
-                if (e.getValue().equals(groups.getOrDefault(g.get(0).toString(), ""))) {
-                    heldOutAll.add(Path.of(e.getKey()));
-                }
-            }
-            heldOutAll.addAll(g);
-        }
-        List<Path> positives = new ArrayList<>();
-        for (List<Path> g : identities.subList(heldOutGroups, identities.size())) {
-            positives.addAll(g);
-        }
-        List<Path> indexed = new ArrayList<>();
-        for (Path p : FingerprintBench.concat(music, loops)) {
-            if (!heldOutAll.contains(p)) {
-                indexed.add(p);
-            }
-        }
-        indexed.addAll(kits.subList(0, Math.min(kits.size(), 400)));
+        FingerprintBench.Split split = FingerprintBench.split(groups, byGroup, music, loops, kits, rnd);
+        List<Path> negatives = split.negatives();
+        List<Path> positives = split.positives();
+        List<Path> indexed = split.indexed();
         StringBuilder il = new StringBuilder();
         Map<Path, String> idOf = new LinkedHashMap<>();
         for (Path p : indexed) {
