@@ -2,7 +2,6 @@ package dev.audiocat.features.fingerprint;
 
 import dev.audiocat.features.decode.AudioDecoder;
 import dev.audiocat.features.decode.PcmSink;
-import dev.audiocat.features.dsp.FrameDispatcher;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -217,15 +216,8 @@ public final class LandmarkTuning {
         FloatBuffer fb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
         float[] all = new float[fb.remaining()];
         fb.get(all);
-        FrameDispatcher d = new FrameDispatcher(LandmarkExtractor.FRAME_SIZE, LandmarkExtractor.HOP, List.of(x));
-        d.start(LandmarkExtractor.RATE, 1);
-        float[][] block = new float[1][4096];
-        for (int i = 0; i < all.length; i += 4096) {
-            int n = Math.min(4096, all.length - i);
-            System.arraycopy(all, i, block[0], 0, n);
-            d.accept(block, n);
-        }
-        d.finish();
+        dev.audiocat.features.quality.TestAudio.feed(all, LandmarkExtractor.FRAME_SIZE, LandmarkExtractor.HOP,
+                LandmarkExtractor.RATE, x);
         return x.result();
     }
 

@@ -52,8 +52,13 @@ public final class TestAudio {
 
     /** Feeds a mono signal at the analysis rate through the project's framing to {@code stages}. */
     public static void feed(float[] mono, FrameProcessor... stages) {
-        FrameDispatcher d = new FrameDispatcher(AudioAnalyzer.FRAME_SIZE, AudioAnalyzer.HOP, List.of(stages));
-        d.start(AudioAnalyzer.ANALYSIS_RATE, 1);
+        feed(mono, AudioAnalyzer.FRAME_SIZE, AudioAnalyzer.HOP, AudioAnalyzer.ANALYSIS_RATE, stages);
+    }
+
+    /** Feeds a mono signal at {@code rate} through frames of {@code frameSize} every {@code hop} samples. */
+    public static void feed(float[] mono, int frameSize, int hop, int rate, FrameProcessor... stages) {
+        FrameDispatcher d = new FrameDispatcher(frameSize, hop, List.of(stages));
+        d.start(rate, 1);
         float[][] block = new float[1][4096];
         for (int i = 0; i < mono.length; i += 4096) {
             int n = Math.min(4096, mono.length - i);
