@@ -119,17 +119,21 @@ public final class RightsSnapshot implements Serializable {
             if (!a.fact().visible(h)) {
                 continue;
             }
-            map.put(a.id(), summarize(s, gate, a, at, h, head));
+            List<License> inForce = new ArrayList<>();
+            for (License l : s.licensesForAsset(a.id())) {
+                if (l.fact().visible(h) && l.validity().contains(at)) {
+                    inForce.add(l);
+                }
+            }
+            map.put(a.id(), summarize(s, gate, a, inForce, at, h, head));
             if (a.audioId() != null) {
                 byAudio.merge(a.audioId(), a.id(), (x, y) -> x.compareTo(y) <= 0 ? x : y);
             }
             if (a.owner() != null) {
                 owners.put(a.id(), a.owner());
             }
-            for (License l : s.licensesForAsset(a.id())) {
-                if (l.fact().visible(h) && l.validity().contains(at)) {
-                    licensed.computeIfAbsent(l.licensee(), k -> new java.util.HashSet<>()).add(a.id());
-                }
+            for (License l : inForce) {
+                licensed.computeIfAbsent(l.licensee(), k -> new java.util.HashSet<>()).add(a.id());
             }
         }
         return new RightsSnapshot(head.treeSize(), head.rootHash(), at, map, byAudio, owners, licensed);
@@ -184,8 +188,9 @@ public final class RightsSnapshot implements Serializable {
                 List.of(), treeSize, rootHash);
     }
 
-    static RightsSummary summarize(LedgerState s, ConsentGate gate, Asset a, Instant at, Horizon h,
-            Ledger.TreeHead head) {
+    /** {@code inForce}: the asset's licences visible at the horizon and valid at {@code at}. */
+    static RightsSummary summarize(LedgerState s, ConsentGate gate, Asset a, List<License> inForce, Instant at,
+            Horizon h, Ledger.TreeHead head) {
         Map<String, String> consent = new LinkedHashMap<>();
         TreeSet<String> territories = new TreeSet<>();
         Instant from = null;
@@ -212,10 +217,8 @@ public final class RightsSnapshot implements Serializable {
             territories.retainAll(List.of("WORLD"));
         }
         List<String> licenses = new ArrayList<>();
-        for (License l : s.licensesForAsset(a.id())) {
-            if (l.fact().visible(h) && l.validity().contains(at)) {
-                licenses.add(l.id());
-            }
+        for (License l : inForce) {
+            licenses.add(l.id());
         }
         licenses.sort(null);
         List<RightsSummary.Share> shares = new ArrayList<>();
