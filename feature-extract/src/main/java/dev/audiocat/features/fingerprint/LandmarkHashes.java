@@ -32,7 +32,8 @@ public record LandmarkHashes(int[] hashes, short[] hints, long[] payloads, doubl
 
     public LandmarkHashes {
         if (hashes.length != payloads.length || hints.length != hashes.length) {
-            throw new IllegalArgumentException("hashes and payloads differ in length: " + hashes.length + " vs " + payloads.length);
+            throw new IllegalArgumentException("hashes, hints and payloads differ in length: " + hashes.length + ", "
+                    + hints.length + ", " + payloads.length);
         }
     }
 
