@@ -28,21 +28,8 @@ public final class LedgerLocation {
             if (bucket.isEmpty()) {
                 throw new IllegalArgumentException("'" + location + "' names no bucket: use s3://bucket/prefix");
             }
-            String endpoint = firstSet(System.getProperty("audiocat.s3.endpoint"),
-                    System.getenv("AWS_ENDPOINT_URL_S3"), System.getenv("AWS_ENDPOINT_URL"));
-            String region = firstSet(System.getProperty("aws.region"), System.getenv("AWS_REGION"),
-                    System.getenv("AWS_DEFAULT_REGION"), endpoint != null ? "us-east-1" : null);
-            return new S3Store(S3Store.client(endpoint, region), bucket, prefix, true);
+            return new S3Store(S3Store.configuredClient(null, null), bucket, prefix, true);
         }
         return new LocalFolderStore(Path.of(location), true);
-    }
-
-    private static String firstSet(String... values) {
-        for (String v : values) {
-            if (v != null && !v.isBlank()) {
-                return v;
-            }
-        }
-        return null;
     }
 }

@@ -8,11 +8,23 @@ import org.apache.beam.sdk.options.Validation;
 /** Options of the ingest pipeline. Flink options (runner, master, parallelism) are inherited. */
 public interface IngestOptions extends FlinkPipelineOptions, dev.audiocat.pipelines.transforms.TagWithModels.Options {
 
-    @Description("Library to ingest: a local folder (scanned recursively) or a single file")
+    @Description("Library to ingest: a local folder (scanned recursively), a single file, or s3://bucket/prefix")
     @Validation.Required
     String getInput();
 
     void setInput(String value);
+
+    @Description("S3-compatible endpoint the workers fetch s3:// files from; empty: Amazon S3 (or AWS_ENDPOINT_URL_S3 on the worker)")
+    @Default.String("")
+    String getS3Endpoint();
+
+    void setS3Endpoint(String value);
+
+    @Description("AWS region of the s3:// library; empty: the AWS default chain on the worker")
+    @Default.String("")
+    String getS3Region();
+
+    void setS3Region(String value);
 
     @Description("Catalog folder: Parquet datasets catalog/ and dead-letters/ are written under it")
     @Validation.Required

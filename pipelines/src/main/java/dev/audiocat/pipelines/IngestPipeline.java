@@ -72,7 +72,8 @@ public final class IngestPipeline {
 
         boolean tagging = Boolean.TRUE.equals(options.getTagging());
         TagWithModels.Config models = tagging ? TagWithModels.Config.from(options) : null;
-        DecodeAndAnalyze analyse = DecodeAndAnalyze.of(runId, AudiocatVersion.get(), options.getFileTimeoutSeconds() * 1000, alreadyCatalogued);
+        DecodeAndAnalyze analyse = DecodeAndAnalyze.of(runId, AudiocatVersion.get(), options.getFileTimeoutSeconds() * 1000, alreadyCatalogued)
+                .withS3(options.getS3Endpoint(), options.getS3Region());
         PCollectionTuple analysed = scanned.apply("DecodeAndAnalyze", tagging ? analyse.withModelInputs(models) : analyse);
 
         PCollection<GenericRecord> rows = analysed.get(DecodeAndAnalyze.CATALOGUED);

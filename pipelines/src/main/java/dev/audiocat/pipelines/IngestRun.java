@@ -4,6 +4,7 @@ import dev.audiocat.pipelines.catalog.CatalogReader;
 import dev.audiocat.pipelines.catalog.CatalogSchema;
 import dev.audiocat.pipelines.transforms.DecodeAndAnalyze;
 import dev.audiocat.pipelines.transforms.TagWithModels;
+import dev.audiocat.ledger.store.S3Store;
 import dev.audiocat.search.CatalogIndex;
 import dev.audiocat.search.SearchConnection;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.runners.flink.FlinkRunner;
@@ -27,6 +29,7 @@ import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Runs one ingest end to end for the command line: scan, run the pipeline with a live progress line,
@@ -79,14 +82,39 @@ public final class IngestRun {
     }
 
     public static IngestSummary execute(Path input, Path output, Settings settings, PrintStream progressOut) {
+        return execute(input.toString(), output, settings, progressOut);
+    }
+
+    /**
+     * @param source a local folder or file, or {@code s3://bucket/prefix} (endpoint and region as
+     *               {@link S3Store#configuredClient} finds them; the workers get the same)
+     */
+    public static IngestSummary execute(String source, Path output, Settings settings, PrintStream progressOut) {
         long t0 = System.nanoTime();
-        if (!Files.exists(input)) {
-            throw new IllegalArgumentException(input + ": no such folder or file; give the folder that holds the audio files");
+        LibraryScanner.Listing listing;
+        String input;
+        String s3Endpoint = "";
+        String s3Region = "";
+        if (S3Library.isS3(source)) {
+            s3Endpoint = Objects.requireNonNullElse(S3Store.configuredEndpoint(null), "");
+            s3Region = Objects.requireNonNullElse(S3Store.configuredRegion(null, S3Store.configuredEndpoint(null)), "");
+            try (S3Client s3 = S3Store.configuredClient(null, null)) {
+                listing = S3Library.list(s3, source);
+            }
+            input = source;
+        } else {
+            Path path = Path.of(source);
+            if (!Files.exists(path)) {
+                throw new IllegalArgumentException(source + ": no such folder or file; give the folder that holds the audio files, or s3://bucket/prefix");
+            }
+            listing = LibraryScanner.scan(path.toAbsolutePath().normalize());
+            input = path.toAbsolutePath().toString();
         }
-        LibraryScanner.Listing listing = LibraryScanner.scan(input.toAbsolutePath().normalize());
         String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")) + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
         IngestOptions options = options(input, output, runId, settings);
+        options.setS3Endpoint(s3Endpoint);
+        options.setS3Region(s3Region);
         if (settings.tagging()) {
             // load the models here, once, so a broken registry is one clear error instead of a failure in every worker
             try {
@@ -119,7 +147,7 @@ public final class IngestRun {
         }
     }
 
-    static IngestOptions options(Path input, Path output, String runId, Settings s) {
+    static IngestOptions options(String input, Path output, String runId, Settings s) {
         List<String> args = new ArrayList<>();
         args.add("--runner=" + s.runner());
         if (s.runner().toLowerCase().contains("flink")) {
@@ -132,7 +160,7 @@ public final class IngestRun {
             o.setRunner(FlinkRunner.class);
         }
         o.setJobName("audiocat-ingest-" + runId.toLowerCase());
-        o.setInput(input.toAbsolutePath().toString());
+        o.setInput(input);
         o.setOutput(output.toAbsolutePath().toString());
         o.setRunId(runId);
         o.setFileTimeoutSeconds(s.fileTimeoutSeconds());

@@ -30,7 +30,7 @@ public final class LibraryScanner {
             "zip", "gz", "tar", "7z", "rar", "parquet", "avsc", "sfk", "pkf", "reapeaks", "asd", "db", "ini", "ds_store");
 
     /** What a scan found. */
-    public record Listing(List<AudioFile> candidates, List<Path> ignored) {
+    public record Listing(List<AudioFile> candidates, List<String> ignored) {
     }
 
     private LibraryScanner() {
@@ -44,7 +44,7 @@ public final class LibraryScanner {
             throw new IllegalArgumentException(root + ": no such folder; give the folder that holds the audio files");
         }
         List<AudioFile> files = new ArrayList<>();
-        List<Path> ignored = new ArrayList<>();
+        List<String> ignored = new ArrayList<>();
         try {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
                 @Override
@@ -61,8 +61,8 @@ public final class LibraryScanner {
                         return FileVisitResult.CONTINUE;
                     }
                     String name = file.getFileName().toString();
-                    if (name.startsWith(".") || NOT_AUDIO.contains(extension(name))) {
-                        ignored.add(file);
+                    if (ignoredName(name)) {
+                        ignored.add(file.toUri().toString());
                     } else {
                         files.add(new AudioFile(file.toUri().toString(), file.toAbsolutePath().toString(), attrs.size(),
                                 attrs.lastModifiedTime().toMillis()));
@@ -92,6 +92,11 @@ public final class LibraryScanner {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** True when a file or object name says it is not audio (hidden files, sidecars): such names are ignored. */
+    static boolean ignoredName(String name) {
+        return name.startsWith(".") || NOT_AUDIO.contains(extension(name));
     }
 
     static String extension(String name) {

@@ -57,6 +57,40 @@ public final class S3Store implements LogStore {
      * A client for {@code s3://} locations: the default AWS credential and region chains, or, when
      * {@code endpoint} is set (an S3-compatible server), that endpoint with path-style addressing.
      */
+    /**
+     * A client configured the way every audiocat command finds S3: {@code endpoint} and {@code region}
+     * when given, else the system property {@code audiocat.s3.endpoint} or the environment variables
+     * {@code AWS_ENDPOINT_URL_S3} / {@code AWS_ENDPOINT_URL} (an S3-compatible server, path-style
+     * addressing), and the region from {@code aws.region}, {@code AWS_REGION} or
+     * {@code AWS_DEFAULT_REGION} ({@code us-east-1} when an endpoint is set and no region is).
+     * Credentials come from the AWS default chain.
+     */
+    public static S3Client configuredClient(String endpoint, String region) {
+        String e = configuredEndpoint(endpoint);
+        return client(e, configuredRegion(region, e));
+    }
+
+    /** The endpoint {@link #configuredClient} would use, or null for Amazon S3. */
+    public static String configuredEndpoint(String endpoint) {
+        return firstSet(endpoint, System.getProperty("audiocat.s3.endpoint"), System.getenv("AWS_ENDPOINT_URL_S3"),
+                System.getenv("AWS_ENDPOINT_URL"));
+    }
+
+    /** The region {@link #configuredClient} would use with {@code endpoint}, or null for the SDK's default chain. */
+    public static String configuredRegion(String region, String endpoint) {
+        return firstSet(region, System.getProperty("aws.region"), System.getenv("AWS_REGION"), System.getenv("AWS_DEFAULT_REGION"),
+                endpoint != null ? "us-east-1" : null);
+    }
+
+    private static String firstSet(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return null;
+    }
+
     public static S3Client client(String endpoint, String region) {
         var b = S3Client.builder()
                 .httpClientBuilder(software.amazon.awssdk.http.apache.ApacheHttpClient.builder()

@@ -100,6 +100,11 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** Compares the catalog folder's rows and dead letters with the manifest, one check per manifest file. */
     public static List<Check> check(DemoManifest manifest, Path library, Path catalog) {
+        return check(manifest, e -> e.resolve(library).toUri().toString(), catalog);
+    }
+
+    /** As {@link #check(DemoManifest, Path, Path)} for a copy of the library elsewhere (e.g. on S3): {@code uriOf} gives each file's URI. */
+    public static List<Check> check(DemoManifest manifest, java.util.function.Function<DemoManifest.Entry, String> uriOf, Path catalog) {
         Map<String, GenericRecord> rows = new HashMap<>();
         for (GenericRecord r : CatalogReader.latestRows(catalog)) {
             rows.put(r.get("uri").toString(), r);
@@ -110,7 +115,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         List<Check> checks = new ArrayList<>();
         for (DemoManifest.Entry e : manifest.files()) {
-            String uri = e.resolve(library).toUri().toString();
+            String uri = uriOf.apply(e);
             GenericRecord row = rows.get(uri);
             GenericRecord dl = dead.get(uri);
             if (e.broken()) {

@@ -15,13 +15,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code audiocat ingest FOLDER --out CATALOG}: catalogs a library. */
+/** {@code audiocat ingest FOLDER|s3://BUCKET/PREFIX --out CATALOG}: catalogs a library. */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
-        description = "Catalog every audio file under FOLDER (recursively) into Parquet datasets under --out.")
+        description = {"Catalog every audio file under FOLDER (recursively) or s3://BUCKET/PREFIX into Parquet datasets under --out.",
+            "S3: credentials and region from the AWS default chain; an S3-compatible server through AWS_ENDPOINT_URL_S3 "
+                    + "(or -Daudiocat.s3.endpoint=URL in AUDIOCAT_JAVA_OPTS)."})
 public final class IngestCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "FOLDER", description = "library folder (or a single file)")
-    Path input;
+    @Parameters(index = "0", paramLabel = "FOLDER|s3://BUCKET/PREFIX", description = "library folder, a single file, or an S3 prefix")
+    String input;
 
     @Option(names = "--out", paramLabel = "CATALOG",
             description = "catalog folder (default: $AUDIOCAT_HOME/catalogs/<folder name>)")
@@ -35,11 +37,21 @@ public final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws java.io.IOException {
-        Path out = output != null ? output : AudiocatHome.dir("catalogs").resolve(input.toAbsolutePath().normalize().getFileName().toString());
+        Path out = output != null ? output : AudiocatHome.dir("catalogs").resolve(defaultCatalogName(input));
         PrintStream err = System.err;
         IngestSummary s = IngestRun.execute(input, out, runner.settings(es), err);
         print(s, out, System.out);
         return s.balanced() ? 0 : 2;
+    }
+
+    /** The default catalog's folder name: the library folder's name, or bucket-prefix for S3. */
+    static String defaultCatalogName(String source) {
+        if (dev.audiocat.pipelines.S3Library.isS3(source)) {
+            String name = source.substring("s3://".length()).replaceAll("/+$", "").replace('/', '-');
+            return name.isEmpty() ? "s3" : name;
+        }
+        Path p = Path.of(source).toAbsolutePath().normalize().getFileName();
+        return p == null ? "root" : p.toString();
     }
 
     static void print(IngestSummary s, Path out, PrintStream o) {

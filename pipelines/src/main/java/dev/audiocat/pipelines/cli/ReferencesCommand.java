@@ -9,22 +9,17 @@ import dev.audiocat.ledger.store.S3Store;
 import dev.audiocat.pipelines.AudioFile;
 import dev.audiocat.pipelines.AudiocatHome;
 import dev.audiocat.pipelines.LibraryScanner;
+import dev.audiocat.pipelines.S3Library;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** {@code audiocat references add <folder|s3://bucket/prefix>} and {@code audiocat references list}. */
 @Command(name = "references", mixinStandardHelpOptions = true,
@@ -56,7 +51,7 @@ public final class ReferencesCommand implements Runnable {
         @Option(names = "--index", paramLabel = "DIR", description = "reference index folder (default: $AUDIOCAT_HOME/references)")
         Path index;
 
-        @Option(names = "--endpoint", paramLabel = "URL", description = "S3-compatible endpoint for s3:// sources (path-style)")
+        @Option(names = "--endpoint", paramLabel = "URL", description = "S3-compatible endpoint for s3:// sources (path-style; default: AWS_ENDPOINT_URL_S3)")
         String endpoint;
 
         @Option(names = "--region", paramLabel = "REGION", description = "AWS region for s3:// sources")
@@ -76,27 +71,20 @@ public final class ReferencesCommand implements Runnable {
             int failed = 0;
             double seconds = 0;
             long t0 = System.nanoTime();
-            if (source.startsWith("s3://")) {
-                URI u = URI.create(source);
-                String bucket = u.getHost();
-                String prefix = u.getPath().startsWith("/") ? u.getPath().substring(1) : u.getPath();
+            if (S3Library.isS3(source)) {
                 Path tmpDir = AudiocatHome.dir("tmp", "references");
-                try (S3Client s3 = S3Store.client(endpoint, region)) {
-                    List<S3Object> objects = new ArrayList<>();
-                    s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).build())
-                            .contents().forEach(objects::add);
-                    if (objects.isEmpty()) {
-                        throw new IllegalArgumentException(source + ": no objects under this prefix; check the bucket and prefix");
-                    }
-                    for (S3Object o : objects) {
-                        if (o.key().endsWith("/") || LibraryScanner.NOT_AUDIO.contains(extension(o.key()))) {
+                try (S3Client s3 = S3Store.configuredClient(endpoint, region)) {
+                    for (AudioFile o : S3Library.list(s3, source).candidates()) {
+                        Path tmp;
+                        try {
+                            tmp = S3Library.fetch(s3, o.uri(), tmpDir);
+                        } catch (IOException e) {
+                            System.err.println("audiocat: skipped " + o.uri() + ": " + e.getMessage());
+                            failed++;
                             continue;
                         }
-                        Path tmp = Files.createTempFile(tmpDir, "ref", "-" + Path.of(o.key()).getFileName());
                         try {
-                            Files.delete(tmp);
-                            s3.getObject(GetObjectRequest.builder().bucket(bucket).key(o.key()).build(), tmp);
-                            int r = addOne(idx, tmp, "s3://" + bucket + "/" + o.key(), out);
+                            int r = addOne(idx, tmp, o.uri(), out);
                             added += r == 1 ? 1 : 0;
                             skipped += r == 0 ? 1 : 0;
                             failed += r < 0 ? 1 : 0;
@@ -141,10 +129,6 @@ public final class ReferencesCommand implements Runnable {
             }
         }
 
-        private static String extension(String name) {
-            int dot = name.lastIndexOf('.');
-            return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
-        }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the references in the index.")

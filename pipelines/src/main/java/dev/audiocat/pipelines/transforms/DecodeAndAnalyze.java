@@ -3,8 +3,10 @@ package dev.audiocat.pipelines.transforms;
 import dev.audiocat.features.AnalysisResult;
 import dev.audiocat.features.AudioAnalyzer;
 import dev.audiocat.features.decode.DecodeException;
+import dev.audiocat.ledger.store.S3Store;
 import dev.audiocat.pipelines.AudioFile;
 import dev.audiocat.pipelines.IngestProgress;
+import dev.audiocat.pipelines.S3Library;
 import dev.audiocat.pipelines.catalog.CatalogRecords;
 import dev.audiocat.pipelines.catalog.CatalogSchema;
 import java.io.IOException;
@@ -38,6 +40,7 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Hashes, decodes and analyses every file in one streaming pass ({@link AudioAnalyzer}), producing a
@@ -64,19 +67,38 @@ public final class DecodeAndAnalyze extends PTransform<PCollection<AudioFile>, P
     private final long timeLimitMillis;
     private final PCollectionView<Map<String, String>> alreadyCatalogued;
     private final TagWithModels.Config models;
+    private final S3Access s3;
 
     private DecodeAndAnalyze(String runId, String pipelineVersion, long timeLimitMillis,
-            PCollectionView<Map<String, String>> alreadyCatalogued, TagWithModels.Config models) {
+            PCollectionView<Map<String, String>> alreadyCatalogued, TagWithModels.Config models, S3Access s3) {
         this.runId = runId;
         this.pipelineVersion = pipelineVersion;
         this.timeLimitMillis = timeLimitMillis;
         this.alreadyCatalogued = alreadyCatalogued;
         this.models = models;
+        this.s3 = s3;
     }
 
     /** Also computes the model inputs of {@code config}'s models in the same pass ({@link #MODEL_INPUTS}). */
     public DecodeAndAnalyze withModelInputs(TagWithModels.Config config) {
-        return new DecodeAndAnalyze(runId, pipelineVersion, timeLimitMillis, alreadyCatalogued, config);
+        return new DecodeAndAnalyze(runId, pipelineVersion, timeLimitMillis, alreadyCatalogued, config, s3);
+    }
+
+    /**
+     * Where {@code s3://} files are fetched from: an S3-compatible endpoint and a region, each empty
+     * for the AWS default (the worker's environment). Each file is downloaded to the worker's temp
+     * folder inside its time limit, analysed, and deleted.
+     */
+    public DecodeAndAnalyze withS3(String endpoint, String region) {
+        return new DecodeAndAnalyze(runId, pipelineVersion, timeLimitMillis, alreadyCatalogued, models, new S3Access(endpoint, region));
+    }
+
+    /** Endpoint and region of the S3 library (serialisable; the client is made on the worker). */
+    record S3Access(String endpoint, String region) implements java.io.Serializable {
+        S3Client client() {
+            return S3Store.configuredClient(endpoint == null || endpoint.isBlank() ? null : endpoint,
+                    region == null || region.isBlank() ? null : region);
+        }
     }
 
     /**
@@ -88,12 +110,12 @@ public final class DecodeAndAnalyze extends PTransform<PCollection<AudioFile>, P
         if (timeLimitMillis <= 0) {
             throw new IllegalArgumentException("per-file time limit must be > 0 ms, got " + timeLimitMillis);
         }
-        return new DecodeAndAnalyze(runId, pipelineVersion, timeLimitMillis, alreadyCatalogued, null);
+        return new DecodeAndAnalyze(runId, pipelineVersion, timeLimitMillis, alreadyCatalogued, null, new S3Access("", ""));
     }
 
     @Override
     public PCollectionTuple expand(PCollection<AudioFile> files) {
-        PCollectionTuple out = files.apply("Analyze", ParDo.of(new AnalyzeFn(runId, pipelineVersion, timeLimitMillis, alreadyCatalogued, models))
+        PCollectionTuple out = files.apply("Analyze", ParDo.of(new AnalyzeFn(runId, pipelineVersion, timeLimitMillis, alreadyCatalogued, models, s3))
                 .withSideInputs(alreadyCatalogued)
                 .withOutputTags(CATALOGUED, TupleTagList.of(DEAD_LETTERS).and(SKIPPED).and(MODEL_INPUTS).and(LANDMARKS)));
         out.get(CATALOGUED).setCoder(AvroCoder.of(GenericRecord.class, CatalogSchema.CATALOG));
@@ -116,16 +138,19 @@ public final class DecodeAndAnalyze extends PTransform<PCollection<AudioFile>, P
         private final Counter deadLetters = Metrics.counter(STAGE, "dead_letters");
         private final Counter skipped = Metrics.counter(STAGE, "skipped");
         private final Distribution audioMillis = Metrics.distribution(STAGE, "audio_millis");
+        private final S3Access s3;
         private transient ExecutorService executor;
         private transient AudioAnalyzer analyzer;
+        private transient S3Client s3Client;
 
         AnalyzeFn(String runId, String pipelineVersion, long timeLimitMillis, PCollectionView<Map<String, String>> alreadyCatalogued,
-                TagWithModels.Config models) {
+                TagWithModels.Config models, S3Access s3) {
             this.runId = runId;
             this.pipelineVersion = pipelineVersion;
             this.timeLimitMillis = timeLimitMillis;
             this.alreadyCatalogued = alreadyCatalogued;
             this.models = models;
+            this.s3 = s3;
         }
 
         @Setup
@@ -149,14 +174,29 @@ public final class DecodeAndAnalyze extends PTransform<PCollection<AudioFile>, P
             IngestProgress progress = IngestProgress.of(runId);
             Map<String, String> known = c.sideInput(alreadyCatalogued);
             long now = System.currentTimeMillis();
-            if (f.localPath() == null) {
-                deadLetter(c, f, "unsupported_location", f.uri() + ": only local files are analysed in this version; copy the files to a local folder", null, progress);
+            boolean remote = f.localPath() == null;
+            if (remote && !S3Library.isS3(f.uri())) {
+                deadLetter(c, f, "unsupported_location", f.uri() + ": only local files and s3:// objects can be analysed; copy the file to a local folder",
+                        null, progress);
                 return;
             }
-            Path path = Path.of(f.localPath());
             String knownAsset = known.get(f.uri());
-            Future<AnalysisResult> job = null;
+            Future<?> job = null;
+            Path fetched = null;
+            String limited = "analysis";
             try {
+                Path path;
+                if (remote) {
+                    // an object is downloaded to the worker's temp folder, under the same per-file limit as its analysis
+                    limited = "download";
+                    Future<Path> fetch = executor.submit(() -> S3Library.fetch(s3Client(), f.uri(), tempDir()));
+                    job = fetch;
+                    fetched = fetch.get(timeLimitMillis, TimeUnit.MILLISECONDS);
+                    path = fetched;
+                    limited = "analysis";
+                } else {
+                    path = Path.of(f.localPath());
+                }
                 if (knownAsset != null && knownAsset.equals(AudioAnalyzer.sha256(path))) {
                     skipped.inc();
                     if (progress != null) {
@@ -168,8 +208,9 @@ public final class DecodeAndAnalyze extends PTransform<PCollection<AudioFile>, P
                 }
                 // the model front end rides the same pass: one collector per file
                 ModelInputCollector collector = models == null ? null : TagWithModels.newCollector(models);
-                job = executor.submit(() -> analyzer.analyze(path, collector == null ? List.of() : collector.stages()));
-                AnalysisResult r = job.get(timeLimitMillis + 5_000, TimeUnit.MILLISECONDS);
+                Future<AnalysisResult> analysis = executor.submit(() -> analyzer.analyze(path, collector == null ? List.of() : collector.stages()));
+                job = analysis;
+                AnalysisResult r = analysis.get(timeLimitMillis + 5_000, TimeUnit.MILLISECONDS);
                 long modified = f.modifiedMillis() > 0 ? f.modifiedMillis() : Files.getLastModifiedTime(path).toMillis();
                 GenericRecord row = CatalogRecords.fromAnalysis(r,
                         new CatalogRecords.Source(f.uri(), f.fileName(), modified, runId, pipelineVersion), now);
@@ -193,12 +234,14 @@ public final class DecodeAndAnalyze extends PTransform<PCollection<AudioFile>, P
                 // the stuck thread may never return from native code: abandon it and start a fresh one
                 executor.shutdownNow();
                 executor = newExecutor();
-                deadLetter(c, f, "timeout", f.uri() + ": analysis exceeded the per-file limit of " + timeLimitMillis / 1000
+                deadLetter(c, f, "timeout", f.uri() + ": " + limited + " exceeded the per-file limit of " + timeLimitMillis / 1000
                         + " s; raise --file-timeout for very long files", e, progress);
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
                 if (cause instanceof DecodeException de) {
-                    deadLetter(c, f, de.reason(), de.getMessage(), de, progress);
+                    // a downloaded object's message names the object, not the worker's temp copy
+                    String message = fetched == null ? de.getMessage() : de.getMessage().replace(fetched.toString(), f.uri());
+                    deadLetter(c, f, de.reason(), message.contains(f.uri()) ? message : f.uri() + ": " + message, de, progress);
                 } else if (cause instanceof NoSuchFileException) {
                     deadLetter(c, f, "file_vanished", f.uri() + ": the file disappeared during the run", cause, progress);
                 } else if (cause instanceof IOException) {
@@ -213,7 +256,28 @@ public final class DecodeAndAnalyze extends PTransform<PCollection<AudioFile>, P
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while analysing " + f.uri(), e);
+            } finally {
+                if (fetched != null) {
+                    try {
+                        Files.deleteIfExists(fetched);
+                    } catch (IOException e) {
+                        // the temp folder is the worker's; a leftover download is harmless
+                    }
+                }
             }
+        }
+
+        private S3Client s3Client() {
+            synchronized (this) {
+                if (s3Client == null) {
+                    s3Client = s3.client();
+                }
+                return s3Client;
+            }
+        }
+
+        private static Path tempDir() {
+            return Path.of(System.getProperty("java.io.tmpdir"));
         }
 
         private void deadLetter(ProcessContext c, AudioFile f, String reason, String message, Throwable error, IngestProgress progress) {
@@ -231,6 +295,9 @@ public final class DecodeAndAnalyze extends PTransform<PCollection<AudioFile>, P
         public void teardown() {
             if (executor != null) {
                 executor.shutdownNow();
+            }
+            if (s3Client != null) {
+                s3Client.close();
             }
         }
     }
