@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             LedgerCommand.class,
             ReferencesCommand.class,
             IdentifyCommand.class,
+            ExportCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
