@@ -1,10 +1,10 @@
 package dev.audiocat.pipelines;
 
+import dev.audiocat.ledger.store.S3Store;
 import dev.audiocat.pipelines.catalog.CatalogReader;
 import dev.audiocat.pipelines.catalog.CatalogSchema;
 import dev.audiocat.pipelines.transforms.DecodeAndAnalyze;
 import dev.audiocat.pipelines.transforms.TagWithModels;
-import dev.audiocat.ledger.store.S3Store;
 import dev.audiocat.search.CatalogIndex;
 import dev.audiocat.search.SearchConnection;
 import java.io.IOException;
@@ -126,25 +126,56 @@ public final class IngestRun {
         if (settings.elastic() != null) {
             prepareIndex(settings.elastic());
         }
+        List<AudioFile> toAnalyse = listing.candidates();
+        long unchanged = 0;
+        if (S3Library.isS3(source) && !settings.redo()) {
+            toAnalyse = unchangedObjectsLeftOut(listing.candidates(), output);
+            unchanged = listing.candidates().size() - toAnalyse.size();
+        }
         IngestProgress progress = IngestProgress.register(runId);
         // the progress line and 'first result' count from the pipeline's start, after models and index are ready
-        ProgressLine line = new ProgressLine(progressOut, listing.candidates().size(), progress, System.nanoTime());
+        ProgressLine line = new ProgressLine(progressOut, toAnalyse.size(), progress, System.nanoTime());
         double firstResult = -1;
         try {
             line.start();
-            PipelineResult result = IngestPipeline.run(options, listing.candidates());
+            PipelineResult result = IngestPipeline.run(options, toAnalyse);
             PipelineResult.State state = result.waitUntilFinish();
             firstResult = line.firstResultSeconds();
             line.stop();
             if (state != PipelineResult.State.DONE) {
                 throw new IllegalStateException("the ingest pipeline ended in state " + state + "; see the log above");
             }
-            long skipped = counter(result, "skipped", progress.skipped.get());
+            long skipped = unchanged + counter(result, "skipped", progress.skipped.get());
             return summarise(output, runId, listing, skipped, (System.nanoTime() - t0) / 1e9, firstResult);
         } finally {
             line.stop();
             IngestProgress.unregister(runId);
         }
+    }
+
+    /**
+     * The S3 objects to analyse: those the catalog does not already hold with the same size and
+     * last-modified time. An S3 object's bytes change only through a new PUT, which sets a new
+     * last-modified time, so an unchanged pair means unchanged content and the object is skipped
+     * without downloading it (local files are compared by content hash instead: their modification
+     * time can be preserved by copies).
+     */
+    static List<AudioFile> unchangedObjectsLeftOut(List<AudioFile> candidates, Path output) {
+        Map<String, GenericRecord> earlier = new HashMap<>();
+        for (GenericRecord r : CatalogReader.latestRows(output)) {
+            earlier.put(r.get("uri").toString(), r);
+        }
+        List<AudioFile> out = new ArrayList<>();
+        for (AudioFile f : candidates) {
+            GenericRecord r = earlier.get(f.uri());
+            boolean same = r != null && f.modifiedMillis() > 0 && r.get("size_bytes") != null && r.get("modified_time") != null
+                    && ((Number) r.get("size_bytes")).longValue() == f.sizeBytes()
+                    && ((Number) r.get("modified_time")).longValue() == f.modifiedMillis();
+            if (!same) {
+                out.add(f);
+            }
+        }
+        return out;
     }
 
     static IngestOptions options(String input, Path output, String runId, Settings s) {

@@ -109,10 +109,30 @@ class S3IngestIT {
             assertTrue(!message.contains(System.getProperty("java.io.tmpdir")), message);
         }
 
+        // unchanged objects (same size and last-modified) are skipped without a download
         IngestSummary second = ingest("s3://" + bucket + "/demo/", catalog);
         assertEquals(manifest.good().size(), second.skipped());
         assertEquals(0, second.catalogued());
+        assertEquals(manifest.broken().size(), second.deadLetters(), "broken files are tried again");
         assertTrue(second.balanced());
+
+        // an object overwritten with other bytes is analysed again; the rest stay skipped
+        DemoManifest.Entry replaced = manifest.good().get(2);
+        DemoManifest.Entry other = manifest.good().stream().filter(e -> !e.sha256().equals(replaced.sha256())).findFirst().orElseThrow();
+        byte[] otherBytes;
+        try {
+            otherBytes = Files.readAllBytes(other.resolve(library));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        s3.putObject(b -> b.bucket(bucket).key("demo/" + replaced.path()), RequestBody.fromBytes(otherBytes));
+        IngestSummary third = ingest("s3://" + bucket + "/demo", catalog);
+        assertEquals(1, third.catalogued());
+        assertEquals(manifest.good().size() - 1, third.skipped());
+        assertTrue(third.balanced());
+        GenericRecord now = CatalogReader.latestRows(catalog).stream().filter(r -> r.get("uri").toString().equals(uri(replaced)))
+                .findFirst().orElseThrow();
+        assertEquals(other.sha256(), now.get("asset_id").toString(), "the new content's hash");
 
         // one object by its full key
         DemoManifest.Entry one = manifest.good().get(1);
