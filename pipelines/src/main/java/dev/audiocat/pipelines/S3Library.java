@@ -132,6 +132,42 @@ public final class S3Library {
         }
     }
 
+    /** True when nothing is stored under {@code uri}'s folder prefix (where an export may be written). */
+    public static boolean isEmptyPrefix(S3Client s3, String uri) {
+        Location loc = Location.parse(uri);
+        try {
+            return s3.listObjectsV2(b -> b.bucket(loc.bucket()).prefix(loc.folderPrefix()).maxKeys(1)).contents().isEmpty();
+        } catch (NoSuchBucketException e) {
+            throw new IllegalArgumentException(uri + ": no such bucket '" + loc.bucket() + "'; create it first, or check the endpoint "
+                    + "(AWS_ENDPOINT_URL_S3)", e);
+        } catch (SdkException e) {
+            throw new IllegalArgumentException(uri + ": cannot list the prefix (" + e.getMessage()
+                    + "); the credentials need s3:ListBucket and s3:PutObject", e);
+        }
+    }
+
+    /** Uploads {@code file} to {@code baseUri}'s folder prefix + {@code relative}; returns the object's URI. */
+    public static String upload(S3Client s3, Path file, String baseUri, String relative) throws IOException {
+        Location loc = Location.parse(baseUri);
+        String key = loc.folderPrefix() + relative;
+        try {
+            s3.putObject(b -> b.bucket(loc.bucket()).key(key), software.amazon.awssdk.core.sync.RequestBody.fromFile(file));
+        } catch (SdkException e) {
+            throw new IOException("cannot upload " + loc.uri(key) + " (" + e.getMessage() + "); the credentials need s3:PutObject", e);
+        }
+        return loc.uri(key);
+    }
+
+    /** Deletes one object, ignoring failures (clean-up after an aborted upload). */
+    public static void deleteQuietly(S3Client s3, String uri) {
+        Location loc = Location.parse(uri);
+        try {
+            s3.deleteObject(b -> b.bucket(loc.bucket()).key(loc.key()));
+        } catch (SdkException e) {
+            // best effort: the package is incomplete without SHA256SUMS anyway
+        }
+    }
+
     private static boolean hiddenFolder(String relativeKey) {
         String[] segments = relativeKey.split("/");
         for (int i = 0; i < segments.length - 1; i++) {

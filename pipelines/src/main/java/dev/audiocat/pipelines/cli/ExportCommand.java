@@ -42,8 +42,9 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--at", paramLabel = "TIME", description = "judge consents as of this UTC time or date (default: now); for audits")
     String at;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "new folder for the package (must not exist or be empty); not needed with --dry-run")
-    Path out;
+    @Option(names = "--out", paramLabel = "DIR|s3://BUCKET/PREFIX",
+            description = "new folder or S3 prefix for the package (must not exist or be empty); not needed with --dry-run")
+    String out;
 
     @Option(names = "--name", description = "dataset name in the card and croissant.json (default: the --out folder's name)")
     String name;
@@ -70,7 +71,7 @@ public final class ExportCommand implements Callable<Integer> {
         PrintStream o = System.out;
         try (Ledger l = ledger.openExistingLedger()) {
             TrainingSetExport.Request req = new TrainingSetExport.Request(catalog, license, Purpose.parse(purpose), cc, when,
-                    out == null ? catalog.resolve("dry-run") : out, name, dryRun);
+                    out == null ? catalog.resolve("dry-run").toString() : out, name, dryRun);
             TrainingSetExport.Result r = TrainingSetExport.run(req, l, () -> S3Store.configuredClient(null, null));
             if (dryRun) {
                 o.printf(Locale.ROOT, "dry run: %s for %s in %s at %s (ledger tree size %d)%n", req.purpose().wire(), r.licensee(), cc, when,
@@ -92,7 +93,9 @@ public final class ExportCommand implements Callable<Integer> {
             if (!dryRun) {
                 o.printf(Locale.ROOT, "recorded in the ledger as usage %s of license %s (export %s; consents judged at tree size %d, root %s)%n",
                         r.usageId(), license, r.exportId(), r.treeSize(), r.rootHash());
-                o.println("check the package with: (cd " + r.out() + " && sha256sum -c SHA256SUMS)");
+                if (!dev.audiocat.pipelines.S3Library.isS3(r.out())) {
+                    o.println("check the package with: (cd " + r.out() + " && sha256sum -c SHA256SUMS)");
+                }
             }
             return 0;
         }

@@ -67,12 +67,14 @@ final class Croissant {
         d.put("@context", context());
         d.put("@type", "sc:Dataset");
         d.put("conformsTo", "http://mlcommons.org/croissant/1.0");
-        d.put("name", req.name() != null ? req.name() : r.out().getFileName().toString());
+        d.put("name", req.displayName());
         d.put("description", "Consent-checked " + req.purpose().wire() + " set for licensee " + license.licensee() + " in "
                 + req.territory() + ", exported by audiocat (export " + r.exportId() + "; ledger tree size " + r.treeSize()
                 + ", root " + r.rootHash() + "). " + r.included().size() + " clips; see DATASET_CARD.md.");
         d.put("license", "license " + license.id() + (license.terms() == null ? "" : ": " + license.terms()));
-        d.put("url", packageDir.getFileName().toString());
+        if (dev.audiocat.pipelines.S3Library.isS3(r.out())) {
+            d.put("url", r.out());
+        }
         d.put("version", "1.0.0");
         d.put("datePublished", req.at().toString());
         d.put("identifier", r.exportId());

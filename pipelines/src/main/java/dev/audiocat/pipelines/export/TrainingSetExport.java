@@ -53,8 +53,17 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class TrainingSetExport {
 
     /** What to export. {@code at} is the instant consents are judged at (normally now). */
-    public record Request(Path catalog, String licenseId, Purpose purpose, String territory, Instant at, Path out,
+    public record Request(Path catalog, String licenseId, Purpose purpose, String territory, Instant at, String out,
             String name, boolean dryRun) {
+
+        /** The dataset's name: {@code name}, or the last segment of {@code out}. */
+        public String displayName() {
+            if (name != null) {
+                return name;
+            }
+            String o = out.replaceAll("/+$", "");
+            return o.substring(o.lastIndexOf('/') + 1);
+        }
     }
 
     /** One catalog asset that stays out, and why ({@code kind}: a short category for counts; {@code reason}: the detail). */
@@ -65,7 +74,7 @@ public final class TrainingSetExport {
     public record Clip(GenericRecord row, String file, long bytes, String consentId, String evidenceSha256, RightsSummary rights) {
     }
 
-    public record Result(String exportId, Path out, List<Clip> included, List<Excluded> excluded, long treeSize, String rootHash,
+    public record Result(String exportId, String out, List<Clip> included, List<Excluded> excluded, long treeSize, String rootHash,
             String usageId, String licensee) {
 
         public Map<String, Long> excludedByReason() {
@@ -97,9 +106,19 @@ public final class TrainingSetExport {
         if (problem != null) {
             throw new IllegalArgumentException("license " + license.id() + " " + problem);
         }
-        if (!req.dryRun() && Files.exists(req.out()) && !isEmptyDir(req.out())) {
+        boolean toS3 = S3Library.isS3(req.out());
+        if (!req.dryRun() && !toS3 && Files.exists(Path.of(req.out())) && !isEmptyDir(Path.of(req.out()))) {
             throw new IllegalArgumentException(req.out() + " already exists and is not empty; choose a new --out folder "
                     + "(an export is never written over another)");
+        }
+        S3Client client = null;
+        if (!req.dryRun() && toS3) {
+            client = s3.get();
+            if (!S3Library.isEmptyPrefix(client, req.out())) {
+                client.close();
+                throw new IllegalArgumentException(req.out() + " already holds objects; choose a new --out prefix "
+                        + "(an export is never written over another)");
+            }
         }
         long treeSize = ledger.size();
         Ledger.TreeHead head = ledger.head();
@@ -157,14 +176,15 @@ public final class TrainingSetExport {
             return new Result(exportId, req.out(), clips, excluded, head.treeSize(), head.rootHash(), null, license.licensee());
         }
 
-        Path out = req.out().toAbsolutePath().normalize();
-        Path parent = out.getParent();
+        // built in a hidden sibling folder (or, for s3://, a local staging folder), renamed or uploaded when recorded
+        Path out = toS3 ? null : Path.of(req.out()).toAbsolutePath().normalize();
+        Path parent = toS3 ? Path.of(System.getProperty("java.io.tmpdir")) : out.getParent();
         Files.createDirectories(parent);
-        Path work = parent.resolve("." + out.getFileName() + ".partial-" + exportId);
+        Path work = parent.resolve("." + req.displayName() + ".partial-" + exportId);
         Files.createDirectories(work.resolve("audio"));
         Files.createDirectories(work.resolve("metadata"));
         boolean done = false;
-        S3Client client = null;
+        List<String> uploaded = new ArrayList<>();
         try {
             List<Clip> clips = new ArrayList<>();
             for (GenericRecord r : allowed) {
@@ -202,13 +222,21 @@ public final class TrainingSetExport {
                 throw new IllegalArgumentException("nothing to export: all " + excluded.size() + " catalog assets are excluded "
                         + reasonsLine(excluded) + "; see 'audiocat export --dry-run' for each asset's reason");
             }
-            Result result = new Result(exportId, out, clips, excluded, head.treeSize(), head.rootHash(), usageId, license.licensee());
+            Result result = new Result(exportId, toS3 ? req.out() : out.toString(), clips, excluded, head.treeSize(), head.rootHash(), usageId, license.licensee());
             CatalogFile.write(work.resolve("metadata/catalog.parquet"), CatalogSchema.CATALOG, clips.stream().map(Clip::row).toList());
             Files.writeString(work.resolve("metadata/clips.csv"), clipsCsv(clips));
             Files.writeString(work.resolve("metadata/excluded.csv"), excludedCsv(excluded));
             Files.writeString(work.resolve("croissant.json"), Croissant.json(req, license, result, work));
             Files.writeString(work.resolve("DATASET_CARD.md"), card(req, license, result));
             Files.writeString(work.resolve("SHA256SUMS"), sums(work));
+            if (toS3) {
+                // everything but SHA256SUMS goes up first; SHA256SUMS, uploaded once the delivery is recorded, marks it complete
+                for (String rel : relativeFiles(work)) {
+                    if (!rel.equals("SHA256SUMS")) {
+                        uploaded.add(S3Library.upload(client, work.resolve(rel), req.out(), rel));
+                    }
+                }
+            }
             // the delivery is recorded before the package appears under its name
             Map<String, Object> usage = new LinkedHashMap<>();
             usage.put("type", "usage");
@@ -224,6 +252,12 @@ public final class TrainingSetExport {
                 throw new IllegalStateException("the ledger refused to record this export (" + e.getMessage()
                         + "); nothing was delivered", e);
             }
+            if (toS3) {
+                S3Library.upload(client, work.resolve("SHA256SUMS"), req.out(), "SHA256SUMS");
+                done = true;
+                deleteTree(work);
+                return result;
+            }
             if (Files.exists(out)) {
                 Files.delete(out); // empty, checked above
             }
@@ -231,11 +265,16 @@ public final class TrainingSetExport {
             done = true;
             return result;
         } finally {
-            if (client != null) {
-                client.close();
-            }
             if (!done) {
                 deleteTree(work);
+                if (client != null) {
+                    for (String u : uploaded) {
+                        S3Library.deleteQuietly(client, u);
+                    }
+                }
+            }
+            if (client != null) {
+                client.close();
             }
         }
     }
@@ -334,7 +373,7 @@ public final class TrainingSetExport {
             Object d = c.row().get("duration_seconds");
             return d == null ? 0 : (double) d;
         }).sum();
-        String name = req.name() != null ? req.name() : r.out().getFileName().toString();
+        String name = req.displayName();
         b.append("# ").append(name).append("\n\n");
         b.append("A training set exported by audiocat from the catalog `").append(req.catalog().toAbsolutePath()).append("`.\n\n");
         b.append("| | |\n|---|---|\n");
@@ -371,14 +410,17 @@ public final class TrainingSetExport {
 
     private static String sums(Path dir) throws IOException {
         StringBuilder b = new StringBuilder();
-        List<Path> files;
-        try (Stream<Path> s = Files.walk(dir)) {
-            files = s.filter(Files::isRegularFile).sorted().toList();
-        }
-        for (Path f : files) {
-            b.append(AudioAnalyzer.sha256(f)).append("  ").append(dir.relativize(f).toString().replace('\\', '/')).append('\n');
+        for (String rel : relativeFiles(dir)) {
+            b.append(AudioAnalyzer.sha256(dir.resolve(rel))).append("  ").append(rel).append('\n');
         }
         return b.toString();
+    }
+
+    /** The files under {@code dir}, as sorted '/'-separated relative paths. */
+    private static List<String> relativeFiles(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).map(f -> dir.relativize(f).toString().replace('\\', '/')).sorted().toList();
+        }
     }
 
     private static boolean isEmptyDir(Path p) throws IOException {

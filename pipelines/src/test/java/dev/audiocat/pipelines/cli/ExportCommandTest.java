@@ -6,22 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.audiocat.features.AnalysisResult;
 import dev.audiocat.features.AudioAnalyzer;
 import dev.audiocat.ledger.Ledger;
 import dev.audiocat.ledger.Usage;
-import dev.audiocat.pipelines.catalog.CatalogFile;
 import dev.audiocat.pipelines.catalog.CatalogReader;
-import dev.audiocat.pipelines.catalog.CatalogRecords;
-import dev.audiocat.pipelines.catalog.CatalogSchema;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code audiocat export} through the real command line, on a catalog of real recordings (Sonic Pi
+ * {@code audiocat export} through the real command line, on the {@link ExportFixture} catalog (real
  * samples analysed by the real analyzer) and a real ledger: only what the consent rule allows goes
  * in, every other asset is listed with its reason, the package verifies with {@code sha256sum -c},
  * and the delivery is recorded in the ledger.
@@ -42,90 +34,27 @@ class ExportCommandTest {
     @TempDir
     Path dir;
 
+    ExportFixture f;
     Path library;
     Path catalog;
     String ledger;
-    /** name → asset id (SHA-256) */
-    final Map<String, String> ids = new LinkedHashMap<>();
+    Map<String, String> ids;
 
-    record Run(int code, String out, String err) {
+    private static ExportFixture.Run run(String... args) {
+        return ExportFixture.run(args);
     }
 
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static Map<String, String[]> csvByAsset(Path file) throws Exception {
+        return ExportFixture.csvByAsset(file);
     }
 
     @BeforeEach
     void catalogAndLedger() throws Exception {
-        library = dir.resolve("library");
-        Files.createDirectories(library);
-        // allowed, asset-level refusal, not in the license, unknown to the ledger, changed after cataloguing
-        for (String n : List.of("bd_haus", "elec_blip", "drum_cowbell", "bass_hit_c", "elec_ping")) {
-            Files.copy(Path.of("/usr/share/sonic-pi/samples", n + ".flac"), library.resolve(n + ".flac"));
-        }
-        Files.copy(library.resolve("bd_haus.flac"), library.resolve("copy-of-bd_haus.flac"));
-        catalog = dir.resolve("catalog");
-        Files.createDirectories(catalog.resolve(CatalogSchema.CATALOG_DIR));
-        AudioAnalyzer analyzer = AudioAnalyzer.builder().build();
-        List<GenericRecord> rows = new ArrayList<>();
-        try (Stream<Path> s = Files.list(library)) {
-            for (Path f : s.sorted().toList()) {
-                AnalysisResult r = analyzer.analyze(f);
-                ids.putIfAbsent(f.getFileName().toString().replace(".flac", ""), r.assetId());
-                rows.add(CatalogRecords.fromAnalysis(r, new CatalogRecords.Source(f.toUri().toString(), f.getFileName().toString(),
-                        Files.getLastModifiedTime(f).toMillis(), "run-1", "test"), System.currentTimeMillis()));
-            }
-        }
-        CatalogFile.write(catalog.resolve(CatalogSchema.CATALOG_DIR).resolve("part-0.parquet"), CatalogSchema.CATALOG, rows);
-        assertEquals(6, CatalogReader.latestRows(catalog).size());
-
-        ledger = dir.resolve("ledger").toString();
-        String evidence = "ab".repeat(32);
-        Path parties = Files.writeString(dir.resolve("parties.csv"),
-                "party_id,name,kind\nana,Ana,artist\nlbl,Label,label\nacme,ACME AI,licensee\n");
-        Path assets = Files.writeString(dir.resolve("assets.csv"), "asset_id,owner,title\n"
-                + ids.get("bd_haus") + ",lbl,Kick\n" + ids.get("elec_blip") + ",lbl,Blip\n"
-                + ids.get("drum_cowbell") + ",lbl,Cowbell\n" + ids.get("elec_ping") + ",lbl,Ping\n");
-        Path consents = Files.writeString(dir.resolve("consents.csv"),
-                "consent_id,asset_id,party_id,purpose,value,territories,valid_from,evidence_sha256\n"
-                        + "c-label,,lbl,ai_training,allowed,WORLD,2024-01-01," + evidence + "\n"
-                        + "c-blip," + ids.get("elec_blip") + ",,ai_training,notAllowed,WORLD,2024-01-01," + "cd".repeat(32) + "\n");
-        Path splits = Files.writeString(dir.resolve("splits.csv"), "split_id,asset_id,right_type,party_id,role,share,valid_from\n"
-                + "s1," + ids.get("bd_haus") + ",master,ana,performer,0.6,2024-01-01\n"
-                + "s1," + ids.get("bd_haus") + ",master,lbl,label,0.4,2024-01-01\n");
-        Path licenses = Files.writeString(dir.resolve("licenses.csv"),
-                "license_id,licensee,asset_ids,purposes,territories,valid_from,fee_amount,fee_currency\n"
-                        + "L1,acme," + ids.get("bd_haus") + ";" + ids.get("elec_blip") + ";" + ids.get("elec_ping")
-                        + ",ai_training,WORLD,2024-01-01,5000.00,EUR\n");
-        Run imported = run("ledger", "import", "--ledger", ledger, parties.toString(), assets.toString(), consents.toString(),
-                splits.toString(), licenses.toString());
-        assertEquals(0, imported.code(), imported.err());
-        // changed after it was catalogued: its bytes no longer match the asset id
-        Files.write(library.resolve("elec_ping.flac"), new byte[] {0}, StandardOpenOption.APPEND);
-    }
-
-    private static Map<String, String[]> csvByAsset(Path f) throws Exception {
-        Map<String, String[]> m = new LinkedHashMap<>();
-        List<String> lines = Files.readAllLines(f);
-        String[] header = lines.get(0).split(",");
-        int idCol = List.of(header).indexOf("asset_id");
-        for (String l : lines.subList(1, lines.size())) {
-            String[] cells = l.split(",", -1);
-            m.merge(cells[idCol], cells, (a, b) -> a);
-        }
-        return m;
+        f = new ExportFixture(dir, p -> p.toUri().toString());
+        library = f.library;
+        catalog = f.catalog;
+        ledger = f.ledger;
+        ids = f.ids;
     }
 
     @Test
@@ -135,7 +64,7 @@ class ExportCommandTest {
         try (Ledger l = Ledger.open(ledger)) {
             sizeBefore = l.size();
         }
-        Run r = run("export", catalog.toString(), "--license", "L1", "--territory", "de", "--out", pkg.toString(), "--ledger", ledger);
+        ExportFixture.Run r = run("export", catalog.toString(), "--license", "L1", "--territory", "de", "--out", pkg.toString(), "--ledger", ledger);
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("exported 1 clips"), r.out());
 
@@ -202,7 +131,7 @@ class ExportCommandTest {
         }
 
         // never over another export
-        Run again = run("export", catalog.toString(), "--license", "L1", "--territory", "DE", "--out", pkg.toString(), "--ledger", ledger);
+        ExportFixture.Run again = run("export", catalog.toString(), "--license", "L1", "--territory", "DE", "--out", pkg.toString(), "--ledger", ledger);
         assertEquals(1, again.code());
         assertTrue(again.err().contains("already exists and is not empty"), again.err());
     }
@@ -213,13 +142,13 @@ class ExportCommandTest {
         try (Ledger l = Ledger.open(ledger)) {
             sizeBefore = l.size();
         }
-        Run dry = run("export", catalog.toString(), "--license", "L1", "--territory", "FR", "--dry-run", "--ledger", ledger);
+        ExportFixture.Run dry = run("export", catalog.toString(), "--license", "L1", "--territory", "FR", "--dry-run", "--ledger", ledger);
         assertEquals(0, dry.code(), dry.err());
         assertTrue(dry.out().contains("  in   " + ids.get("bd_haus")), dry.out());
         assertTrue(dry.out().contains("  out  " + ids.get("elec_blip")), dry.out());
         assertTrue(dry.out().contains("would export 1 clips"), dry.out());
         // before the label's consent existed, nothing is allowed
-        Run past = run("export", catalog.toString(), "--license", "L1", "--territory", "FR", "--dry-run", "--at", "2023-06-01",
+        ExportFixture.Run past = run("export", catalog.toString(), "--license", "L1", "--territory", "FR", "--dry-run", "--at", "2023-06-01",
                 "--ledger", ledger);
         assertEquals(1, past.code());
         assertTrue(past.err().contains("license L1 is not in force at 2023-06-01T00:00:00Z"), past.err());
@@ -228,11 +157,11 @@ class ExportCommandTest {
         }
         assertFalse(Files.exists(catalog.resolve("dry-run")));
 
-        Run purpose = run("export", catalog.toString(), "--license", "L1", "--territory", "FR", "--purpose", "commercial_license",
+        ExportFixture.Run purpose = run("export", catalog.toString(), "--license", "L1", "--territory", "FR", "--purpose", "commercial_license",
                 "--out", dir.resolve("x").toString(), "--ledger", ledger);
         assertEquals(1, purpose.code());
         assertTrue(purpose.err().contains("license L1 does not grant commercial_license (it grants ai_training)"), purpose.err());
-        Run unknown = run("export", catalog.toString(), "--license", "L9", "--territory", "FR", "--out", dir.resolve("y").toString(),
+        ExportFixture.Run unknown = run("export", catalog.toString(), "--license", "L9", "--territory", "FR", "--out", dir.resolve("y").toString(),
                 "--ledger", ledger);
         assertEquals(1, unknown.code());
         assertTrue(unknown.err().contains("unknown license 'L9'"), unknown.err());
