@@ -74,7 +74,7 @@ class TaggerTest {
             assertEquals(4, x.moods().size());
             assertEquals(1.0, x.moods().stream().mapToDouble(LabelScore::score).sum(), 1e-9);
             assertTrue(Math.abs(x.arousal()) <= 1 && Math.abs(x.valence()) <= 1);
-            assertTrue(x.modelVersions().contains("audiocat-tagger@1.0.0"), x.modelVersions().toString());
+            assertTrue(x.modelVersions().contains("audiocat-tagger@1.1.0"), x.modelVersions().toString());
             assertTrue(x.modelVersions().contains("audiocat-mood-descriptors@1.0.0"), x.modelVersions().toString());
             assertTrue(x.embeddingModel().startsWith("audiocat-tagger@"));
         }

@@ -173,8 +173,11 @@ public final class TrainMain {
                 new ModelCard.Training("mvn -B -pl tagging-models -Ptrain compile exec:java (or ./audiocat models train)", seed,
                         "DJL 0.35.1 PyTorch engine 2.7.1 (CPU), exported to ONNX opset 17 by OnnxExporter",
                         Math.round(total * 10) / 10.0, parameters,
-                        String.format(Locale.ROOT, "%d epochs, batch %d, Adam + cosine LR 2e-3 -> 5e-5, weight decay 1e-4; %d training patches; "
-                                + "training loop %.0f s on this machine", epochs, batch, trainRows.size(), trainSeconds)), 0);
+                        String.format(Locale.ROOT, "%d epochs, batch %d (%d clips x 2 patches), Adam + cosine LR 2e-3 -> 5e-5, weight decay 1e-4; "
+                                + "loss = BCE (instruments) + CE (content) + %.1f x NT-Xent (temperature %.2f, two patches of a clip as positives); "
+                                + "per-clip augmentation (tilt EQ, Schroeder reverb, compression, noise, level); %d training patches; "
+                                + "training loop %.0f s on this machine", epochs, batch, batch / 2, TaggerTraining.CONTRASTIVE_WEIGHT,
+                                TaggerTraining.TEMPERATURE, trainRows.size(), trainSeconds)), 0);
         ObjectMapper json = mapper();
         json.writeValue(models.resolve(MODEL_ID + "-" + version + ".json").toFile(), card);
         log(t0, "wrote %s (%d bytes) and its card", onnx, Files.size(onnx));
