@@ -55,10 +55,20 @@ public final class MidiCorpus {
 
     private final Path soundfont;
     private final Path workDir;
+    private double oneShotDrumShare = -1;
 
     public MidiCorpus(Path soundfont, Path workDir) {
         this.soundfont = soundfont;
         this.workDir = workDir;
+    }
+
+    /**
+     * One-shots are drum hits with this probability (and then mostly a single hit, as in sample
+     * packs), else a pitched family; by default every family, drums included, is equally likely.
+     */
+    public MidiCorpus withOneShotDrumShare(double share) {
+        this.oneShotDrumShare = share;
+        return this;
     }
 
     /** A planned clip: its MIDI events are written relative to {@code start} seconds. */
@@ -160,12 +170,13 @@ public final class MidiCorpus {
     private Planned oneShot(String id, Track track, double t0, Random rnd) {
         double length = 3.0;
         float[] labels = new float[Labels.INSTRUMENTS.size()];
-        int fam = rnd.nextInt(PROGRAMS.length);
+        int fam = oneShotDrumShare < 0 ? rnd.nextInt(PROGRAMS.length)
+                : rnd.nextDouble() < oneShotDrumShare ? DRUMS : 1 + rnd.nextInt(PROGRAMS.length - 1);
         labels[fam] = 1;
         if (fam == DRUMS) {
             setup(track, 9, DRUM_KITS[rnd.nextInt(DRUM_KITS.length)], 100, t0 - 0.2);
             int[] hits = {35, 36, 38, 40, 42, 46, 49, 51, 45, 48, 50, 39, 54, 56, 57};
-            int hitCount = 1 + rnd.nextInt(3);
+            int hitCount = oneShotDrumShare < 0 ? 1 + rnd.nextInt(3) : rnd.nextInt(4) == 0 ? 2 : 1;
             for (int h = 0; h < hitCount; h++) {
                 note(track, 9, hits[rnd.nextInt(hits.length)], 70 + rnd.nextInt(57), t0 + h * 0.4, 0.2);
             }

@@ -11,7 +11,8 @@ import java.util.Random;
 
 /**
  * Clips turned into model patches by exactly the runtime front end (the analysis pass's
- * {@link FrameDispatcher} feeding a {@link PatchCollector}), with a random level per clip.
+ * {@link FrameDispatcher} feeding a {@link PatchCollector}); in training each clip first gets a
+ * seeded {@link Augment production augmentation} (EQ, reverb, compression, noise, level).
  */
 public final class PatchData {
 
@@ -30,22 +31,14 @@ public final class PatchData {
         return collector.result();
     }
 
-    public static PatchData of(List<Clip> clips, FrontEndSpec spec, int maxPatches, long seed, boolean randomLevel) {
+    public static PatchData of(List<Clip> clips, FrontEndSpec spec, int maxPatches, long seed, boolean augment) {
         Random rnd = new Random(seed);
         PatchData d = new PatchData();
         for (int c = 0; c < clips.size(); c++) {
             Clip clip = clips.get(c);
             float[] x = clip.samples();
-            if (randomLevel) {
-                float peak = 1e-6f;
-                for (float v : x) {
-                    peak = Math.max(peak, Math.abs(v));
-                }
-                float g = (float) (Math.pow(10, (-30 + 29 * rnd.nextDouble()) / 20) / peak);
-                x = x.clone();
-                for (int i = 0; i < x.length; i++) {
-                    x[i] *= g;
-                }
+            if (augment) {
+                x = Augment.apply(x, rnd);
             }
             PatchSet ps = patchesOf(x, spec, maxPatches);
             for (int i = 0; i < ps.size(); i++) {

@@ -17,7 +17,10 @@ import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Random;
 
-/** Trains {@link NetSpec} with DJL's PyTorch engine: multi-label BCE on instruments + softmax CE on content. */
+/**
+ * Trains {@link NetSpec} with DJL's PyTorch engine: multi-label BCE on instruments + softmax CE on
+ * content + a contrastive term that pulls two patches of the same clip together in the embedding.
+ */
 public final class TaggerTraining implements AutoCloseable {
 
     private final NetSpec spec;
@@ -27,7 +30,17 @@ public final class TaggerTraining implements AutoCloseable {
     private final int frames;
     private final int batch;
 
-    /** Sum of the two heads' losses, computed from logits. */
+    /** Weight of the contrastive (NT-Xent) term on the embedding, and its temperature. */
+    public static final float CONTRASTIVE_WEIGHT = 0.5f;
+    public static final float TEMPERATURE = 0.1f;
+
+    /**
+     * Sum of the two heads' losses, computed from logits, plus {@link #CONTRASTIVE_WEIGHT} times an
+     * NT-Xent loss on the L2-normalised embeddings: a batch is {@code P} anchor patches followed by
+     * {@code P} partner patches, each partner another patch of the anchor's clip, and every other
+     * patch of the batch is a negative. Labels: {@code [instruments, content one-hot, pair targets
+     * (2P x 2P, zero rows where a clip had no second patch)]}.
+     */
     static final class TaggerLoss extends Loss {
         TaggerLoss() {
             super("tagger");
@@ -41,7 +54,21 @@ public final class TaggerTraining implements AutoCloseable {
             NDArray bce = x.maximum(0).sub(x.mul(y)).add(x.abs().neg().exp().add(1).log()).mean();
             NDArray logp = predictions.get(1).logSoftmax(1);
             NDArray ce = logp.mul(labels.get(1)).sum(new int[] {1}).neg().mean();
-            return bce.add(ce);
+            NDArray loss = bce.add(ce);
+            if (labels.size() > 2) {
+                NDArray targets = labels.get(2);
+                float pairs = targets.sum().getFloat();
+                if (pairs > 0) {
+                    NDArray e = predictions.get(2);
+                    e = e.div(e.square().sum(new int[] {1}, true).add(1e-12f).sqrt());
+                    long n = e.getShape().get(0);
+                    NDArray sim = e.matMul(e.transpose()).div(TEMPERATURE)
+                            .sub(e.getManager().eye((int) n).mul(1e4f));
+                    NDArray nce = sim.logSoftmax(1).mul(targets).sum().neg().div(pairs);
+                    loss = loss.add(nce.mul(CONTRASTIVE_WEIGHT));
+                }
+            }
+            return loss;
         }
     }
 
@@ -66,21 +93,41 @@ public final class TaggerTraining implements AutoCloseable {
         return model;
     }
 
-    /** One epoch over {@code data} in a seeded order; returns the mean loss. */
+    /**
+     * One epoch in a seeded order over the clips of {@code rows}: each batch holds {@code batch/2}
+     * clips, one random patch of each (the anchors) followed by another random patch of the same clip
+     * (the partners; the anchor again, excluded from the contrastive term, when the clip has one
+     * patch). Returns the mean loss.
+     */
     public double epoch(PatchData data, List<Integer> rows, long seed) {
-        Integer[] order = rows.toArray(new Integer[0]);
-        Random rnd = new Random(seed);
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            Integer t = order[i];
-            order[i] = order[j];
-            order[j] = t;
+        java.util.Map<Integer, List<Integer>> byClip = new java.util.TreeMap<>();
+        for (int r : rows) {
+            byClip.computeIfAbsent(data.clipIndex.get(r), k -> new java.util.ArrayList<>()).add(r);
         }
+        List<List<Integer>> clips = new java.util.ArrayList<>(byClip.values());
+        Random rnd = new Random(seed);
+        java.util.Collections.shuffle(clips, rnd);
+        int half = batch / 2;
         double lossSum = 0;
         int steps = 0;
-        for (int b0 = 0; b0 + batch <= order.length; b0 += batch) {
+        for (int c0 = 0; c0 + half <= clips.size(); c0 += half) {
+            Integer[] order = new Integer[batch];
+            float[] targets = new float[batch * batch];
+            for (int i = 0; i < half; i++) {
+                List<Integer> clip = clips.get(c0 + i);
+                int a = rnd.nextInt(clip.size());
+                int b = a;
+                if (clip.size() > 1) {
+                    b = (a + 1 + rnd.nextInt(clip.size() - 1)) % clip.size();
+                    targets[i * batch + half + i] = 1;
+                    targets[(half + i) * batch + i] = 1;
+                }
+                order[i] = clip.get(a);
+                order[half + i] = clip.get(b);
+            }
             try (NDManager sub = trainer.getManager().newSubManager()) {
-                NDList[] xy = tensors(sub, data, order, b0, batch);
+                NDList[] xy = tensors(sub, data, order, 0, batch);
+                xy[1].add(sub.create(targets, new Shape(batch, batch)));
                 try (GradientCollector gc = trainer.newGradientCollector()) {
                     NDList pred = trainer.forward(xy[0], xy[1]);
                     NDArray loss = trainer.getLoss().evaluate(xy[1], pred);
@@ -92,6 +139,11 @@ public final class TaggerTraining implements AutoCloseable {
             }
         }
         return lossSum / Math.max(1, steps);
+    }
+
+    /** Number of optimiser steps {@link #epoch} makes over {@code rows}. */
+    public static int stepsPerEpoch(PatchData data, List<Integer> rows, int batch) {
+        return (int) rows.stream().map(data.clipIndex::get).distinct().count() / (batch / 2);
     }
 
     /** Inference-mode outputs {@code [instrument probs, content probs, embedding]} per row. */

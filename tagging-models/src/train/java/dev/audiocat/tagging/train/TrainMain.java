@@ -44,7 +44,7 @@ public final class TrainMain {
         int epochs = Integer.parseInt(a.getOrDefault("epochs", "10"));
         int speech = Integer.parseInt(a.getOrDefault("speech", "500"));
         int other = Integer.parseInt(a.getOrDefault("other", "300"));
-        String version = a.getOrDefault("version", "1.0.0");
+        String version = a.getOrDefault("version", "1.1.0");
         int heldClips = Integer.parseInt(a.getOrDefault("heldout-clips", "400"));
         int heldSpeechCount = Integer.parseInt(a.getOrDefault("heldout-speech", "100"));
         Path fluid = Path.of(a.getOrDefault("fluid-sf", "/usr/share/sounds/sf2/FluidR3_GM.sf2"));
@@ -69,14 +69,22 @@ public final class TrainMain {
                 () -> new MidiCorpus(muse, work).render("musescore", clipsPerFont, seed + 2, 0.2, 0.15)));
         Future<List<Clip>> fHeld = pool.submit(() -> ClipCache.get(work, "timgm6mb-" + heldClips + "-" + (seed + 3),
                 () -> new MidiCorpus(heldOut, work).render("timgm6mb", heldClips, seed + 3, 0.2, 0.3)));
+        int shots = Integer.parseInt(a.getOrDefault("one-shots", "300"));
+        Future<List<Clip>> fShotsFluid = pool.submit(() -> ClipCache.get(work, "shots-fluidr3-" + shots + "-" + (seed + 13),
+                () -> new MidiCorpus(fluid, work).withOneShotDrumShare(0.5).render("shots-fluidr3", shots, seed + 13, 1.0, 0)));
+        Future<List<Clip>> fShotsMuse = pool.submit(() -> ClipCache.get(work, "shots-musescore-" + shots + "-" + (seed + 14),
+                () -> new MidiCorpus(muse, work).withOneShotDrumShare(0.5).render("shots-musescore", shots, seed + 14, 1.0, 0)));
         List<Clip> speechClips = ClipCache.get(work, "speech-" + speech + "-" + (seed + 4), () -> new SpeechCorpus(work).render("train", speech, seed + 4, 5.0));
         List<Clip> heldSpeech = ClipCache.get(work, "heldspeech-" + heldSpeechCount + "-" + (seed + 5),
                 () -> new SpeechCorpus(work).render("heldout", heldSpeechCount, seed + 5, 5.0));
         List<Clip> music = new ArrayList<>(fFluid.get());
         music.addAll(fMuse.get());
+        List<Clip> shotClips = new ArrayList<>(fShotsFluid.get());
+        shotClips.addAll(fShotsMuse.get());
         List<Clip> held = new ArrayList<>(fHeld.get());
         pool.shutdown();
         List<Clip> train = new ArrayList<>(music);
+        train.addAll(shotClips);
         train.addAll(speechClips);
         train.addAll(SpeechCorpus.mixes("train", speechClips.subList(0, speech / 2), music, seed + 6));
         train.addAll(NoiseCorpus.render("train", other, seed + 7, 5.0));
@@ -94,23 +102,36 @@ public final class TrainMain {
         for (int i = 0; i < data.size(); i++) {
             (data.clipIndex.get(i) % 10 == 0 ? valRows : trainRows).add(i);
         }
-        log(t0, "patches: %d train, %d validation", trainRows.size(), valRows.size());
+        // validation of the embedding: the validation clips' non-overlapping patches (own augmentation draw)
+        List<Clip> valClips = new ArrayList<>();
+        for (int c = 0; c < train.size(); c += 10) {
+            valClips.add(train.get(c));
+        }
+        PatchData valEmb = PatchData.of(valClips, spec, 8, seed + 12, true);
+        log(t0, "patches: %d train, %d validation (%d non-overlapping validation patches for the embedding)",
+                trainRows.size(), valRows.size(), valEmb.size());
+        EmbeddingCheck check = new EmbeddingCheck(valEmb, valClips);
+        log(t0, "validation embedding baseline (log-mel band mean+std, z-scored): same-clip P@1 %.4f, same-family P@10 %.4f",
+                check.sameClip(check.melStats), check.family(check.melStats));
 
         // 3. training
         NetSpec net = new NetSpec(Labels.INSTRUMENTS.size(), Labels.CONTENT.size());
-        int batch = 64;
+        int batch = Integer.parseInt(a.getOrDefault("batch", "64"));
         double trainSeconds;
         int parameters;
         Map<String, Double> metrics = new LinkedHashMap<>();
         Path onnx = models.resolve(MODEL_ID + "-" + version + ".onnx");
         try (TaggerTraining training = new TaggerTraining(net, spec.melBands(), spec.patchFrames(), batch,
-                epochs * (trainRows.size() / batch), seed)) {
+                epochs * TaggerTraining.stepsPerEpoch(data, trainRows, batch), seed)) {
             long tt = System.nanoTime();
             for (int e = 0; e < epochs; e++) {
                 double loss = training.epoch(data, trainRows, seed + 100 + e);
                 float[][][] val = training.predict(data, valRows);
-                log(t0, "epoch %d/%d: loss %.4f, validation instrument macro ROC-AUC %.4f, content accuracy %.4f",
-                        e + 1, epochs, loss, macroRoc(val[0], data, valRows), contentAccuracy(val[1], data, valRows));
+                List<float[]> emb = java.util.Arrays.asList(training.predict(valEmb, check.all)[2]);
+                log(t0, "epoch %d/%d: loss %.4f, validation instrument macro ROC-AUC %.4f, content accuracy %.4f, "
+                                + "embedding same-clip P@1 %.4f, same-family P@10 %.4f",
+                        e + 1, epochs, loss, macroRoc(val[0], data, valRows), contentAccuracy(val[1], data, valRows),
+                        check.sameClip(emb), check.family(emb));
             }
             trainSeconds = (System.nanoTime() - tt) / 1e9;
             parameters = training.model().getBlock().getParameters().values().stream()
@@ -126,6 +147,11 @@ public final class TrainMain {
                 metrics.put("onnx_vs_djl_max_abs_diff_embedding", maxDiff(djl[2], ortOut[2]));
                 metrics.put("validation_instrument_macro_roc_auc", macroRoc(ortOut[0], data, valRows));
                 metrics.put("validation_content_accuracy", contentAccuracy(ortOut[1], data, valRows));
+                List<float[]> emb = java.util.Arrays.asList(run(ort, valEmb, check.all)[2]);
+                metrics.put("validation_embedding_same_clip_p_at_1", check.sameClip(emb));
+                metrics.put("validation_embedding_same_clip_p_at_1_melstats", check.sameClip(check.melStats));
+                metrics.put("validation_embedding_same_family_p_at_10", check.family(emb));
+                metrics.put("validation_embedding_same_family_p_at_10_melstats", check.family(check.melStats));
                 log(t0, "ONNX Runtime vs DJL: max |diff| %.2e (probabilities), %.2e (embedding)",
                         metrics.get("onnx_vs_djl_max_abs_diff_probabilities"), metrics.get("onnx_vs_djl_max_abs_diff_embedding"));
 
@@ -147,8 +173,11 @@ public final class TrainMain {
                 new ModelCard.Training("mvn -B -pl tagging-models -Ptrain compile exec:java (or ./audiocat models train)", seed,
                         "DJL 0.35.1 PyTorch engine 2.7.1 (CPU), exported to ONNX opset 17 by OnnxExporter",
                         Math.round(total * 10) / 10.0, parameters,
-                        String.format(Locale.ROOT, "%d epochs, batch %d, Adam + cosine LR 2e-3 -> 5e-5, weight decay 1e-4; %d training patches; "
-                                + "training loop %.0f s on this machine", epochs, batch, trainRows.size(), trainSeconds)), 0);
+                        String.format(Locale.ROOT, "%d epochs, batch %d (%d clips x 2 patches), Adam + cosine LR 2e-3 -> 5e-5, weight decay 1e-4; "
+                                + "loss = BCE (instruments) + CE (content) + %.1f x NT-Xent (temperature %.2f, two patches of a clip as positives); "
+                                + "per-clip augmentation (tilt EQ, Schroeder reverb, compression, noise, level); %d training patches; "
+                                + "training loop %.0f s on this machine", epochs, batch, batch / 2, TaggerTraining.CONTRASTIVE_WEIGHT,
+                                TaggerTraining.TEMPERATURE, trainRows.size(), trainSeconds)), 0);
         ObjectMapper json = mapper();
         json.writeValue(models.resolve(MODEL_ID + "-" + version + ".json").toFile(), card);
         log(t0, "wrote %s (%d bytes) and its card", onnx, Files.size(onnx));
