@@ -152,13 +152,14 @@ public final class TempoEstimator implements FrameProcessor {
         // Score every period on a fine grid (0.1 frame) by enhanced autocorrelation x pulse-train fit x prior.
         double bestScore = -1;
         double bestPeriod = 0;
+        double oMean = mean(o, frames);
         for (double p = minLag; p <= maxLag; p += 0.1) {
             double e = interp(enh, p);
             if (e <= 0) {
                 continue;
             }
             double bpm = 60 * fps / p;
-            double score = e * pulseFit(o, frames, p) * prior(bpm, priorCentreBpm);
+            double score = e * pulseFit(o, frames, p, oMean) * prior(bpm, priorCentreBpm);
             if (score > bestScore) {
                 bestScore = score;
                 bestPeriod = p;
@@ -261,12 +262,7 @@ public final class TempoEstimator implements FrameProcessor {
     }
 
     /** Mean onset strength on the best pulse train of period p (beats 1.0, half-beats 0.5, two beats 0.5) over the mean. */
-    private static double pulseFit(double[] o, int n, double p) {
-        double mean = 0;
-        for (int i = 0; i < n; i++) {
-            mean += o[i];
-        }
-        mean /= n;
+    private static double pulseFit(double[] o, int n, double p, double mean) {
         if (mean <= 0) {
             return 0;
         }
@@ -281,6 +277,15 @@ public final class TempoEstimator implements FrameProcessor {
             }
         }
         return best / mean;
+    }
+
+    /** Mean of o[0, n), summed in index order. */
+    private static double mean(double[] o, int n) {
+        double mean = 0;
+        for (int i = 0; i < n; i++) {
+            mean += o[i];
+        }
+        return mean / n;
     }
 
     /** Mean of the maximum of o within +-1 frame of each grid point phase + k*p. */
