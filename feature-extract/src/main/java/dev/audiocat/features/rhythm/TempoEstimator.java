@@ -110,7 +110,7 @@ public final class TempoEstimator implements FrameProcessor {
     }
 
     /**
-     * ln(1 + x) for x >= 0 to within 3e-5 (1e-6 in practice): the float's exponent plus ln of its
+     * ln(1 + x) for x >= 0 to within 3e-5 (2.2e-7 measured over 1e-6..1e4): the float's exponent plus ln of its
      * mantissa, interpolated linearly in a table of 1025 entries indexed by the mantissa's top 10
      * bits. The flux needs 1025 of these per frame; Math.log1p was a third of the stage's time, and a
      * series with a division per bin still half of it.
