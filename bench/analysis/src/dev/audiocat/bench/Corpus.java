@@ -46,7 +46,8 @@ final class Corpus {
     final List<String> tempoless = new ArrayList<>();
     final List<String> qcFiles = new ArrayList<>();
     final List<QcLabel> qcLabels = new ArrayList<>();
-    private final List<String> unlabelled = new ArrayList<>();
+    /** QC copies left without a limited_bandwidth label (file,type,removed_db), see bandwidthLabel. */
+    final List<String> unlabelled = new ArrayList<>();
     private boolean rebuild; // the current QC base was just re-trimmed: its fixtures are stale
 
     Corpus(Path dir, long seed) {
