@@ -360,6 +360,10 @@ public final class AnalysisBench {
                 md.append("- `").append(s).append("`\n");
             }
         }
+        if (!corpus.unlabelled.isEmpty()) {
+            md.append(String.format(Locale.ROOT, "%nNot labelled limited_bandwidth (the round trip removed < %.0f dB above its cutoff, "
+                    + "qc_unlabelled.csv): %s%n", Corpus.MIN_REMOVED_DB, String.join("; ", corpus.unlabelled)));
+        }
         md.append("\nNo peer: none of essentia.js, aubio or soundstretch reports these flags.\n\n");
 
     }

@@ -46,6 +46,8 @@ final class Corpus {
     final List<String> tempoless = new ArrayList<>();
     final List<String> qcFiles = new ArrayList<>();
     final List<QcLabel> qcLabels = new ArrayList<>();
+    /** QC copies left without a limited_bandwidth label (file,type,removed_db), see bandwidthLabel. */
+    final List<String> unlabelled = new ArrayList<>();
     private boolean rebuild; // the current QC base was just re-trimmed: its fixtures are stale
 
     Corpus(Path dir, long seed) {
@@ -181,6 +183,20 @@ final class Corpus {
                 Wav.write(clean, RATE, x);
                 regenerate = true;
             }
+            // It also ends in a release tail that decays far below -60 dBFS for seconds: real trailing
+            // near-silence that QC rightly reports. A clean base keeps 0.5 s of it after the last
+            // 100 ms block at or above -60 dBFS RMS, ending in a 50 ms fade.
+            int keepTo = lastLoudBlockEnd(x) + RATE / 2;
+            if (keepTo < x[0].length - RATE / 2) {
+                x = new float[][] {java.util.Arrays.copyOf(x[0], keepTo), java.util.Arrays.copyOf(x[1], keepTo)};
+                for (float[] c : x) {
+                    for (int i = Math.max(0, keepTo - RATE / 20); i < keepTo; i++) {
+                        c[i] *= (float) ((keepTo - 1 - i) / (double) (RATE / 20));
+                    }
+                }
+                Wav.write(clean, RATE, x);
+                regenerate = true;
+            }
             rebuild = regenerate;
             double dur = x[0].length / (double) RATE;
             qcFiles.add("qc/" + base + "_clean.wav");
@@ -217,7 +233,7 @@ final class Corpus {
                 Files.deleteIfExists(low);
             }
             qcFiles.add("qc/" + base + "_upsampled.wav");
-            qcLabels.add(new QcLabel("qc/" + base + "_upsampled.wav", "limited_bandwidth", 0, dur));
+            bandwidthLabel(x, "qc/" + base + "_upsampled.wav", dur);
             Path mp3wav = dir.resolve("qc").resolve(base + "_mp3.wav");
             if (!Files.exists(mp3wav) || rebuild) {
                 Path mp3 = dir.resolve("qc").resolve(base + ".mp3");
@@ -226,7 +242,13 @@ final class Corpus {
                 Files.deleteIfExists(mp3);
             }
             qcFiles.add("qc/" + base + "_mp3.wav");
-            qcLabels.add(new QcLabel("qc/" + base + "_mp3.wav", "limited_bandwidth", 0, dur));
+            bandwidthLabel(x, "qc/" + base + "_mp3.wav", dur);
+        }
+        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(dir.resolve("qc_unlabelled.csv")))) {
+            w.println("file,type,removed_db");
+            for (String u : unlabelled) {
+                w.println(u);
+            }
         }
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(dir.resolve("qc_labels.csv")))) {
             w.println("file,type,start,end");
@@ -234,6 +256,87 @@ final class Corpus {
                 w.printf(Locale.ROOT, "%s,%s,%.3f,%.3f%n", l.file, l.type, l.start, l.end);
             }
         }
+    }
+
+    /** End (exclusive sample index) of the last 100 ms block whose RMS over both channels is at least -60 dBFS. */
+    static int lastLoudBlockEnd(float[][] x) {
+        int block = RATE / 10;
+        int end = 0;
+        for (int b = 0; b + block <= x[0].length; b += block) {
+            double e = 0;
+            for (float[] c : x) {
+                for (int i = b; i < b + block; i++) {
+                    e += c[i] * (double) c[i];
+                }
+            }
+            if (e / (block * x.length) >= 1e-6) {
+                end = b + block;
+            }
+        }
+        return end;
+    }
+
+    /**
+     * A lowpass (MP3, 22.05 kHz round trip) is damage only when it removed something: the file is
+     * labelled limited_bandwidth when, in the 2 kHz above the round trip's cutoff, the clean base's
+     * long-term power stands at least {@value #MIN_REMOVED_DB} dB above the damaged copy's. Cutoff:
+     * the lowest 250 Hz band from 8 kHz up where the copy lost at least that much. Renders with
+     * nothing above the cutoff lose nothing and are left unlabelled (listed in qc_unlabelled.csv).
+     */
+    private void bandwidthLabel(float[][] clean, String rel, double dur) throws IOException {
+        float[][] damaged = Wav.read(dir.resolve(rel));
+        int n = 4096;
+        double[] pc = new double[n / 2];
+        double[] pd = new double[n / 2];
+        org.jtransforms.fft.DoubleFFT_1D fft = new org.jtransforms.fft.DoubleFFT_1D(n);
+        double[] a = new double[n];
+        double[] b = new double[n];
+        for (int s = 0; s + n <= Math.min(clean[0].length, damaged[0].length); s += 4 * n) {
+            double e = 0;
+            for (int i = 0; i < n; i++) {
+                double w = 0.5 - 0.5 * Math.cos(2 * Math.PI * i / n);
+                a[i] = w * (clean[0][s + i] + clean[1][s + i]) / 2;
+                b[i] = w * (damaged[0][s + i] + damaged[1][s + i]) / 2;
+                e += a[i] * a[i];
+            }
+            if (e / n < 1e-5) { // the snapshots the detector would skip (about -50 dBFS)
+                continue;
+            }
+            fft.realForward(a);
+            fft.realForward(b);
+            for (int k = 1; k < n / 2; k++) {
+                pc[k] += a[2 * k] * a[2 * k] + a[2 * k + 1] * a[2 * k + 1];
+                pd[k] += b[2 * k] * b[2 * k] + b[2 * k + 1] * b[2 * k + 1];
+            }
+        }
+        double binHz = RATE / (double) n;
+        double removed = Double.NEGATIVE_INFINITY; // without a cutoff: the most any 250 Hz band lost
+        for (double cut = 8000; cut < 21000; cut += 250) {
+            double band = ratioDb(pc, pd, cut, cut + 250, binHz);
+            if (band >= MIN_REMOVED_DB) {
+                removed = ratioDb(pc, pd, cut, Math.min(cut + 2000, 21000), binHz);
+                break;
+            }
+            removed = Math.max(removed, band);
+        }
+        if (removed >= MIN_REMOVED_DB) {
+            qcLabels.add(new QcLabel(rel, "limited_bandwidth", 0, dur));
+        } else {
+            unlabelled.add(String.format(Locale.ROOT, "%s,limited_bandwidth,%.1f", rel, removed));
+            System.err.printf(Locale.ROOT, "%s: not labelled limited_bandwidth (the round trip removed %.1f dB above its cutoff)%n", rel, removed);
+        }
+    }
+
+    static final double MIN_REMOVED_DB = 20;
+
+    private static double ratioDb(double[] pc, double[] pd, double from, double to, double binHz) {
+        double c = 1e-30;
+        double d = 1e-30;
+        for (int k = (int) Math.ceil(from / binHz); k < to / binHz && k < pc.length; k++) {
+            c += pc[k];
+            d += pd[k];
+        }
+        return 10 * Math.log10(c / d);
     }
 
     interface Damage {

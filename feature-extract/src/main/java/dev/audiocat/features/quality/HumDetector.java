@@ -21,7 +21,10 @@ import org.jtransforms.fft.DoubleFFT_1D;
  *       median power of the bins 0.4-2 Hz either side.</li>
  * </ol>
  * A window hums at mains f when the fundamental or the second harmonic scores at least
- * {@link #LINE_DB} and stands {@link #ABOVE_NEIGHBOURS_DB} above each of those neighbours, and at least {@link #MIN_HARMONICS} harmonics score {@link #WEAK_DB}. Humming windows
+ * {@link #LINE_DB} and is not a tooth of a comb (lines at -2d, -d, +d, +2d within {@link #COMB_DB} of
+ * it, for a spacing d of 0.4-4 Hz: a steady beat or a re-struck bass note repeats, and a repeating
+ * sound is a comb of lines whose teeth can fall on 50/60 Hz; hum is one line), and at least
+ * {@link #MIN_HARMONICS} harmonics score {@link #WEAK_DB}. Humming windows
  * of the same mains closer than {@link #MERGE_GAP_S} merge into one run; a run is reported from the
  * centre of its first window whose fundamental reaches half the run's largest amplitude to the centre
  * of the last such window (the coherent amplitude grows with the share of the window holding the hum).
@@ -42,15 +45,19 @@ final class HumDetector implements PcmSink {
     static final int MIN_HARMONICS = 2;
     /** Half-width of the line in Hz: mains frequency wanders a little. */
     static final double LINE_HZ = 0.1;
-    /**
-     * The fundamental or second harmonic must also stand this far above every neighbour bin: a
-     * steady rhythm repeats at the beat rate, which turns its spectrum into a comb whose teeth
-     * (spaced 1-3 Hz) can fall on 50 or 60 Hz; hum is a single line.
-     */
-    static final double ABOVE_NEIGHBOURS_DB = 1;
     static final double NEIGHBOURS_FROM_HZ = 0.4;
     static final double NEIGHBOURS_TO_HZ = 2.0;
     static final double MERGE_GAP_S = 3.0;
+    /**
+     * A line is a tooth of a comb, not hum, when at least {@link #COMB_TEETH} of the 4 bins at
+     * -2d, -d, +d, +2d (for some spacing d from {@link #COMB_FROM_HZ} to {@link #COMB_TO_HZ}) lie
+     * within {@link #COMB_DB} of it: a pattern repeating every 1/d seconds (a steady beat, a bass
+     * note re-struck every beat or bar) has lines at every multiple of d.
+     */
+    static final double COMB_DB = 6;
+    static final double COMB_FROM_HZ = 0.4;
+    static final double COMB_TO_HZ = 4;
+    static final int COMB_TEETH = 3;
     /** Fraction of a window trimmed at both ends of a run: a line shows once most of a window holds it. */
     static final double PAD = 0.3;
     private static final int[] MAINS_HZ = {50, 60};
@@ -72,7 +79,8 @@ final class HumDetector implements PcmSink {
     private final double[] fftBuf = new double[2 * WINDOW]; // interleaved re, im; complexForward works in place
     private final double[] neighbours = new double[2 * WINDOW]; // scratch for the median
     private final double[] score = new double[HARMONICS];
-    private final boolean[] single = new boolean[HARMONICS]; // the line stands above all its neighbours
+    private final boolean[] comb = new boolean[HARMONICS]; // the line is a tooth of a comb
+    private final double[] power = new double[WINDOW];
     private final FlagList flags = new FlagList(QcFlag.MAINS_HUM);
     private double rate;       // decimated rate
     private double acc;
@@ -216,7 +224,6 @@ final class HumDetector implements PcmSink {
                 }
                 fft.complexForward(fftBuf);
                 double line = 0;
-                double loudestNeighbour = 0;
                 int nb = 0;
                 for (int k = 0; k < WINDOW; k++) {
                     double d = Math.abs((k < WINDOW / 2 ? k : k - WINDOW) * binHz);
@@ -225,12 +232,14 @@ final class HumDetector implements PcmSink {
                         line = Math.max(line, p);
                     } else if (d >= NEIGHBOURS_FROM_HZ && d <= NEIGHBOURS_TO_HZ) {
                         neighbours[nb++] = p;
-                        loudestNeighbour = Math.max(loudestNeighbour, p);
                     }
                 }
+                for (int k = 0; k < WINDOW; k++) {
+                    power[k] = fftBuf[2 * k] * fftBuf[2 * k] + fftBuf[2 * k + 1] * fftBuf[2 * k + 1];
+                }
+                comb[h - 1] = combTooth(line, binHz);
                 java.util.Arrays.sort(neighbours, 0, nb);
                 double median = nb % 2 == 1 ? neighbours[nb / 2] : (neighbours[nb / 2 - 1] + neighbours[nb / 2]) / 2;
-                single[h - 1] = line >= loudestNeighbour * Math.pow(10, ABOVE_NEIGHBOURS_DB / 10);
                 score[h - 1] = median > 0 ? 10 * Math.log10(line / median) : line > 0 ? Double.POSITIVE_INFINITY : 0;
                 if (h == 1) {
                     // baseband of A sin(2 pi f t) is A/2; the Hann window sums to WINDOW/2
@@ -243,7 +252,7 @@ final class HumDetector implements PcmSink {
                     weak++;
                 }
             }
-            boolean hums = (score[0] >= LINE_DB && single[0] || score[1] >= LINE_DB && single[1]) && weak >= MIN_HARMONICS;
+            boolean hums = (score[0] >= LINE_DB && !comb[0] || score[1] >= LINE_DB && !comb[1]) && weak >= MIN_HARMONICS;
             if (hums) {
                 if (running[m] && start - runEnd[m] <= MERGE_GAP_S) {
                     runEnd[m] = end;
@@ -268,6 +277,34 @@ final class HumDetector implements PcmSink {
                 closeRun(m);
             }
         }
+    }
+
+    /**
+     * Whether the 0 Hz line is one tooth of a comb: a sound repeating with period 1/d has lines at
+     * every multiple of d, so lines at -2d, -d, +d, +2d around it (at least 3 of the 4, each within
+     * {@link #COMB_DB} of the line) mean a repeating pattern (a steady beat, a note re-struck every
+     * beat or bar) whose comb puts a tooth on the mains frequency, not hum.
+     */
+    private boolean combTooth(double line, double binHz) {
+        double floor = line * Math.pow(10, -COMB_DB / 10);
+        for (double d = COMB_FROM_HZ; d <= COMB_TO_HZ; d += binHz / 4) {
+            int teeth = 0;
+            for (int j = -2; j <= 2; j++) {
+                if (j == 0) {
+                    continue;
+                }
+                double k = j * d / binHz;
+                int lo = (int) Math.floor(k);
+                double p = Math.max(power[Math.floorMod(lo, WINDOW)], power[Math.floorMod(lo + 1, WINDOW)]);
+                if (p >= floor) {
+                    teeth++;
+                }
+            }
+            if (teeth >= COMB_TEETH) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void closeRun(int m) {

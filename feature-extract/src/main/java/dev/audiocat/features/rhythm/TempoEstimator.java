@@ -80,14 +80,14 @@ public final class TempoEstimator implements FrameProcessor {
             hop = frame.hop;
             size = frame.size;
         }
+        // Branch-free: whether a bin rose is a coin toss per bin, and a mispredicted branch costs
+        // more than the addition it skips.
         double flux = 0;
+        float[] prev = prevLog;
         for (int k = 1; k < mag.length; k++) {
             float l = ln1p(mag[k]);
-            float d = l - prevLog[k];
-            if (d > 0) {
-                flux += d;
-            }
-            prevLog[k] = l;
+            flux += Math.max(0f, l - prev[k]);
+            prev[k] = l;
         }
         if (frames == onset.length) {
             onset = java.util.Arrays.copyOf(onset, onset.length * 2);
@@ -95,19 +95,32 @@ public final class TempoEstimator implements FrameProcessor {
         onset[frames++] = frames == 1 ? 0f : (float) flux;
     }
 
+    private static final int LOG_BITS = 10;
+    /** ln(m) at m = 1 + i / 2^LOG_BITS, and the step to the next entry, for {@link #ln1p}. */
+    private static final float[] LOG_TABLE = new float[(1 << LOG_BITS) + 1];
+    private static final float[] LOG_SLOPE = new float[1 << LOG_BITS];
+
+    static {
+        for (int i = 0; i <= 1 << LOG_BITS; i++) {
+            LOG_TABLE[i] = (float) Math.log(1 + i / (double) (1 << LOG_BITS));
+        }
+        for (int i = 0; i < 1 << LOG_BITS; i++) {
+            LOG_SLOPE[i] = (LOG_TABLE[i + 1] - LOG_TABLE[i]) / (1 << (23 - LOG_BITS));
+        }
+    }
+
     /**
-     * ln(1 + x) for x >= 0 to within 3e-5: the float's exponent plus the series
-     * {@code ln m = 2 atanh((m-1)/(m+1))} to the seventh power for the mantissa m in [1, 2). The flux
-     * needs 1025 of these per frame and Math.log1p was a third of the stage's time.
+     * ln(1 + x) for x >= 0 to within 3e-5 (2.2e-7 measured over 1e-6..1e4): the float's exponent plus ln of its
+     * mantissa, interpolated linearly in a table of 1025 entries indexed by the mantissa's top 10
+     * bits. The flux needs 1025 of these per frame; Math.log1p was a third of the stage's time, and a
+     * series with a division per bin still half of it.
      */
     static float ln1p(float x) {
-        float y = 1f + x;
-        int bits = Float.floatToRawIntBits(y);
-        int e = ((bits >> 23) & 0xff) - 127;
-        float m = Float.intBitsToFloat((bits & 0x7fffff) | 0x3f800000);
-        float t = (m - 1f) / (m + 1f);
-        float t2 = t * t;
-        return e * 0.6931472f + 2f * t * (1f + t2 * (1f / 3 + t2 * (1f / 5 + t2 * (1f / 7))));
+        int bits = Float.floatToRawIntBits(1f + x);
+        int e = (bits >> 23) - 127; // 1 + x > 0: the sign bit is clear
+        int i = (bits >> (23 - LOG_BITS)) & ((1 << LOG_BITS) - 1);
+        int r = bits & ((1 << (23 - LOG_BITS)) - 1);
+        return e * 0.6931472f + LOG_TABLE[i] + LOG_SLOPE[i] * r;
     }
 
     @Override
@@ -139,13 +152,14 @@ public final class TempoEstimator implements FrameProcessor {
         // Score every period on a fine grid (0.1 frame) by enhanced autocorrelation x pulse-train fit x prior.
         double bestScore = -1;
         double bestPeriod = 0;
+        double oMean = mean(o, frames);
         for (double p = minLag; p <= maxLag; p += 0.1) {
             double e = interp(enh, p);
             if (e <= 0) {
                 continue;
             }
             double bpm = 60 * fps / p;
-            double score = e * pulseFit(o, frames, p) * prior(bpm, priorCentreBpm);
+            double score = e * pulseFit(o, frames, p, oMean) * prior(bpm, priorCentreBpm);
             if (score > bestScore) {
                 bestScore = score;
                 bestPeriod = p;
@@ -248,12 +262,7 @@ public final class TempoEstimator implements FrameProcessor {
     }
 
     /** Mean onset strength on the best pulse train of period p (beats 1.0, half-beats 0.5, two beats 0.5) over the mean. */
-    private static double pulseFit(double[] o, int n, double p) {
-        double mean = 0;
-        for (int i = 0; i < n; i++) {
-            mean += o[i];
-        }
-        mean /= n;
+    private static double pulseFit(double[] o, int n, double p, double mean) {
         if (mean <= 0) {
             return 0;
         }
@@ -268,6 +277,15 @@ public final class TempoEstimator implements FrameProcessor {
             }
         }
         return best / mean;
+    }
+
+    /** Mean of o[0, n), summed in index order. */
+    private static double mean(double[] o, int n) {
+        double mean = 0;
+        for (int i = 0; i < n; i++) {
+            mean += o[i];
+        }
+        return mean / n;
     }
 
     /** Mean of the maximum of o within +-1 frame of each grid point phase + k*p. */
