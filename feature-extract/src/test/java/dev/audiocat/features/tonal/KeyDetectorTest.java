@@ -108,6 +108,45 @@ class KeyDetectorTest {
                 () -> am.result() + " vs " + c.result());
     }
 
+    /**
+     * A phrase I-vi-IV-V (major) or i-VI-iv-V (minor, harmonic V), root-position triads with the root an
+     * octave below, one chord per second, three times, and then the piece stops on a held V for two
+     * seconds: a half cadence, no final tonic. The final chord is the dominant's triad, so the final
+     * chord cue alone points a fifth too high; the other cues must outvote it.
+     */
+    static float[] phraseEndingOnV(int tonicMidi, boolean minor) {
+        int[][] chords = minor
+                ? new int[][] {{0, 3, 7}, {-4, 0, 3}, {5, 8, 12}, {7, 11, 14}}
+                : new int[][] {{0, 4, 7}, {-3, 0, 4}, {5, 9, 12}, {7, 11, 14}};
+        float[] out = new float[RATE * 14];
+        for (int rep = 0; rep < 3; rep++) {
+            for (int c = 0; c < 4; c++) {
+                double t = rep * 4 + c;
+                double len = rep == 2 && c == 3 ? 2.0 : 1.0;
+                for (int interval : chords[c]) {
+                    TestAudio.addTone(out, RATE, t, len, TestAudio.hz(tonicMidi + interval, 440), 0.12);
+                }
+                TestAudio.addTone(out, RATE, t, len, TestAudio.hz(tonicMidi + chords[c][0] - 12, 440), 0.12);
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0} {1} ending on V")
+    @CsvSource({
+        "C, major, 60",
+        "A, major, 57",
+        "D, minor, 62",
+        "G, minor, 55",
+    })
+    void aPhraseEndingOnTheDominantIsInItsTonic(String tonic, String mode, int midi) {
+        KeyDetector k = new KeyDetector();
+        TestAudio.feed(phraseEndingOnV(midi, "minor".equals(mode)), k);
+        KeyEstimate e = k.result();
+        assertNotNull(e);
+        assertEquals(tonic + " " + mode, e.tonic() + " " + e.mode(), () -> "got " + e);
+    }
+
     @Test
     void silenceHasNoKey() {
         KeyDetector k = new KeyDetector();
