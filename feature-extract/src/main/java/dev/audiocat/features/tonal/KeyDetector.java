@@ -19,12 +19,18 @@ import dev.audiocat.features.dsp.FrameProcessor;
  * grid, log-compressed, and correlated with 24 rotated key profiles (the average of the
  * Krumhansl-Kessler and Temperley profiles, see docs/analysis.md).
  *
- * <p>Final chord: beside the sum, the frame profiles also feed an exponentially decaying profile
- * (time constant {@link #END_SECONDS} of tonal frames), which at the end holds the last chord. Its
- * correlation with each key's tonic triad, weighted {@link #END_WEIGHT}, is added to the profile
- * correlation: tonal music mostly ends on its tonic, and that is what tells a minor key from its
- * relative major, whose pitch classes are nearly the same. Confidence is how far the best score
- * stands above the runner-up.
+ * <p>Cadences anywhere: every {@link #BLOCK_FRAMES} tonal frames (~0.37 s) the block's chroma is
+ * matched with each tonic's dominant chord (V, V7) and tonic triads; a tonic triad that follows a
+ * dominant of the same key within about a second adds V-I evidence to that key. Each key's share of
+ * all the evidence, weighted {@link #CADENCE_WEIGHT}, is added to the profile correlation: a cadence
+ * is what tells a minor key (E-G#-B to A minor) from its relative major (G-B-D to C), whose pitch
+ * classes are nearly the same, and unlike a final-chord cue it does not care how the piece ends.
+ *
+ * <p>Two more cues are implemented but off by default ({@link #withCues}, for the bench's ablation
+ * rows): the last chord (an exponentially decaying profile, time constant {@link #END_SECONDS},
+ * matched with each key's tonic triad) and a bass-register profile (peaks below {@link #BASS_MAX_HZ}
+ * matched with a prior of which degrees carry the bass). Confidence is how far the best score stands
+ * above the runner-up.
  */
 public final class KeyDetector implements FrameProcessor {
 
@@ -46,12 +52,16 @@ public final class KeyDetector implements FrameProcessor {
     static final double[] MINOR = blend(KK_MINOR, TP_MINOR);
     /** Time constant of the decaying "final chord" profile, in seconds of tonal frames. */
     static final double END_SECONDS = 1.0;
-    /** Weight of the final chord's match with each key's tonic triad beside the profile correlation (weight 1). */
+    /**
+     * Weight of the final chord's match with each key's tonic triad beside the profile correlation
+     * (weight 1), when that cue is on ({@link #withCues}); off by default: it misleads on music that
+     * ends on V or IV, is cut or fades out, and the cadence evidence does its job on the tuning sets.
+     */
     static final double END_WEIGHT = 0.3;
-    /** Weight of the bass-register profile's correlation with each key's bass profile. */
-    static final double BASS_WEIGHT = 0.3;
-    /** Weight of each key's share of the dominant-to-tonic (V-I) evidence found anywhere in the file. */
-    static final double CADENCE_WEIGHT = 0.5;
+    /** Weight of the bass-register profile when that cue is on ({@link #withCues}); off by default (no gain when tuned). */
+    static final double BASS_WEIGHT = 0.2;
+    /** Weight of each key's share of the dominant-to-tonic (V-I) evidence found anywhere in the file (on by default). */
+    static final double CADENCE_WEIGHT = 1.0;
     /** Peaks below this feed the bass profile (with their harmonic votes). */
     static final double BASS_MAX_HZ = 200.0;
     /** Chord blocks for the cadence search: this many tonal frames (16 x 512 / 22050 Hz = 0.37 s). */
@@ -91,8 +101,9 @@ public final class KeyDetector implements FrameProcessor {
     private long tonalFrames;
     private KeyEstimate result;
 
+    /** The whole-file profile plus the V-I cadence evidence: the defaults chosen on the tuning seeds (docs/analysis.md). */
     public KeyDetector() {
-        this(END_SECONDS, END_WEIGHT, BASS_WEIGHT, CADENCE_WEIGHT);
+        this(END_SECONDS, 0, 0, CADENCE_WEIGHT);
     }
 
     /**
@@ -100,7 +111,7 @@ public final class KeyDetector implements FrameProcessor {
      * tonic (fade-outs, excerpts), and for the bench's ablation row.
      */
     public static KeyDetector withoutFinalChord() {
-        return new KeyDetector(END_SECONDS, 0, BASS_WEIGHT, CADENCE_WEIGHT);
+        return new KeyDetector(END_SECONDS, 0, 0, CADENCE_WEIGHT);
     }
 
     /**
@@ -178,7 +189,7 @@ public final class KeyDetector implements FrameProcessor {
             double dev = cents - 100 * Math.rint(cents / 100); // -50..50 around the nearest semitone
             int cent = (int) Math.floor(dev + 50);
             deviation[Math.min(99, Math.max(0, cent))] += amp;
-            boolean bass = hz < BASS_MAX_HZ;
+            boolean bass = bassWeight > 0 && hz < BASS_MAX_HZ;
             for (int h = 1; h <= HARMONICS; h++) {
                 if (hz / h < MIN_HZ) {
                     break;
@@ -208,7 +219,7 @@ public final class KeyDetector implements FrameProcessor {
             bassSum[i] += bassFrame[i] / fmax;
         }
         tonalFrames++;
-        if (++blockFrames == BLOCK_FRAMES) {
+        if (cadenceWeight > 0 && ++blockFrames == BLOCK_FRAMES) {
             closeBlock();
         }
     }
