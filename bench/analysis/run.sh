@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Key, tempo, QC and throughput of audiocat's analysis beside essentia.js, aubio and soundstretch.
-# Usage: bench/analysis/run.sh [PIECES=48] [SEED=20261122]
+# Usage: bench/analysis/run.sh [PIECES=48] [SEED=20261122] [--hard] [--no-peers]
+# --hard: the hard key set (endings on V/IV, cuts, fade-outs, modulating sections; docs/benchmarks.md)
+# in $AUDIOCAT_HOME/bench/analysis/corpus-hard, music only.
 # Generates the labelled corpus under $AUDIOCAT_HOME/bench/analysis/corpus (reused when present;
 # delete it to regenerate), prints the Markdown table and writes corpus/results.md + details.csv.
 set -euo pipefail

@@ -31,15 +31,23 @@ import java.util.regex.Pattern;
 public final class AnalysisBench {
 
     public static void main(String[] args) throws Exception {
-        Path dir = Path.of(args.length > 0 ? args[0] : "target/bench-analysis");
+        Path given = Path.of(args.length > 0 ? args[0] : "target/bench-analysis");
         int pieces = args.length > 1 ? Integer.parseInt(args[1]) : 48;
         long seed = args.length > 2 ? Long.parseLong(args[2]) : 20261122L;
         String nodeScript = args.length > 3 ? args[3] : "bench/analysis/essentia_peer.js";
         boolean peers = !Arrays.asList(args).contains("--no-peers");
+        // --hard: the hard key set (Corpus.buildHard), music only, in a corpus directory of its own
+        boolean hard = Arrays.asList(args).contains("--hard");
+        Path dir = hard ? given.resolveSibling(given.getFileName() + "-hard") : given;
 
         long c0 = System.nanoTime();
         Corpus corpus = new Corpus(dir, seed);
-        corpus.build(pieces);
+        corpus.hard = hard;
+        if (hard) {
+            corpus.buildMusic(pieces);
+        } else {
+            corpus.build(pieces);
+        }
         System.err.printf("corpus ready in %.0f s: %d pieces, %d tempo-less, %d QC files%n",
                 (System.nanoTime() - c0) / 1e9, corpus.pieces.size(), corpus.tempoless.size(), corpus.qcFiles.size());
 
@@ -67,15 +75,22 @@ public final class AnalysisBench {
             oursCpuMs.put(f, (cpu.getCurrentThreadCpuTime() - cpu0) / 1e6);
             oursMs.put(f, (System.nanoTime() - t0) / 1e6);
         }
-        // Ablation, not timed: the key from the profile alone, without the final-chord cue.
-        Map<String, KeyEstimate> profileOnly = new HashMap<>();
+        // Ablation, not timed: the default (profile + V-I cadences) with an optional cue added, without
+        // the cadences (the profile alone), and the previous version (profile + final chord).
+        Map<String, Map<String, KeyEstimate>> ablation = new LinkedHashMap<>();
+        for (String row : ABLATIONS) {
+            ablation.put(row, new HashMap<>());
+        }
         for (String f : music) {
-            KeyDetector k = KeyDetector.withoutFinalChord();
+            List<KeyDetector> ks = List.of(KeyDetector.withCues(true, false, true), KeyDetector.withCues(false, true, true),
+                    KeyDetector.withCues(false, false, false), KeyDetector.withCues(true, false, false));
             try (AudioDecoder d = AudioDecoder.open(dir.resolve(f))) {
                 d.decode(NULL_SINK, AudioAnalyzer.ANALYSIS_RATE,
-                        new FrameDispatcher(AudioAnalyzer.FRAME_SIZE, AudioAnalyzer.HOP, List.of(k)));
+                        new FrameDispatcher(AudioAnalyzer.FRAME_SIZE, AudioAnalyzer.HOP, new ArrayList<>(ks)));
             }
-            profileOnly.put(f, k.result());
+            for (int i = 0; i < ABLATIONS.size(); i++) {
+                ablation.get(ABLATIONS.get(i)).put(f, ks.get(i).result());
+            }
         }
         // Issue 3's analysis set (identity, loudness, key, tempo, QC) without the fingerprints of issue 4.
         AudioAnalyzer lean = AudioAnalyzer.builder().fingerprints(false).build();
@@ -183,12 +198,16 @@ public final class AnalysisBench {
         }
 
         StringBuilder md = new StringBuilder();
-        report(md, dir, corpus, music, ours, profileOnly, oursMs, decodeMs, ess, aubioBpm, aubioMs, ssBpm, ssMs, peers);
+        report(md, dir, corpus, music, ours, ablation, oursMs, decodeMs, ess, aubioBpm, aubioMs, ssBpm, ssMs, peers);
         throughput(md, music, ours, oursMs, oursCpuMs, leanMs, leanCpuMs, decodeMs, decodeCpuMs, ess, aubioMs, aubioCpuMs, ssMs, ssCpuMs, peers);
         Files.writeString(dir.resolve("results.md"), md);
         System.out.println(md);
         writeDetails(dir, corpus, music, ours, ess, aubioBpm, ssBpm);
     }
+
+    /** The key ablation rows, in the order of the detectors built for them in main. */
+    static final List<String> ABLATIONS = List.of("+ final-chord cue (0.3)", "+ bass profile (0.2)",
+            "without the V-I cadences: whole-file profile alone", "before this change: profile + final chord (0.3), no cadences");
 
     static final PcmSink NULL_SINK = new PcmSink() {
         @Override
@@ -205,7 +224,7 @@ public final class AnalysisBench {
     };
 
     static void report(StringBuilder md, Path dir, Corpus corpus, List<String> music, Map<String, AnalysisResult> ours,
-                       Map<String, KeyEstimate> profileOnly,
+                       Map<String, Map<String, KeyEstimate>> ablation,
                        Map<String, Double> oursMs, Map<String, Double> decodeMs, Map<String, Map<String, String>> ess,
                        Map<String, Double> aubioBpm, Map<String, Double> aubioMs, Map<String, Double> ssBpm,
                        Map<String, Double> ssMs, boolean peers) {
@@ -213,8 +232,8 @@ public final class AnalysisBench {
         double[] keyScore = new double[4];
         int n = corpus.pieces.size();
         int[] exact = new int[4];
-        double profileOnlyScore = 0;
-        int profileOnlyExact = 0;
+        double[] ablationScore = new double[ABLATIONS.size()];
+        int[] ablationExact = new int[ABLATIONS.size()];
         double detunedOurs = 0;
         double detunedEss = 0;
         int detuned = 0;
@@ -227,10 +246,12 @@ public final class AnalysisBench {
             double s = k == null ? 0 : mirex(p.tonic(), p.minor(), pc(k.tonic()), "minor".equals(k.mode()));
             keyScore[0] += s;
             exact[0] += s == 1 ? 1 : 0;
-            KeyEstimate po = profileOnly.get(f);
-            double sp = po == null ? 0 : mirex(p.tonic(), p.minor(), pc(po.tonic()), "minor".equals(po.mode()));
-            profileOnlyScore += sp;
-            profileOnlyExact += sp == 1 ? 1 : 0;
+            for (int a = 0; a < ABLATIONS.size(); a++) {
+                KeyEstimate po = ablation.get(ABLATIONS.get(a)).get(f);
+                double sp = po == null ? 0 : mirex(p.tonic(), p.minor(), pc(po.tonic()), "minor".equals(po.mode()));
+                ablationScore[a] += sp;
+                ablationExact[a] += sp == 1 ? 1 : 0;
+            }
             if (k != null) {
                 tuningErr += Math.abs(1200 * Math.log(k.tuningHz() / 440) / Math.log(2) - p.detuneCents());
             }
@@ -255,14 +276,41 @@ public final class AnalysisBench {
         md.append("### Key (").append(n).append(" pieces, 24 keys x with/without drums, 3 soundfonts, 4 formats)\n\n");
         md.append("| system | MIREX weighted score | exact |\n|---|---|---|\n");
         md.append(String.format(Locale.ROOT, "| audiocat KeyDetector | **%.3f** | %d/%d |%n", keyScore[0] / n, exact[0], n));
-        md.append(String.format(Locale.ROOT, "| audiocat KeyDetector without the final-chord cue | %.3f | %d/%d |%n",
-                profileOnlyScore / n, profileOnlyExact, n));
+        for (int a = 0; a < ABLATIONS.size(); a++) {
+            md.append(String.format(Locale.ROOT, "| audiocat KeyDetector %s (ablation) | %.3f | %d/%d |%n", ABLATIONS.get(a),
+                    ablationScore[a] / n, ablationExact[a], n));
+        }
         for (int j = 0; j < 3 && peers; j++) {
             md.append(String.format(Locale.ROOT, "| essentia.js KeyExtractor %s | %.3f | %d/%d |%n", profiles[j], keyScore[j + 1] / n, exact[j + 1], n));
         }
         md.append(String.format(Locale.ROOT, "%nOn the %d detuned pieces (-40..+40 cents): audiocat %.3f, essentia.js edma %.3f. "
                 + "Mean tuning error of audiocat: %.1f cents.%n%n", detuned, detunedOurs / Math.max(1, detuned),
                 detunedEss / Math.max(1, detuned), tuningErr / n));
+
+        if (!corpus.hardInfo.isEmpty()) {
+            // the hard set by ending (Corpus.Midi.hardPiece): MIREX per system
+            md.append("By ending (hard set):\n\n| ending | pieces | audiocat | essentia.js bgate | edma | temperley |\n|---|---|---|---|---|---|\n");
+            for (String ending : Corpus.Midi.ENDINGS) {
+                double[] sum = new double[4];
+                int count = 0;
+                for (int i = 0; i < n; i++) {
+                    Corpus.Piece p = corpus.pieces.get(i);
+                    if (!corpus.hardInfo.get(p.name()).startsWith("ending=" + ending + " ")) {
+                        continue;
+                    }
+                    count++;
+                    var k = ours.get(music.get(i)).key();
+                    sum[0] += k == null ? 0 : mirex(p.tonic(), p.minor(), pc(k.tonic()), "minor".equals(k.mode()));
+                    Map<String, String> e = ess.get(music.get(i));
+                    for (int j = 0; j < 3 && e != null; j++) {
+                        sum[j + 1] += mirex(p.tonic(), p.minor(), pc(e.get(profiles[j] + ".key")), "minor".equals(e.get(profiles[j] + ".scale")));
+                    }
+                }
+                md.append(String.format(Locale.ROOT, "| %s | %d | %.3f | %.3f | %.3f | %.3f |%n", ending, count, sum[0] / Math.max(1, count),
+                        sum[1] / Math.max(1, count), sum[2] / Math.max(1, count), sum[3] / Math.max(1, count)));
+            }
+            md.append("\n");
+        }
 
         // ---- tempo
         int[] acc1 = new int[4];

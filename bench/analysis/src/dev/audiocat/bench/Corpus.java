@@ -49,6 +49,13 @@ final class Corpus {
     /** QC copies left without a limited_bandwidth label (file,type,removed_db), see bandwidthLabel. */
     final List<String> unlabelled = new ArrayList<>();
     private boolean rebuild; // the current QC base was just re-trimmed: its fixtures are stale
+    /**
+     * The hard key set ({@code --hard}): {@link Midi#hardPiece} instead of {@link Midi#piece}, music
+     * only. A separate generator and random stream, so the default pieces of every seed stay as they were.
+     */
+    boolean hard;
+    /** Per piece of the hard set: how it is built (sections, ending), for labels.csv and the report. */
+    final java.util.Map<String, String> hardInfo = new java.util.HashMap<>();
 
     Corpus(Path dir, long seed) {
         this.dir = dir;
@@ -70,6 +77,10 @@ final class Corpus {
      */
     Random buildMusic(int pieceCount) throws Exception {
         Files.createDirectories(dir.resolve("music"));
+        if (hard) {
+            buildHard(pieceCount);
+            return null;
+        }
         Random r = new Random(seed);
         for (int i = 0; i < pieceCount; i++) {
             int tonic = i % 12;
@@ -100,6 +111,47 @@ final class Corpus {
             }
         }
         return r;
+    }
+
+    /**
+     * The hard key set: same key/mode/drums/soundfont/format/detune rotation as the default set, but
+     * pieces from {@link Midi#hardPiece}. Label rule (docs/benchmarks.md): the main key is the key of
+     * at least three quarters of the bars and of the last section; a section in the relative or
+     * dominant key may open the piece or come in the middle, never at the end.
+     */
+    private void buildHard(int pieceCount) throws Exception {
+        Random r = new Random(seed ^ 0x4841524BL); // "HARK": a stream of its own
+        for (int i = 0; i < pieceCount; i++) {
+            int tonic = i % 12;
+            boolean minor = (i / 12) % 2 == 1;
+            double bpm = 60 + Math.round(r.nextDouble() * 120);
+            boolean drums = (i / 24) % 2 == 0 ? i % 2 == 0 : i % 2 == 1;
+            double detune = i % 4 == 3 ? Math.round((r.nextDouble() * 80 - 40)) : 0;
+            String sf = SOUNDFONTS[i % SOUNDFONTS.length];
+            String fmt = FORMATS[(i / 3) % FORMATS.length];
+            Piece p = new Piece(String.format("h%02d", i), tonic, minor, bpm, drums, detune, sf, fmt);
+            pieces.add(p);
+            StringBuilder info = new StringBuilder();
+            byte[] midi = Midi.hardPiece(p, new Random(seed * 1000 + 500 + i), info);
+            hardInfo.put(p.name, info.toString());
+            Path audio = dir.resolve("music").resolve(p.name + "." + fmt);
+            if (!Files.exists(audio)) {
+                Path mid = dir.resolve("music").resolve(p.name + ".mid");
+                Files.write(mid, midi);
+                Path wav = render(mid, sf, dir.resolve("music").resolve(p.name + ".render.wav"));
+                transcode(wav, audio);
+                if (!fmt.equals("wav")) {
+                    Files.deleteIfExists(wav);
+                }
+            }
+        }
+        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(dir.resolve("labels.csv")))) {
+            w.println("file,key,bpm,drums,detune_cents,soundfont,format,structure");
+            for (Piece p : pieces) {
+                w.printf(Locale.ROOT, "music/%s.%s,%s,%.1f,%b,%.0f,%s,%s,%s%n", p.name, p.format, p.keyLabel(), p.bpm, p.drums,
+                        p.detuneCents, Path.of(p.soundfont).getFileName(), p.format, hardInfo.get(p.name));
+            }
+        }
     }
 
     private void buildTempoless(Random r) throws Exception {
@@ -616,6 +668,326 @@ final class Corpus {
             note(ev, 0, base + 7, end, 2 * PPQ, 80);
             note(ev, 2, 36 + p.tonic, end, 2 * PPQ, 90);
             return write(ev, end + 3 * PPQ);
+        }
+
+        // ---- the hard key set -------------------------------------------------------------------
+        // A chord is {root semitones above the key's tonic, quality}; qualities index CHORD_TONES.
+        static final int[][] CHORD_TONES = {{0, 4, 7}, {0, 3, 7}, {0, 3, 6}, {0, 4, 7, 10}, {0, 3, 7, 10}, {0, 4, 7, 11}};
+        static final int MAJ = 0, MIN = 1, DIM = 2, DOM7 = 3, MIN7 = 4, MAJ7 = 5;
+        /** Four-bar phrases in major: pop loops, cadences, modal mixture (iv, bVI, bVII), ii-V. */
+        static final int[][][] HARD_MAJOR = {
+            {{0, MAJ}, {7, MAJ}, {9, MIN}, {5, MAJ}},
+            {{0, MAJ}, {5, MAJ}, {7, DOM7}, {0, MAJ}},
+            {{9, MIN}, {5, MAJ}, {0, MAJ}, {7, MAJ}},
+            {{0, MAJ}, {9, MIN}, {2, MIN7}, {7, DOM7}},
+            {{0, MAJ}, {10, MAJ}, {5, MAJ}, {0, MAJ}},
+            {{0, MAJ}, {5, MIN}, {0, MAJ}, {7, MAJ}},
+            {{0, MAJ7}, {4, MIN}, {5, MAJ}, {7, MAJ}},
+            {{2, MIN7}, {7, DOM7}, {0, MAJ7}, {9, MIN}},
+            {{0, MAJ}, {8, MAJ}, {10, MAJ}, {0, MAJ}},
+            {{5, MAJ}, {7, MAJ}, {4, MIN}, {9, MIN}},
+        };
+        /** Four-bar phrases in minor: natural (v, VII), harmonic (V, V7), dorian IV, Andalusian. */
+        static final int[][][] HARD_MINOR = {
+            {{0, MIN}, {8, MAJ}, {3, MAJ}, {10, MAJ}},
+            {{0, MIN}, {5, MIN}, {7, DOM7}, {0, MIN}},
+            {{0, MIN}, {10, MAJ}, {8, MAJ}, {7, MAJ}},
+            {{0, MIN}, {5, MIN}, {7, MIN}, {0, MIN}},
+            {{0, MIN}, {8, MAJ}, {5, MIN}, {7, MAJ}},
+            {{2, DIM}, {7, DOM7}, {0, MIN}, {0, MIN}},
+            {{0, MIN}, {3, MAJ}, {10, MAJ}, {5, MIN}},
+            {{0, MIN}, {7, MIN}, {8, MAJ}, {5, MIN}},
+            {{8, MAJ}, {10, MAJ}, {0, MIN}, {0, MIN}},
+            {{0, MIN}, {5, MAJ}, {0, MIN}, {7, MIN}},
+            {{0, MIN7}, {5, MIN7}, {0, MIN7}, {7, MAJ}},
+        };
+        static final int[] PAD_PROGRAMS = {88, 89, 91, 48, 49, 52};
+        static final String[] ENDINGS = {"tonic", "V", "IV", "cut", "fade"};
+
+        /**
+         * A piece of the hard key set, in the piece's key and mode: 4-6 four-bar sections, each with its own
+         * texture (block chords, arpeggio, sustained pad, off-beat stabs), voicing (inversion, register,
+         * spread), and bass line (root, root-fifth, walking, pedal, inversion bass, octaves, none). At most
+         * one section is in another key (major: the dominant or the relative minor; minor: the relative
+         * major or the minor dominant), at the start or in the middle; one section may be melody only. The
+         * piece ends on its tonic, on V, on IV, mid-phrase (cut after two bars), or fades out over the last
+         * section. {@code info} receives a one-line description for labels.csv.
+         */
+        static byte[] hardPiece(Piece p, Random r, StringBuilder info) {
+            List<Ev> ev = new ArrayList<>();
+            tempo(ev, p.bpm);
+            program(ev, 0, CHORD_PROGRAMS[r.nextInt(CHORD_PROGRAMS.length)]);
+            program(ev, 1, MELODY_PROGRAMS[r.nextInt(MELODY_PROGRAMS.length)]);
+            program(ev, 2, BASS_PROGRAMS[r.nextInt(BASS_PROGRAMS.length)]);
+            program(ev, 3, PAD_PROGRAMS[r.nextInt(PAD_PROGRAMS.length)]);
+            if (p.detuneCents != 0) {
+                int bend = (int) Math.round(8192 + p.detuneCents / 200.0 * 8192);
+                for (int ch = 0; ch < 4; ch++) {
+                    ev.add(new Ev(0, 1, new byte[] {(byte) (0xE0 | ch), (byte) (bend & 0x7f), (byte) (bend >> 7)}));
+                }
+            }
+            int sections = 4 + r.nextInt(3);
+            String ending = ENDINGS[r.nextInt(ENDINGS.length)];
+            // section kinds: "main", "other" (another key), "melody" (melody only, main key)
+            String[] kind = new String[sections];
+            java.util.Arrays.fill(kind, "main");
+            if (r.nextDouble() < 0.6) {
+                kind[r.nextDouble() < 0.4 ? 0 : 1 + r.nextInt(sections - 2)] = "other";
+            }
+            if (r.nextDouble() < 0.35) {
+                int m = r.nextInt(sections - 1);
+                if (kind[m].equals("main")) {
+                    kind[m] = "melody";
+                }
+            }
+            // the other key: tonic offset and mode
+            int otherOffset;
+            boolean otherMinor;
+            if (!p.minor) {
+                boolean relative = r.nextBoolean();
+                otherOffset = relative ? 9 : 7;
+                otherMinor = relative;
+            } else {
+                boolean relative = r.nextDouble() < 0.7;
+                otherOffset = relative ? 3 : 7;
+                otherMinor = !relative;
+            }
+            info.append("ending=").append(ending).append(" sections=");
+            int melodyDegree = 9;
+            int bar = 0;
+            for (int s = 0; s < sections; s++) {
+                boolean other = kind[s].equals("other");
+                boolean minor = other ? otherMinor : p.minor;
+                int keyTonic = (p.tonic + (other ? otherOffset : 0)) % 12;
+                int[][][] pool = minor ? HARD_MINOR : HARD_MAJOR;
+                int[][] phrase = pool[r.nextInt(pool.length)].clone();
+                if (other) {
+                    // a modulating section confirms its key with a cadence
+                    phrase = (minor ? HARD_MINOR[1] : HARD_MAJOR[1]).clone();
+                }
+                boolean last = s == sections - 1;
+                int barsHere = 4;
+                if (last) {
+                    switch (ending) {
+                        case "tonic" -> phrase[3] = new int[] {0, minor ? MIN : MAJ};
+                        case "V" -> phrase[3] = new int[] {7, MAJ};
+                        case "IV" -> phrase[3] = new int[] {5, minor ? MIN : MAJ};
+                        case "cut" -> barsHere = 2;
+                        default -> { }
+                    }
+                }
+                int texture = r.nextInt(4);          // 0 block, 1 arpeggio, 2 pad, 3 off-beat stabs
+                int inversion = r.nextInt(3);
+                boolean spread = r.nextDouble() < 0.3;
+                int low = 45 + r.nextInt(12);        // lowest chord note region
+                int bass = r.nextInt(7);             // 0 root, 1 root-fifth, 2 walking, 3 pedal, 4 inversion, 5 octaves, 6 none
+                boolean melodyOnly = kind[s].equals("melody");
+                boolean melodyOn = melodyOnly || r.nextDouble() < 0.8;
+                info.append(s == 0 ? "" : "+").append(other ? (PCS[keyTonic] + (minor ? "m" : "")) : kind[s])
+                        .append(melodyOnly ? "" : "/t" + texture + "b" + bass);
+                int[] scale = minor ? MINOR : MAJOR;
+                for (int b = 0; b < barsHere; b++, bar++) {
+                    int[] chord = phrase[b];
+                    int[] tones = CHORD_TONES[chord[1]];
+                    long barTick = (long) bar * 4 * PPQ;
+                    int rootPc = (keyTonic + chord[0]) % 12;
+                    // voicing: chord tones from the inversion upwards, above 'low'
+                    int n = tones.length;
+                    int[] voice = new int[n];
+                    int first = low + Math.floorMod(rootPc + tones[inversion % n] - low, 12);
+                    voice[0] = first;
+                    for (int j = 1; j < n; j++) {
+                        int pc = (rootPc + tones[(inversion + j) % n]) % 12;
+                        int v = voice[j - 1] + 1 + Math.floorMod(pc - voice[j - 1] - 1, 12);
+                        voice[j] = v + (spread && j == 1 ? 12 : 0);
+                    }
+                    boolean fadeBar = last && ending.equals("fade");
+                    if (fadeBar) {
+                        for (int beat = 0; beat < 4; beat++) {
+                            int vol = (int) Math.round(100 * (1 - (b * 4 + beat + 1) / 16.0));
+                            for (int ch : new int[] {0, 1, 2, 3, 9}) {
+                                ev.add(new Ev(barTick + (long) beat * PPQ, 1, new byte[] {(byte) (0xB0 | ch), 7, (byte) Math.max(0, vol)}));
+                            }
+                        }
+                    }
+                    boolean finalHeld = last && b == 3 && !ending.equals("fade");
+                    if (!melodyOnly) {
+                        if (finalHeld) {
+                            for (int v : voice) {
+                                note(ev, 0, v, barTick, 6 * PPQ, 80);
+                            }
+                        } else {
+                            switch (texture) {
+                                case 0 -> {
+                                    for (int beat = 0; beat < 4; beat += 2) {
+                                        for (int v : voice) {
+                                            note(ev, 0, v, barTick + (long) beat * PPQ, 2 * PPQ - 20, beat == 0 ? 88 : 72);
+                                        }
+                                    }
+                                }
+                                case 1 -> {
+                                    for (int e = 0; e < 8; e++) {
+                                        int idx = e < 4 ? e % n : (n - 1) - (e - 4) % n;
+                                        note(ev, 0, voice[idx] + 12, barTick + (long) e * PPQ / 2, PPQ / 2, e == 0 ? 85 : 68);
+                                    }
+                                }
+                                case 2 -> {
+                                    for (int v : voice) {
+                                        note(ev, 3, v, barTick, 4 * PPQ, 70);
+                                    }
+                                }
+                                default -> {
+                                    for (int beat = 0; beat < 4; beat++) {
+                                        for (int v : voice) {
+                                            note(ev, 0, v, barTick + (long) beat * PPQ + PPQ / 2, PPQ / 3, 75);
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        int root = 36 + Math.floorMod(rootPc - 0, 12);
+                        if (root > 47) {
+                            root -= 12;
+                        }
+                        int pedal = 36 + keyTonic;
+                        if (pedal > 47) {
+                            pedal -= 12;
+                        }
+                        int invBass = 36 + Math.floorMod(voice[0], 12);
+                        if (invBass > 47) {
+                            invBass -= 12;
+                        }
+                        int nextRoot = b + 1 < 4 ? 36 + Math.floorMod(keyTonic + phrase[b + 1][0], 12) : root;
+                        if (nextRoot > 47) {
+                            nextRoot -= 12;
+                        }
+                        if (finalHeld && bass != 6) {
+                            note(ev, 2, root, barTick, 6 * PPQ, 90);
+                        } else {
+                            switch (bass) {
+                                case 0 -> note(ev, 2, root, barTick, 4 * PPQ - 30, 95);
+                                case 1 -> {
+                                    for (int beat = 0; beat < 4; beat++) {
+                                        note(ev, 2, beat % 2 == 0 ? root : root + 7, barTick + (long) beat * PPQ, PPQ - 30, beat == 0 ? 100 : 85);
+                                    }
+                                }
+                                case 2 -> { // walking: root, two scale steps towards the next root, a chromatic approach
+                                    int dir = nextRoot >= root ? 1 : -1;
+                                    int[] walk = {root, stepInScale(root, keyTonic, scale, dir), stepInScale(stepInScale(root, keyTonic, scale, dir), keyTonic, scale, dir),
+                                        nextRoot - dir};
+                                    for (int beat = 0; beat < 4; beat++) {
+                                        note(ev, 2, walk[beat], barTick + (long) beat * PPQ, PPQ - 30, beat == 0 ? 98 : 82);
+                                    }
+                                }
+                                case 3 -> note(ev, 2, pedal, barTick, 4 * PPQ - 30, 90);
+                                case 4 -> {
+                                    note(ev, 2, invBass, barTick, 2 * PPQ - 30, 95);
+                                    note(ev, 2, invBass, barTick + 2 * PPQ, 2 * PPQ - 30, 85);
+                                }
+                                case 5 -> {
+                                    for (int e = 0; e < 8; e++) {
+                                        note(ev, 2, root + (e % 2 == 1 ? 12 : 0), barTick + (long) e * PPQ / 2, PPQ / 2 - 20, e == 0 ? 100 : 80);
+                                    }
+                                }
+                                default -> { }
+                            }
+                        }
+                    }
+                    if (melodyOn && !finalHeld) {
+                        // chord tones on the beats, neighbouring tones of the section's scale (altered to the chord) between
+                        long t = barTick;
+                        while (t < barTick + 4 * PPQ) {
+                            boolean onBeat = (t % PPQ) == 0;
+                            int len = r.nextDouble() < 0.5 ? PPQ / 2 : (r.nextDouble() < 0.7 ? PPQ : 2 * PPQ);
+                            if (t + len > barTick + 4 * PPQ || (!onBeat && len > PPQ / 2)) {
+                                len = (int) Math.min(PPQ / 2, barTick + 4 * PPQ - t);
+                            }
+                            int pitch;
+                            if (onBeat) {
+                                int tone = tones[r.nextInt(Math.min(3, n))];
+                                melodyDegree = nearestPitch(melodyDegree, (rootPc + tone) % 12);
+                            } else {
+                                melodyDegree = stepInChordScale(melodyDegree, keyTonic, scale, tones, rootPc, r.nextBoolean() ? 1 : -1);
+                            }
+                            pitch = 60 + melodyDegree;
+                            if (r.nextDouble() < 0.9) {
+                                note(ev, 1, pitch, t, len - 20, onBeat ? 95 : 75);
+                            }
+                            t += len;
+                        }
+                    }
+                    if (p.drums && !(melodyOnly && r.nextBoolean())) {
+                        for (int e = 0; e < 8; e++) {
+                            long dt = barTick + (long) e * PPQ / 2;
+                            note(ev, 9, e % 4 == 2 && s % 2 == 1 ? 46 : 42, dt, PPQ / 4, e % 2 == 0 ? 80 : 55);
+                            if (e == 0 || e == 4 || (e == 5 && bar % 2 == 1)) {
+                                note(ev, 9, 36, dt, PPQ / 4, 110);
+                            }
+                            if (e == 2 || e == 6) {
+                                note(ev, 9, 38, dt, PPQ / 4, 100);
+                            }
+                        }
+                    }
+                }
+            }
+            boolean held = !ending.equals("fade") && !ending.equals("cut");
+            long end = (long) bar * 4 * PPQ + (held ? 2 * PPQ : 0);
+            return write(ev, end + 3 * PPQ);
+        }
+
+        /** The next note of the key's scale from {@code from} (a MIDI note) in direction {@code dir}. */
+        static int stepInScale(int from, int tonic, int[] scale, int dir) {
+            for (int k = from + dir; ; k += dir) {
+                int rel = Math.floorMod(k - tonic, 12);
+                for (int d : scale) {
+                    if (d == rel) {
+                        return k;
+                    }
+                }
+            }
+        }
+
+        /**
+         * A melody step (semitones above middle C, kept within -5..+19) along the key's scale, where a
+         * scale tone a semitone from one of the chord's tones is replaced by that chord tone (so a
+         * borrowed chord's altered note also sounds in the melody).
+         */
+        static int stepInChordScale(int from, int tonic, int[] scale, int[] tones, int rootPc, int dir) {
+            if (from > 17) {
+                dir = -1;
+            } else if (from < -3) {
+                dir = 1;
+            }
+            int next = stepInScale(60 + from, tonic, scale, dir) - 60;
+            for (int t : tones) {
+                int pc = (rootPc + t) % 12;
+                int d = Math.floorMod(pc - Math.floorMod(next, 12) + 6, 12) - 6;
+                if (Math.abs(d) == 1 && !inScale(pc, tonic, scale)) {
+                    return next + d;
+                }
+            }
+            return next;
+        }
+
+        static boolean inScale(int pc, int tonic, int[] scale) {
+            int rel = Math.floorMod(pc - tonic, 12);
+            for (int d : scale) {
+                if (d == rel) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** The note of pitch class {@code pc} nearest to {@code from} (semitones above middle C), within -5..+19. */
+        static int nearestPitch(int from, int pc) {
+            int best = Integer.MAX_VALUE;
+            for (int k = -5; k <= 19; k++) {
+                if (Math.floorMod(k, 12) == pc && Math.abs(k - from) < Math.abs(best - from)) {
+                    best = k;
+                }
+            }
+            return best;
         }
 
         static int nearest(int from, int target) {

@@ -19,12 +19,18 @@ import dev.audiocat.features.dsp.FrameProcessor;
  * grid, log-compressed, and correlated with 24 rotated key profiles (the average of the
  * Krumhansl-Kessler and Temperley profiles, see docs/analysis.md).
  *
- * <p>Final chord: beside the sum, the frame profiles also feed an exponentially decaying profile
- * (time constant {@link #END_SECONDS} of tonal frames), which at the end holds the last chord. Its
- * correlation with each key's tonic triad, weighted {@link #END_WEIGHT}, is added to the profile
- * correlation: tonal music mostly ends on its tonic, and that is what tells a minor key from its
- * relative major, whose pitch classes are nearly the same. Confidence is how far the best score
- * stands above the runner-up.
+ * <p>Cadences anywhere: every {@link #BLOCK_FRAMES} tonal frames (~0.37 s) the block's chroma is
+ * matched with each tonic's dominant chord (V, V7) and tonic triads; a tonic triad that follows a
+ * dominant of the same key within about a second adds V-I evidence to that key. Each key's share of
+ * all the evidence, weighted {@link #CADENCE_WEIGHT}, is added to the profile correlation: a cadence
+ * is what tells a minor key (E-G#-B to A minor) from its relative major (G-B-D to C), whose pitch
+ * classes are nearly the same, and unlike a final-chord cue it does not care how the piece ends.
+ *
+ * <p>Two more cues are implemented but off by default ({@link #withCues}, for the bench's ablation
+ * rows): the last chord (an exponentially decaying profile, time constant {@link #END_SECONDS},
+ * matched with each key's tonic triad) and a bass-register profile (peaks below {@link #BASS_MAX_HZ}
+ * matched with a prior of which degrees carry the bass). Confidence is how far the best score stands
+ * above the runner-up.
  */
 public final class KeyDetector implements FrameProcessor {
 
@@ -46,8 +52,30 @@ public final class KeyDetector implements FrameProcessor {
     static final double[] MINOR = blend(KK_MINOR, TP_MINOR);
     /** Time constant of the decaying "final chord" profile, in seconds of tonal frames. */
     static final double END_SECONDS = 1.0;
-    /** Weight of the final chord's match with each key's tonic triad beside the profile correlation (weight 1). */
+    /**
+     * Weight of the final chord's match with each key's tonic triad beside the profile correlation
+     * (weight 1), when that cue is on ({@link #withCues}); off by default: it misleads on music that
+     * ends on V or IV, is cut or fades out, and the cadence evidence does its job on the tuning sets.
+     */
     static final double END_WEIGHT = 0.3;
+    /** Weight of the bass-register profile when that cue is on ({@link #withCues}); off by default (no gain when tuned). */
+    static final double BASS_WEIGHT = 0.2;
+    /** Weight of each key's share of the dominant-to-tonic (V-I) evidence found anywhere in the file (on by default). */
+    static final double CADENCE_WEIGHT = 1.0;
+    /** Peaks below this feed the bass profile (with their harmonic votes). */
+    static final double BASS_MAX_HZ = 200.0;
+    /** Chord blocks for the cadence search: this many tonal frames (16 x 512 / 22050 Hz = 0.37 s). */
+    static final int BLOCK_FRAMES = 16;
+    /** Per block, the remembered dominant evidence decays by this factor (about one second of memory). */
+    static final double DOMINANT_MEMORY = 0.6;
+
+    /**
+     * How often each scale degree carries the bass, tonic = index 0: a prior from harmony (I and V most,
+     * then IV and vi / iv and VI, chromatic degrees almost never), set by hand, not fitted to the bench.
+     */
+    static final double[] BASS_MAJOR = {1.0, 0.02, 0.3, 0.05, 0.3, 0.6, 0.02, 0.75, 0.05, 0.45, 0.1, 0.1};
+    static final double[] BASS_MINOR = {1.0, 0.02, 0.2, 0.45, 0.05, 0.55, 0.02, 0.75, 0.55, 0.05, 0.45, 0.1};
+    private static final double[] DOMINANT = {0, 0, 1, 0, 0, 0.5, 0, 1, 0, 0, 0, 1}; // V(7) of the key at 0: 7, 11, 2 (+5)
 
     // Preallocated so process() never allocates: the current frame's profile and the running sum.
     private final double[] frameProfile = new double[BINS_PER_OCTAVE];
@@ -56,14 +84,26 @@ public final class KeyDetector implements FrameProcessor {
     private final double[] harmonicWeight = new double[HARMONICS + 1];
     private final double[] harmonicShift = new double[HARMONICS + 1];
     private final double[] deviation = new double[100]; // amplitude per cent of deviation from A440's grid, -50..49
+    private final double[] bassSum = new double[BINS_PER_OCTAVE];   // peaks below BASS_MAX_HZ
+    private final double[] bassFrame = new double[BINS_PER_OCTAVE];
+    private final double[] blockProfile = new double[BINS_PER_OCTAVE];
+    private final double[] blockChroma = new double[12];
+    private final double[] dominantMemory = new double[12];   // per tonic: recent evidence of its V chord
+    private final double[] cadence = new double[24];          // per key: summed V-then-I evidence
+    private final double[] devCos = new double[100];          // tuning histogram phase, precomputed
+    private final double[] devSin = new double[100];
+    private int blockFrames;
     private final double endSeconds;
     private final double endWeight;
+    private final double bassWeight;
+    private final double cadenceWeight;
     private double endDecay = -1; // per frame, set from the first frame's rate and hop
     private long tonalFrames;
     private KeyEstimate result;
 
+    /** The whole-file profile plus the V-I cadence evidence: the defaults chosen on the tuning seeds (docs/analysis.md). */
     public KeyDetector() {
-        this(END_SECONDS, END_WEIGHT);
+        this(END_SECONDS, 0, 0, CADENCE_WEIGHT);
     }
 
     /**
@@ -71,13 +111,28 @@ public final class KeyDetector implements FrameProcessor {
      * tonic (fade-outs, excerpts), and for the bench's ablation row.
      */
     public static KeyDetector withoutFinalChord() {
-        return new KeyDetector(END_SECONDS, 0);
+        return new KeyDetector(END_SECONDS, 0, 0, CADENCE_WEIGHT);
+    }
+
+    /**
+     * One cue alone or all but one, for the bench's ablation rows: the whole-file profile, plus the
+     * final chord, bass profile and cadence evidence each when its flag is set (default weights).
+     */
+    public static KeyDetector withCues(boolean finalChord, boolean bass, boolean cadences) {
+        return new KeyDetector(END_SECONDS, finalChord ? END_WEIGHT : 0, bass ? BASS_WEIGHT : 0, cadences ? CADENCE_WEIGHT : 0);
     }
 
     /** For tuning on a labelled corpus; the public constructor uses the documented defaults. */
-    KeyDetector(double endSeconds, double endWeight) {
+    KeyDetector(double endSeconds, double endWeight, double bassWeight, double cadenceWeight) {
         this.endSeconds = endSeconds;
         this.endWeight = endWeight;
+        this.bassWeight = bassWeight;
+        this.cadenceWeight = cadenceWeight;
+        for (int c = 0; c < 100; c++) {
+            double phase = 2 * Math.PI * (c - 50 + 0.5) / 100;
+            devCos[c] = Math.cos(phase);
+            devSin[c] = Math.sin(phase);
+        }
         for (int h = 1; h <= HARMONICS; h++) {
             harmonicWeight[h] = Math.pow(HARMONIC_DECAY, h - 1);
             harmonicShift[h] = BINS_PER_OCTAVE * Math.log(h) / Math.log(2);
@@ -114,6 +169,7 @@ public final class KeyDetector implements FrameProcessor {
             return;
         }
         java.util.Arrays.fill(frameProfile, 0);
+        java.util.Arrays.fill(bassFrame, 0);
         double floor = max * PEAK_FLOOR;
         boolean any = false;
         for (int k = lo; k <= hi; k++) {
@@ -133,11 +189,15 @@ public final class KeyDetector implements FrameProcessor {
             double dev = cents - 100 * Math.rint(cents / 100); // -50..50 around the nearest semitone
             int cent = (int) Math.floor(dev + 50);
             deviation[Math.min(99, Math.max(0, cent))] += amp;
+            boolean bass = bassWeight > 0 && hz < BASS_MAX_HZ;
             for (int h = 1; h <= HARMONICS; h++) {
                 if (hz / h < MIN_HZ) {
                     break;
                 }
-                addLinear(pos - harmonicShift[h], amp * harmonicWeight[h]);
+                addLinear(frameProfile, pos - harmonicShift[h], amp * harmonicWeight[h]);
+                if (bass) {
+                    addLinear(bassFrame, pos - harmonicShift[h], amp * harmonicWeight[h]);
+                }
             }
             any = true;
         }
@@ -155,16 +215,64 @@ public final class KeyDetector implements FrameProcessor {
             double v = frameProfile[i] / fmax;
             profileSum[i] += v;
             endProfile[i] = endProfile[i] * endDecay + v;
+            blockProfile[i] += v;
+            bassSum[i] += bassFrame[i] / fmax;
         }
         tonalFrames++;
+        if (cadenceWeight > 0 && ++blockFrames == BLOCK_FRAMES) {
+            closeBlock();
+        }
     }
 
-    private void addLinear(double pos, double w) {
+    /**
+     * Ends a chord block: folds it on the tuning estimated so far, scores every tonic's V chord and
+     * tonic triads, and adds V-then-I evidence: the dominant remembered from the last blocks (decaying)
+     * times the current block's match with the tonic triad. A held tonic with no dominant before it
+     * adds nothing, and neither does a dominant that never resolves.
+     */
+    private void closeBlock() {
+        foldToSemitones(blockProfile, tuningOffsetCents() / 10, blockChroma);
+        java.util.Arrays.fill(blockProfile, 0);
+        blockFrames = 0;
+        for (int t = 0; t < 12; t++) {
+            double mem = dominantMemory[t];
+            if (mem > 0) {
+                cadence[t] += mem * chordMatch(blockChroma, MAJOR_TRIAD, t);
+                cadence[t + 12] += mem * chordMatch(blockChroma, MINOR_TRIAD, t);
+            }
+        }
+        for (int t = 0; t < 12; t++) {
+            double d = chordMatch(blockChroma, DOMINANT, t);
+            dominantMemory[t] = Math.max(dominantMemory[t] * DOMINANT_MEMORY, d);
+        }
+    }
+
+    /**
+     * How well a block's chroma matches a chord template rooted at {@code root}: the correlation, negative
+     * values cut to 0, squared so that a chord sharing two notes with the template (C major against
+     * C minor's triad) counts far less than the chord itself.
+     */
+    private static double chordMatch(double[] chroma, double[] template, int root) {
+        double c = Math.max(0, correlation(chroma, template, root));
+        return c * c;
+    }
+
+    private double tuningOffsetCents() {
+        double re = 0;
+        double im = 0;
+        for (int c = 0; c < 100; c++) {
+            re += deviation[c] * devCos[c];
+            im += deviation[c] * devSin[c];
+        }
+        return re == 0 && im == 0 ? 0 : Math.atan2(im, re) / (2 * Math.PI) * 100;
+    }
+
+    private static void addLinear(double[] profile, double pos, double w) {
         double m = pos - BINS_PER_OCTAVE * Math.floor(pos / BINS_PER_OCTAVE);
         int i0 = (int) m;
         double frac = m - i0;
-        frameProfile[i0 % BINS_PER_OCTAVE] += w * (1 - frac);
-        frameProfile[(i0 + 1) % BINS_PER_OCTAVE] += w * frac;
+        profile[i0 % BINS_PER_OCTAVE] += w * (1 - frac);
+        profile[(i0 + 1) % BINS_PER_OCTAVE] += w * frac;
     }
 
     @Override
@@ -173,17 +281,15 @@ public final class KeyDetector implements FrameProcessor {
             result = null;
             return;
         }
-        double re = 0;
-        double im = 0;
-        for (int c = 0; c < 100; c++) {
-            double phase = 2 * Math.PI * (c - 50 + 0.5) / 100;
-            re += deviation[c] * Math.cos(phase);
-            im += deviation[c] * Math.sin(phase);
+        if (blockFrames >= BLOCK_FRAMES / 2) {
+            closeBlock();
         }
-        double offsetCents = Math.atan2(im, re) / (2 * Math.PI) * 100;
+        double offsetCents = tuningOffsetCents();
         double[] chroma = foldToSemitones(profileSum, offsetCents / 10);
         double[] end = foldToSemitones(endProfile, offsetCents / 10);
-        result = matchProfiles(chroma, end, endWeight, 440.0 * Math.pow(2, offsetCents / 1200));
+        double[] bass = foldToSemitones(bassSum, offsetCents / 10);
+        result = matchProfiles(new Cues(chroma, end, bass, cadence), new Weights(endWeight, bassWeight, cadenceWeight),
+                440.0 * Math.pow(2, offsetCents / 1200));
     }
 
     /** The key, or null when no frame held a tonal peak (silence, or before {@link #finish()}). */
@@ -193,8 +299,13 @@ public final class KeyDetector implements FrameProcessor {
 
     /** Folds a 120-bin profile into 12 pitch classes (C = 0) centred {@code offsetBins} from the A440 grid. */
     static double[] foldToSemitones(double[] profile, double offsetBins) {
+        return foldToSemitones(profile, offsetBins, new double[12]);
+    }
+
+    /** As above, into {@code chroma} (overwritten), so the per-block fold allocates nothing. */
+    static double[] foldToSemitones(double[] profile, double offsetBins, double[] chroma) {
         int per = BINS_PER_OCTAVE / 12;
-        double[] chroma = new double[12];
+        java.util.Arrays.fill(chroma, 0);
         for (int b = 0; b < BINS_PER_OCTAVE; b++) {
             double rel = (b - offsetBins) / per; // semitones above A
             int s = (int) Math.rint(rel);
@@ -206,26 +317,50 @@ public final class KeyDetector implements FrameProcessor {
         return chroma;
     }
 
+    /** What {@link #finish()} scores: 12-bin chromas (C = 0) and the 24 keys' cadence evidence (majors, then minors). */
+    record Cues(double[] chroma, double[] end, double[] bass, double[] cadence) {
+    }
+
+    /** Weights of the cues beside the whole-file profile correlation (weight 1). */
+    record Weights(double end, double bass, double cadence) {
+    }
+
     /**
-     * Scores the 24 keys: correlation of the compressed chroma (C = 0) with each rotated profile,
-     * plus {@code endWeight} times the correlation of the final-chord chroma (not compressed: its
-     * strongest pitch classes are the chord) with the key's tonic triad.
+     * Scores the 24 keys: correlation of the compressed chroma with each rotated key profile, plus
+     * {@code w.end()} times the final-chord chroma's (not compressed: its strongest pitch classes are
+     * the chord) correlation with the key's tonic triad, {@code w.bass()} times the compressed bass
+     * chroma's correlation with the key's bass profile, and {@code w.cadence()} times the key's share
+     * of all V-I evidence; divided by the sum of the weights.
      */
-    static KeyEstimate matchProfiles(double[] chroma, double[] end, double endWeight, double tuningHz) {
-        double[] x = compress(chroma);
+    static KeyEstimate matchProfiles(Cues cues, Weights w, double tuningHz) {
+        double[] x = compress(cues.chroma());
         if (x == null) {
             return null;
         }
+        double[] bass = compress(cues.bass());
+        double cadenceTotal = 0;
+        for (double c : cues.cadence()) {
+            cadenceTotal += c;
+        }
+        double total = 1 + w.end() + (bass == null ? 0 : w.bass()) + w.cadence();
         double best = -2;
         double second = -2;
         int bestKey = 0;
         double[] scores = new double[24];
         for (int key = 0; key < 24; key++) {
             boolean isMinor = key >= 12;
-            scores[key] = correlation(x, isMinor ? MINOR : MAJOR, key % 12);
-            if (endWeight > 0) {
-                scores[key] = (scores[key] + endWeight * correlation(end, isMinor ? MINOR_TRIAD : MAJOR_TRIAD, key % 12)) / (1 + endWeight);
+            int tonic = key % 12;
+            double s = correlation(x, isMinor ? MINOR : MAJOR, tonic);
+            if (w.end() > 0) {
+                s += w.end() * correlation(cues.end(), isMinor ? MINOR_TRIAD : MAJOR_TRIAD, tonic);
             }
+            if (w.bass() > 0 && bass != null) {
+                s += w.bass() * correlation(bass, isMinor ? BASS_MINOR : BASS_MAJOR, tonic);
+            }
+            if (w.cadence() > 0 && cadenceTotal > 0) {
+                s += w.cadence() * cues.cadence()[key] / cadenceTotal;
+            }
+            scores[key] = s / total;
             if (scores[key] > best) {
                 best = scores[key];
                 bestKey = key;

@@ -89,7 +89,7 @@ class KeyDetectorTest {
     })
     void theFinalChordTellsMinorFromItsRelativeMajor(String tonic, String mode, String chord) {
         int[] notes = java.util.Arrays.stream(chord.split(" ")).mapToInt(Integer::parseInt).toArray();
-        KeyDetector k = new KeyDetector();
+        KeyDetector k = KeyDetector.withCues(true, false, false);
         TestAudio.feed(sharedBodyEndingOn(notes), k);
         KeyEstimate e = k.result();
         assertNotNull(e);
@@ -106,6 +106,89 @@ class KeyDetectorTest {
         assertNotNull(c.result());
         assertEquals(am.result().tonic() + " " + am.result().mode(), c.result().tonic() + " " + c.result().mode(),
                 () -> am.result() + " vs " + c.result());
+    }
+
+    /**
+     * A phrase I-vi-IV-V (major) or i-VI-iv-V (minor, harmonic V), root-position triads with the root an
+     * octave below, one chord per second, three times, and then the piece stops on a held V for two
+     * seconds: a half cadence, no final tonic. The final chord is the dominant's triad, so the final
+     * chord cue alone points a fifth too high; the other cues must outvote it.
+     */
+    static float[] phraseEndingOnV(int tonicMidi, boolean minor) {
+        int[][] chords = minor
+                ? new int[][] {{0, 3, 7}, {-4, 0, 3}, {5, 8, 12}, {7, 11, 14}}
+                : new int[][] {{0, 4, 7}, {-3, 0, 4}, {5, 9, 12}, {7, 11, 14}};
+        float[] out = new float[RATE * 14];
+        for (int rep = 0; rep < 3; rep++) {
+            for (int c = 0; c < 4; c++) {
+                double t = rep * 4 + c;
+                double len = rep == 2 && c == 3 ? 2.0 : 1.0;
+                for (int interval : chords[c]) {
+                    TestAudio.addTone(out, RATE, t, len, TestAudio.hz(tonicMidi + interval, 440), 0.12);
+                }
+                TestAudio.addTone(out, RATE, t, len, TestAudio.hz(tonicMidi + chords[c][0] - 12, 440), 0.12);
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0} {1} ending on V")
+    @CsvSource({
+        "C, major, 60",
+        "A, major, 57",
+        "D, minor, 62",
+        "G, minor, 55",
+    })
+    void aPhraseEndingOnTheDominantIsInItsTonic(String tonic, String mode, int midi) {
+        KeyDetector k = new KeyDetector();
+        TestAudio.feed(phraseEndingOnV(midi, "minor".equals(mode)), k);
+        KeyEstimate e = k.result();
+        assertNotNull(e);
+        assertEquals(tonic + " " + mode, e.tonic() + " " + e.mode(), () -> "got " + e);
+    }
+
+    /**
+     * The chords shared by C major and A minor of {@link #sharedBodyEndingOn}, each followed by a
+     * cadence in the middle of the piece and then more shared chords: E-G#-B then A minor, or G-B-D then
+     * C major. Nothing but the cadence tells the two apart (both end on the same chord, D minor).
+     */
+    static float[] sharedBodyWithCadence(int[] dominant, int[] tonic) {
+        int[][] body = {{57, 60, 64}, {53, 57, 60}, {60, 64, 67}, {50, 53, 57}, {52, 55, 59}};
+        float[] out = new float[RATE * 16];
+        double t = 0;
+        for (int rep = 0; rep < 2; rep++) {
+            for (int[] chord : body) {
+                for (int midi : chord) {
+                    TestAudio.addTone(out, RATE, t, 1.0, TestAudio.hz(midi, 440), 0.12);
+                }
+                t += 1;
+            }
+            for (int[] chord : new int[][] {dominant, tonic}) {
+                for (int midi : chord) {
+                    TestAudio.addTone(out, RATE, t, 1.0, TestAudio.hz(midi, 440), 0.12);
+                }
+                t += 1;
+            }
+        }
+        for (int midi : new int[] {50, 53, 57}) {
+            TestAudio.addTone(out, RATE, t, 2.0, TestAudio.hz(midi, 440), 0.12);
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "cadence to {0} {1}")
+    @CsvSource({
+        "A, minor, 52 56 59, 57 60 64",
+        "C, major, 55 59 62, 48 52 55",
+    })
+    void aCadenceInTheMiddleTellsMinorFromItsRelativeMajor(String tonic, String mode, String dominant, String chord) {
+        int[] v = java.util.Arrays.stream(dominant.split(" ")).mapToInt(Integer::parseInt).toArray();
+        int[] i = java.util.Arrays.stream(chord.split(" ")).mapToInt(Integer::parseInt).toArray();
+        KeyDetector k = new KeyDetector();
+        TestAudio.feed(sharedBodyWithCadence(v, i), k);
+        KeyEstimate e = k.result();
+        assertNotNull(e);
+        assertEquals(tonic + " " + mode, e.tonic() + " " + e.mode(), () -> "got " + e);
     }
 
     @Test
