@@ -62,6 +62,43 @@ public record LandmarkHashes(int[] hashes, short[] hints, long[] payloads, doubl
         return (int) (payload & ((1 << SPAN_BITS) - 1));
     }
 
+    /** The anchor peak of a payload: {@code time << BAND_BITS | band} (the payload without its span). */
+    static long anchorOf(long payload) {
+        return payload >>> SPAN_BITS;
+    }
+
+    static int anchorTime(long anchor) {
+        return (int) (anchor >>> BAND_BITS);
+    }
+
+    static int anchorBand(long anchor) {
+        return (int) (anchor & ((1 << BAND_BITS) - 1));
+    }
+
+    /**
+     * The distinct anchor peaks (t1, fine f1) of these hashes, sorted by time then frequency, packed
+     * as {@code t1 << 11 | f1}: nearly every peak of the stream (all but those without a later
+     * partner within the triplet window).
+     */
+    public long[] anchors() {
+        long[] a = new long[payloads.length];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = anchorOf(payloads[i]);
+        }
+        return sortedDistinct(a, a.length);
+    }
+
+    static long[] sortedDistinct(long[] a, int n) {
+        Arrays.sort(a, 0, n);
+        int u = 0;
+        for (int i = 0; i < n; i++) {
+            if (u == 0 || a[i] != a[u - 1]) {
+                a[u++] = a[i];
+            }
+        }
+        return u == a.length ? a : Arrays.copyOf(a, u);
+    }
+
     /** Duration of the analysed stream in seconds. */
     public double seconds() {
         return frames * frameSeconds;

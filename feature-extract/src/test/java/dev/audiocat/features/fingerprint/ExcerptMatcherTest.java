@@ -99,6 +99,33 @@ class ExcerptMatcherTest {
         assertEquals(List.of(), new ExcerptMatcher(loaded).match(h, 3));
     }
 
+    /**
+     * The held-out false positive of the bench's seed 7: a band-passed 10 s excerpt of legacy track16
+     * (from 31.786 s) votes for track12, a track of the same style, at a count above the threshold
+     * for 10 s; the peak verification rejects it (its peaks agree with track12's no more than at a
+     * wrong alignment), while the true band-passed excerpt of track5 passes it.
+     */
+    @Test
+    void peakVerificationRejectsAStyleAlikeChanceVote() throws Exception {
+        Path cut = dir.resolve("track16_cut.wav");
+        sh("ffmpeg", "-loglevel", "error", "-y", "-ss", "31.786", "-i", ALBUM.resolve("track16.opus").toString(), "-t", "10",
+                "-c:a", "pcm_s16le", cut.toString());
+        Path q = dir.resolve("track16_bandpass.wav");
+        sh("sox", cut.toString(), q.toString(), "sinc", "300-3400");
+        ReferenceIndex loaded = ReferenceIndex.open(dir.resolve("refs"));
+        LandmarkHashes h = LandmarkExtractor.extract(q, 0);
+        List<ExcerptMatch> votedOnly = new ExcerptMatcher(loaded, ExcerptMatcher.DEFAULT_MIN_SCORE, 0.0).match(h, 3);
+        assertTrue(votedOnly.stream().anyMatch(m -> m.referenceId().equals("track12")),
+                "without verification the vote passes its threshold: " + votedOnly);
+        assertEquals(List.of(), new ExcerptMatcher(loaded).match(h, 3));
+
+        Path truePart = dir.resolve("q_bandpass.wav");
+        sh("sox", excerpt.toString(), truePart.toString(), "sinc", "300-3400");
+        ExcerptMatch m = best(truePart);
+        assertEquals(trackId, m.referenceId());
+        assertTrue(m.verification() >= ExcerptMatcher.DEFAULT_MIN_VERIFICATION, "verification " + m.verification());
+    }
+
     @Test
     void analysisPassGivesTheSameHashesAsStandaloneExtraction() throws Exception {
         dev.audiocat.features.AnalysisResult r = dev.audiocat.features.AudioAnalyzer.builder().build().analyze(excerpt);

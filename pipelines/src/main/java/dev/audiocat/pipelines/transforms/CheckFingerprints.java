@@ -69,23 +69,33 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
     }
 
     /** One vote outcome, before it becomes an Avro {@code ReferenceMatch}. */
-    record Found(String referenceId, String referenceUri, double queryOffset, double referenceOffset, double scale, int score)
-            implements Serializable {
+    record Found(String referenceId, String referenceUri, double queryOffset, double referenceOffset, double scale, int score,
+                 double verification) implements Serializable {
+    }
+
+    /** A vote that reached the score threshold, waiting for verification against every peak. */
+    record Candidate(int reference, int score, double scale, int bandShift, double queryOffsetFrames, double referenceOffsetFrames,
+                     double frameSeconds) implements Serializable {
+        ExcerptMatcher.Vote vote() {
+            return new ExcerptMatcher.Vote(score, scale, bandShift, queryOffsetFrames, referenceOffsetFrames, frameSeconds);
+        }
     }
 
     private final String indexDir;
     private final List<RefInfo> references;
     private final int minScore;
+    private final double minVerification;
     private final int shards;
     private final int buckets;
     private final transient PCollection<KV<String, byte[]>> queryHashes;
     private final SerializableBiFunction<String, String, Boolean> licensed;
 
-    private CheckFingerprints(String indexDir, List<RefInfo> references, int minScore, int shards, int buckets,
+    private CheckFingerprints(String indexDir, List<RefInfo> references, int minScore, double minVerification, int shards, int buckets,
                               PCollection<KV<String, byte[]>> queryHashes, SerializableBiFunction<String, String, Boolean> licensed) {
         this.indexDir = indexDir;
         this.references = references;
         this.minScore = minScore;
+        this.minVerification = minVerification;
         this.shards = shards;
         this.buckets = buckets;
         this.queryHashes = queryHashes;
@@ -111,12 +121,12 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
             throw new UncheckedIOException("cannot read the reference index in " + indexDir + ": " + e.getMessage(), e);
         }
         return new CheckFingerprints(indexDir.toAbsolutePath().toString(), List.copyOf(refs), ExcerptMatcher.DEFAULT_MIN_SCORE,
-                DEFAULT_SHARDS, DEFAULT_BUCKETS, null, (asset, ref) -> null);
+                ExcerptMatcher.DEFAULT_MIN_VERIFICATION, DEFAULT_SHARDS, DEFAULT_BUCKETS, null, (asset, ref) -> null);
     }
 
     /** Uses hashes computed in the analysis pass instead of decoding every file again. */
     public CheckFingerprints withQueryHashes(PCollection<KV<String, byte[]>> hashes) {
-        return new CheckFingerprints(indexDir, references, minScore, shards, buckets, Objects.requireNonNull(hashes, "hashes"), licensed);
+        return new CheckFingerprints(indexDir, references, minScore, minVerification, shards, buckets, Objects.requireNonNull(hashes, "hashes"), licensed);
     }
 
     /** Score below which a pair is "no match" (default {@link ExcerptMatcher#DEFAULT_MIN_SCORE}). */
@@ -124,7 +134,19 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
         if (score < 1) {
             throw new IllegalArgumentException("min score must be >= 1, got " + score);
         }
-        return new CheckFingerprints(indexDir, references, score, shards, buckets, queryHashes, licensed);
+        return new CheckFingerprints(indexDir, references, score, minVerification, shards, buckets, queryHashes, licensed);
+    }
+
+    /**
+     * Verification threshold: how many more of the asset's peaks than at a wrong alignment must find a
+     * reference peak at the voted alignment ({@link ExcerptMatcher#verification}; default
+     * {@link ExcerptMatcher#DEFAULT_MIN_VERIFICATION}, as {@code identify}).
+     */
+    public CheckFingerprints withMinVerification(double fraction) {
+        if (!(fraction >= 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("min verification must be in [0, 1], got " + fraction);
+        }
+        return new CheckFingerprints(indexDir, references, minScore, fraction, shards, buckets, queryHashes, licensed);
     }
 
     /** Parallel readers of the reference index. */
@@ -132,7 +154,7 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
         if (n < 1 || n > 1024) {
             throw new IllegalArgumentException("shards must be in [1, 1024], got " + n);
         }
-        return new CheckFingerprints(indexDir, references, minScore, n, buckets, queryHashes, licensed);
+        return new CheckFingerprints(indexDir, references, minScore, minVerification, n, buckets, queryHashes, licensed);
     }
 
     /**
@@ -143,7 +165,7 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
         if (n < 1) {
             throw new IllegalArgumentException("buckets must be >= 1, got " + n);
         }
-        return new CheckFingerprints(indexDir, references, minScore, shards, n, queryHashes, licensed);
+        return new CheckFingerprints(indexDir, references, minScore, minVerification, shards, n, queryHashes, licensed);
     }
 
     /**
@@ -151,7 +173,7 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
      * null (unknown, the default, which counts as unlicensed).
      */
     public CheckFingerprints withLicences(SerializableBiFunction<String, String, Boolean> lookup) {
-        return new CheckFingerprints(indexDir, references, minScore, shards, buckets, queryHashes, Objects.requireNonNull(lookup, "lookup"));
+        return new CheckFingerprints(indexDir, references, minScore, minVerification, shards, buckets, queryHashes, Objects.requireNonNull(lookup, "lookup"));
     }
 
     @Override
@@ -180,9 +202,17 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
                 .apply("PairPerAssetAndReference", ParDo.of(new PairUp(refTag, queryTag)))
                 .setCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarLongCoder.of(), VarLongCoder.of())));
 
-        PCollection<KV<String, Found>> found = pairs
+        PCollection<KV<String, Candidate>> candidates = pairs
                 .apply("GroupPairs", GroupByKey.create())
-                .apply("VoteOffsetScalePitch", ParDo.of(new Vote(references, minScore)))
+                .apply("VoteOffsetScalePitch", ParDo.of(new Vote(minScore)))
+                .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(Candidate.class)));
+        // verification: every peak of the asset against every peak of the reference at the voted
+        // alignment (the asset's hashes join its candidates; the reference peaks come from the index)
+        TupleTag<Candidate> candidateTag = new TupleTag<>() { };
+        TupleTag<byte[]> blockTag = new TupleTag<>() { };
+        PCollection<KV<String, Found>> found = KeyedPCollectionTuple.of(candidateTag, candidates).and(blockTag, queries)
+                .apply("JoinCandidatesToHashes", CoGroupByKey.create())
+                .apply("VerifyAlignedPeaks", ParDo.of(new Verify(indexDir, references, minVerification, candidateTag, blockTag)))
                 .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(Found.class)));
 
         TupleTag<GenericRecord> rowTag = new TupleTag<>() { };
@@ -314,19 +344,16 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
         }
     }
 
-    static final class Vote extends DoFn<KV<String, Iterable<KV<Long, Long>>>, KV<String, Found>> {
+    static final class Vote extends DoFn<KV<String, Iterable<KV<Long, Long>>>, KV<String, Candidate>> {
         private static final long serialVersionUID = 1L;
-        private final List<RefInfo> references;
         private final int minScore;
-        private final Counter matches = Metrics.counter(CheckFingerprints.class, "reference_matches");
 
-        Vote(List<RefInfo> references, int minScore) {
-            this.references = references;
+        Vote(int minScore) {
             this.minScore = minScore;
         }
 
         @ProcessElement
-        public void process(@Element KV<String, Iterable<KV<Long, Long>>> e, OutputReceiver<KV<String, Found>> out) {
+        public void process(@Element KV<String, Iterable<KV<Long, Long>>> e, OutputReceiver<KV<String, Candidate>> out) {
             long[] q = new long[64];
             long[] r = new long[64];
             int n = 0;
@@ -346,14 +373,75 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
             if (n < threshold) {
                 return;
             }
-            RefInfo ref = references.get(Integer.parseInt(key[2]));
+            int ref = Integer.parseInt(key[2]);
             double frameSeconds = LandmarkExtractor.HOP / (double) LandmarkExtractor.RATE;
-            ExcerptMatcher.vote(q, r, n, frameSeconds).filter(v -> v.score() >= threshold).ifPresent(v -> {
-                var m = v.toMatch(ref.id(), ref.uri());
-                matches.inc();
-                out.output(KV.of(asset, new Found(m.referenceId(), m.referenceUri(), m.queryOffsetSeconds(),
-                        m.referenceOffsetSeconds(), m.timeScale(), m.score())));
+            ExcerptMatcher.vote(q, r, n, frameSeconds, threshold).filter(v -> v.score() >= threshold).ifPresent(v ->
+                    out.output(KV.of(asset, new Candidate(ref, v.score(), v.scale(), v.bandShift(), v.queryOffsetFrames(),
+                            v.referenceOffsetFrames(), v.frameSeconds()))));
+        }
+    }
+
+    /**
+     * Keeps the candidates whose verification (chance-corrected aligned-peak fraction) reaches the threshold
+     * ({@link ExcerptMatcher#verification}, the same check as {@code identify}). The reference peaks come
+     * from the index file, loaded once per worker JVM.
+     */
+    static final class Verify extends DoFn<KV<String, CoGbkResult>, KV<String, Found>> {
+        private static final long serialVersionUID = 1L;
+        private static final java.util.Map<String, ReferenceIndex> LOADED = new java.util.concurrent.ConcurrentHashMap<>();
+        private final String dir;
+        private final List<RefInfo> references;
+        private final double minVerification;
+        private final TupleTag<Candidate> candidateTag;
+        private final TupleTag<byte[]> blockTag;
+        private final Counter matches = Metrics.counter(CheckFingerprints.class, "reference_matches");
+        private final Counter rejected = Metrics.counter(CheckFingerprints.class, "votes_rejected_by_peak_verification");
+
+        Verify(String dir, List<RefInfo> references, double minVerification, TupleTag<Candidate> candidateTag, TupleTag<byte[]> blockTag) {
+            this.dir = dir;
+            this.references = references;
+            this.minVerification = minVerification;
+            this.candidateTag = candidateTag;
+            this.blockTag = blockTag;
+        }
+
+        static ReferenceIndex index(String dir) {
+            return LOADED.computeIfAbsent(dir, d -> {
+                try {
+                    return ReferenceIndex.open(Path.of(d));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read the reference index in " + d + ": " + e.getMessage(), e);
+                }
             });
+        }
+
+        @ProcessElement
+        public void process(@Element KV<String, CoGbkResult> e, OutputReceiver<KV<String, Found>> out) {
+            List<Candidate> cs = new ArrayList<>();
+            e.getValue().getAll(candidateTag).forEach(cs::add);
+            if (cs.isEmpty()) {
+                return;
+            }
+            java.util.Iterator<byte[]> blocks = e.getValue().getAll(blockTag).iterator();
+            if (!blocks.hasNext()) {
+                return;
+            }
+            long[] queryAnchors = LandmarkHashes.fromBytes(blocks.next()).anchors();
+            ReferenceIndex index = index(dir);
+            for (Candidate c : cs) {
+                long[] refAnchors = index.anchors(c.reference());
+                ExcerptMatcher.Vote v = c.vote();
+                double a = ExcerptMatcher.verification(queryAnchors, refAnchors, v);
+                if (a < minVerification) {
+                    rejected.inc();
+                    continue;
+                }
+                RefInfo ref = references.get(c.reference());
+                var m = v.toMatch(ref.id(), ref.uri(), a);
+                matches.inc();
+                out.output(KV.of(e.getKey(), new Found(m.referenceId(), m.referenceUri(), m.queryOffsetSeconds(),
+                        m.referenceOffsetSeconds(), m.timeScale(), m.score(), a)));
+            }
         }
     }
 
