@@ -42,6 +42,38 @@ public final class ExcerptMatcher {
         return (int) Math.ceil(base * Math.sqrt(Math.max(1, querySeconds / 6.0)));
     }
 
+    /**
+     * Long queries (ingest checks whole assets) are matched in windows of this length, overlapping by
+     * half, each with the threshold of its own length: the thresholds were calibrated on 5 and 10 s
+     * excerpts, and a whole-asset threshold grows with the asset's length (a 10 s passage inside a
+     * 10 min asset could not reach it).
+     */
+    public static final double WINDOW_SECONDS = 10;
+    public static final double WINDOW_HOP_SECONDS = 5;
+    /** Queries up to this length are matched whole. */
+    public static final double WINDOWED_ABOVE_SECONDS = 20;
+
+    /**
+     * The windows a query of {@code frames} frames is matched in, as {start, end} frame pairs: the
+     * whole query when it lasts at most {@value #WINDOWED_ABOVE_SECONDS} s, else windows of
+     * {@value #WINDOW_SECONDS} s every {@value #WINDOW_HOP_SECONDS} s, the last one reaching the end.
+     */
+    public static long[][] windows(long frames, double frameSeconds) {
+        if (frames * frameSeconds <= WINDOWED_ABOVE_SECONDS) {
+            return new long[][] {{0, frames}};
+        }
+        long w = Math.round(WINDOW_SECONDS / frameSeconds);
+        long hop = Math.round(WINDOW_HOP_SECONDS / frameSeconds);
+        List<long[]> out = new ArrayList<>();
+        for (long start = 0; ; start += hop) {
+            out.add(new long[] {start, Math.min(frames, start + w)});
+            if (start + w >= frames) {
+                break;
+            }
+        }
+        return out.toArray(new long[0][]);
+    }
+
     static final double MIN_SCALE = 0.88;
     static final double MAX_SCALE = 1.14;
     static final double SCALE_STEP = 0.004;

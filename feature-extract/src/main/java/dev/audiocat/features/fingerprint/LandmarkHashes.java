@@ -88,6 +88,24 @@ public record LandmarkHashes(int[] hashes, short[] hints, long[] payloads, doubl
         return sortedDistinct(a, a.length);
     }
 
+    /** The anchor frame (t1) of hash {@code i}. */
+    public int anchorFrame(int i) {
+        return time(payloads[i]);
+    }
+
+    /** {@link #anchors()} of the hashes whose anchor frame lies in [{@code fromFrame}, {@code toFrame}). */
+    public long[] anchors(long fromFrame, long toFrame) {
+        long[] a = new long[payloads.length];
+        int n = 0;
+        for (long p : payloads) {
+            int t = time(p);
+            if (t >= fromFrame && t < toFrame) {
+                a[n++] = anchorOf(p);
+            }
+        }
+        return sortedDistinct(a, n);
+    }
+
     static long[] sortedDistinct(long[] a, int n) {
         Arrays.sort(a, 0, n);
         int u = 0;

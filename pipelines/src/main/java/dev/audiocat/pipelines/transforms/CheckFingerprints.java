@@ -75,7 +75,7 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
 
     /** A vote that reached the score threshold, waiting for verification against every peak. */
     record Candidate(int reference, int score, double scale, int bandShift, double queryOffsetFrames, double referenceOffsetFrames,
-                     double frameSeconds) implements Serializable {
+                     double frameSeconds, long fromFrame, long toFrame) implements Serializable {
         ExcerptMatcher.Vote vote() {
             return new ExcerptMatcher.Vote(score, scale, bandShift, queryOffsetFrames, referenceOffsetFrames, frameSeconds);
         }
@@ -265,14 +265,29 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
         @ProcessElement
         public void process(@Element KV<String, byte[]> e, OutputReceiver<KV<Integer, KV<Integer, KV<String, Long>>>> out) {
             LandmarkHashes h = LandmarkHashes.fromBytes(e.getValue());
+            // long assets are checked in overlapping windows, each its own query (the key carries the
+            // window's length, for the vote's threshold, and its frames, for the verification)
+            long[][] windows = ExcerptMatcher.windows(h.frames(), h.frameSeconds());
+            String[] keys = new String[windows.length];
+            for (int w = 0; w < windows.length; w++) {
+                keys[w] = e.getKey() + "\t" + (windows[w][1] - windows[w][0]) * h.frameSeconds() + "\t" + windows[w][0] + "\t" + windows[w][1];
+            }
+            long hop = windows.length > 1 ? windows[1][0] : Long.MAX_VALUE;
             int[] variants = new int[LandmarkExtractor.MAX_VARIANTS];
             for (int i = 0; i < h.size(); i++) {
+                long t = h.anchorFrame(i);
+                int wFrom = windows.length == 1 ? 0 : (int) Math.max(0, (t - (windows[0][1] - windows[0][0])) / hop);
+                int wTo = windows.length == 1 ? 0 : (int) Math.min(windows.length - 1, t / hop);
                 // the same neighbour lookups as the local matcher (levels near a quantisation boundary)
                 int n = h.queryVariants(i, variants);
-                for (int v = 0; v < n; v++) {
-                    int hash = variants[v];
-                    // the query's length travels in the key: the vote's threshold depends on it
-                    out.output(KV.of(Math.floorMod(hash, buckets), KV.of(hash, KV.of(e.getKey() + "\t" + h.seconds(), h.payloads()[i]))));
+                for (int w = wFrom; w <= wTo; w++) {
+                    if (windows.length > 1 && (t < windows[w][0] || t >= windows[w][1])) {
+                        continue;
+                    }
+                    for (int v = 0; v < n; v++) {
+                        int hash = variants[v];
+                        out.output(KV.of(Math.floorMod(hash, buckets), KV.of(hash, KV.of(keys[w], h.payloads()[i]))));
+                    }
                 }
             }
         }
@@ -366,18 +381,20 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
                 r[n] = p.getValue();
                 n++;
             }
-            // key: asset \t query seconds \t reference number
+            // key: asset \t window seconds \t window start frame \t window end frame \t reference number
             String[] key = e.getKey().split("\t");
             String asset = key[0];
             int threshold = ExcerptMatcher.minScoreFor(minScore, Double.parseDouble(key[1]));
             if (n < threshold) {
                 return;
             }
-            int ref = Integer.parseInt(key[2]);
+            long from = Long.parseLong(key[2]);
+            long to = Long.parseLong(key[3]);
+            int ref = Integer.parseInt(key[4]);
             double frameSeconds = LandmarkExtractor.HOP / (double) LandmarkExtractor.RATE;
             ExcerptMatcher.vote(q, r, n, frameSeconds, threshold).filter(v -> v.score() >= threshold).ifPresent(v ->
                     out.output(KV.of(asset, new Candidate(ref, v.score(), v.scale(), v.bandShift(), v.queryOffsetFrames(),
-                            v.referenceOffsetFrames(), v.frameSeconds()))));
+                            v.referenceOffsetFrames(), v.frameSeconds(), from, to))));
         }
     }
 
@@ -426,9 +443,12 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
             if (!blocks.hasNext()) {
                 return;
             }
-            long[] queryAnchors = LandmarkHashes.fromBytes(blocks.next()).anchors();
+            LandmarkHashes h = LandmarkHashes.fromBytes(blocks.next());
+            java.util.Map<Long, long[]> anchorsByWindow = new java.util.HashMap<>();
             ReferenceIndex index = index(dir);
             for (Candidate c : cs) {
+                // the window's peaks only: the rest of a long asset is other music
+                long[] queryAnchors = anchorsByWindow.computeIfAbsent(c.fromFrame(), f -> h.anchors(c.fromFrame(), c.toFrame()));
                 long[] refAnchors = index.anchors(c.reference());
                 ExcerptMatcher.Vote v = c.vote();
                 double a = ExcerptMatcher.verification(queryAnchors, refAnchors, v);
@@ -463,6 +483,13 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
         }
     }
 
+    /** Same reference, same alignment (the reference position of the asset's start within 0.5 s), overlapping in the asset. */
+    static boolean samePassage(Found a, Found b) {
+        return a.referenceId().equals(b.referenceId())
+                && Math.abs((a.referenceOffset() - a.scale() * a.queryOffset()) - (b.referenceOffset() - b.scale() * b.queryOffset())) < 0.5
+                && Math.abs(a.queryOffset() - b.queryOffset()) < ExcerptMatcher.WINDOW_SECONDS;
+    }
+
     static final class Fill extends DoFn<KV<String, CoGbkResult>, GenericRecord> {
         private static final long serialVersionUID = 1L;
         private final TupleTag<GenericRecord> rowTag;
@@ -482,9 +509,17 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
         @ProcessElement
         public void process(@Element KV<String, CoGbkResult> e, OutputReceiver<GenericRecord> out) {
             boolean checked = e.getValue().getAll(checkedTag).iterator().hasNext();
+            List<Found> all = new ArrayList<>();
+            e.getValue().getAll(foundTag).forEach(all::add);
+            all.sort(Comparator.comparingInt(Found::score).reversed().thenComparing(Found::referenceId)
+                    .thenComparingDouble(Found::queryOffset));
+            // overlapping windows of a long asset find the same passage twice: one entry per passage
             List<Found> found = new ArrayList<>();
-            e.getValue().getAll(foundTag).forEach(found::add);
-            found.sort(Comparator.comparingInt(Found::score).reversed().thenComparing(Found::referenceId));
+            for (Found f : all) {
+                if (found.stream().noneMatch(k -> samePassage(k, f))) {
+                    found.add(f);
+                }
+            }
             Schema itemSchema = CatalogSchema.itemSchema(CatalogSchema.CATALOG, "reference_matches");
             for (GenericRecord row : e.getValue().getAll(rowTag)) {
                 GenericData.Record copy = new GenericData.Record((GenericData.Record) row, true);
