@@ -3,9 +3,7 @@ package dev.audiocat.features.fingerprint;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,9 +15,11 @@ import java.util.Optional;
  * band), and for each the time scales from {@value #MIN_SCALE} to {@value #MAX_SCALE}, counting the
  * matches whose offset {@code t_ref - scale * t_query} falls within ±{@value #OFFSET_TOLERANCE} frames
  * of the mode. The best count is the score; below {@link #minScoreFor} the answer is "no match".
+ * A vote that reaches it is then verified against every peak ({@link #verification}): below
+ * {@link #DEFAULT_MIN_VERIFICATION} the answer is "no match" too.
  *
- * <p>The same {@link #vote} runs in the Beam hash join ({@code CheckFingerprints}), so the local
- * command and the pipeline agree.
+ * <p>The same {@link #vote} and {@link #verification} run in the Beam hash join
+ * ({@code CheckFingerprints}), so the local command and the pipeline agree.
  */
 public final class ExcerptMatcher {
 

@@ -145,7 +145,17 @@ public final class FingerprintBench {
         for (Path p : indexed) {
             idOf.put(p, dev.audiocat.features.AudioAnalyzer.sha256(p));
         }
-        if (!Boolean.getBoolean("bench.reuseIndex") || !Files.exists(indexDir.resolve(ReferenceIndex.FILE_NAME))) {
+        boolean reuse = Boolean.getBoolean("bench.reuseIndex") && Files.exists(indexDir.resolve(ReferenceIndex.FILE_NAME));
+        if (reuse) {
+            // only an index of exactly this split (another seed holds out other tracks)
+            java.util.Set<String> have = new java.util.HashSet<>();
+            ReferenceIndex.open(indexDir).references().forEach(r -> have.add(r.id()));
+            if (!have.equals(new java.util.HashSet<>(idOf.values()))) {
+                out.println("bench.reuseIndex: the index in " + indexDir + " holds another split; rebuilding it");
+                reuse = false;
+            }
+        }
+        if (!reuse) {
             deleteRecursively(indexDir);
             ReferenceIndex index = ReferenceIndex.open(indexDir);
             double audioSeconds = 0;

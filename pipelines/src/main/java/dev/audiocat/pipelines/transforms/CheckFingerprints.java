@@ -45,8 +45,11 @@ import org.apache.beam.sdk.values.TupleTag;
 /**
  * Checks every catalogued asset against a reference catalog with a distributed hash join:
  * the assets' landmark hashes ⋈ the references' landmark hashes on the hash (CoGroupByKey), then a
- * vote per (asset, reference) pair ({@link ExcerptMatcher#vote}, the same as {@code audiocat
- * identify}), then the matches join back to the rows by {@code asset_id}.
+ * vote per (asset, window, reference) ({@link ExcerptMatcher#vote}, the same as {@code audiocat
+ * identify}; assets longer than {@value ExcerptMatcher#WINDOWED_ABOVE_SECONDS} s are checked in
+ * {@link ExcerptMatcher#windows windows}), then the votes that reach the threshold are verified
+ * against every peak ({@link ExcerptMatcher#verification}, the asset's hashes joined again), then
+ * the matches join back to the rows by {@code asset_id}.
  *
  * <p>Fills {@code reference_matches} (best first; an empty list means "checked, nothing found") and
  * {@code unlicensed_match} (true when a match has no licence: unknown is not a licence). Rows whose
@@ -423,11 +426,19 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
         }
 
         static ReferenceIndex index(String dir) {
-            return LOADED.computeIfAbsent(dir, d -> {
+            Path file = Path.of(dir).resolve(ReferenceIndex.FILE_NAME);
+            String key;
+            try {
+                // the file's identity in the key: an index rebuilt by 'references add' is loaded again
+                key = dir + "@" + Files.getLastModifiedTime(file).toMillis() + ":" + Files.size(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the reference index in " + dir + ": " + e.getMessage(), e);
+            }
+            return LOADED.computeIfAbsent(key, k -> {
                 try {
-                    return ReferenceIndex.open(Path.of(d));
+                    return ReferenceIndex.open(Path.of(dir));
                 } catch (IOException e) {
-                    throw new UncheckedIOException("cannot read the reference index in " + d + ": " + e.getMessage(), e);
+                    throw new UncheckedIOException("cannot read the reference index in " + dir + ": " + e.getMessage(), e);
                 }
             });
         }
