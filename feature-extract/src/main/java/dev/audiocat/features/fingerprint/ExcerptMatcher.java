@@ -151,6 +151,21 @@ public final class ExcerptMatcher {
         return out.size() > maxResults ? List.copyOf(out.subList(0, maxResults)) : out;
     }
 
+    /**
+     * Matches a long query window by window ({@link #windows}): each window with the threshold and
+     * verification of its own length and peaks, as {@code CheckFingerprints} does in ingest.
+     * {@code queryOffsetSeconds} of each match is its position in the whole query.
+     *
+     * @return per window (in order), its matches best first; empty lists for windows without one
+     */
+    public List<List<ExcerptMatch>> matchWindows(LandmarkHashes query, int maxPerWindow) {
+        List<List<ExcerptMatch>> out = new ArrayList<>();
+        for (long[] w : windows(query.frames(), query.frameSeconds())) {
+            out.add(match(query.window(w[0], w[1]), maxPerWindow));
+        }
+        return out;
+    }
+
     /** A reference whose vote reached the score threshold, before verification. */
     public record Candidate(int reference, Vote vote) {
     }

@@ -106,6 +106,34 @@ public record LandmarkHashes(int[] hashes, short[] hints, long[] payloads, doubl
         return sortedDistinct(a, n);
     }
 
+    /**
+     * The hashes whose anchor frame lies in [{@code fromFrame}, {@code toFrame}), as a query of that
+     * length (payload times stay those of the whole stream, so offsets stay positions in it).
+     */
+    public LandmarkHashes window(long fromFrame, long toFrame) {
+        int n = 0;
+        for (long p : payloads) {
+            int t = time(p);
+            if (t >= fromFrame && t < toFrame) {
+                n++;
+            }
+        }
+        int[] h = new int[n];
+        short[] k = new short[n];
+        long[] p = new long[n];
+        int j = 0;
+        for (int i = 0; i < payloads.length; i++) {
+            int t = time(payloads[i]);
+            if (t >= fromFrame && t < toFrame) {
+                h[j] = hashes[i];
+                k[j] = hints[i];
+                p[j] = payloads[i];
+                j++;
+            }
+        }
+        return new LandmarkHashes(h, k, p, frameSeconds, toFrame - fromFrame);
+    }
+
     static long[] sortedDistinct(long[] a, int n) {
         Arrays.sort(a, 0, n);
         int u = 0;

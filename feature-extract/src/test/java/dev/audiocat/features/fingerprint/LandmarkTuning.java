@@ -67,6 +67,17 @@ public final class LandmarkTuning {
                 Path tmp = work.resolve("long.f32");
                 decodeTo(p, tmp);
                 byte[] all = Files.readAllBytes(tmp);
+                if (Boolean.getBoolean("tune.windows")) {
+                    // the whole held-out track in ingest's windows, with identify's thresholds and verification
+                    LandmarkHashes h = extract(tmp, new LandmarkExtractor());
+                    List<List<ExcerptMatch>> per = new ExcerptMatcher(index).matchWindows(h, 1);
+                    long hits = per.stream().filter(l -> !l.isEmpty()).count();
+                    System.out.printf(Locale.ROOT, "windows %s %.0f s: %d windows, %d with a match%s%n", p.getFileName(), h.seconds(), per.size(), hits,
+                            per.stream().filter(l -> !l.isEmpty()).map(l -> " " + l.get(0).referenceUri().replaceAll(".*/albums/", "") + "@"
+                                    + Math.round(l.get(0).queryOffsetSeconds()) + "s score " + l.get(0).score() + " ver "
+                                    + String.format(Locale.ROOT, "%.2f", l.get(0).verification()) + " refAtQueryStart " + String.format(Locale.ROOT, "%.2f", l.get(0).referenceOffsetSeconds() - l.get(0).timeScale() * l.get(0).queryOffsetSeconds()) + " scale " + String.format(Locale.ROOT, "%.3f", l.get(0).timeScale()) + " pitch " + l.get(0).pitchShiftSemitones()).toList());
+                    continue;
+                }
                 for (int sec : new int[] {20, 40, 80, 160, 100000}) {
                     int bytes = (int) Math.min(all.length, (long) sec * LandmarkExtractor.RATE * 4);
                     Files.write(tmp, java.util.Arrays.copyOf(all, bytes));
