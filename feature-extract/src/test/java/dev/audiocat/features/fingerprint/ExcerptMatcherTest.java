@@ -126,6 +126,33 @@ class ExcerptMatcherTest {
         assertTrue(m.verification() >= ExcerptMatcher.DEFAULT_MIN_VERIFICATION, "verification " + m.verification());
     }
 
+    /**
+     * 8 s of the indexed track (from 61.25 s) spliced at 40 s into 80 s of a track that is not
+     * indexed: the whole 88 s query's threshold is not reached, the window that holds the passage
+     * finds it, at its place in the query and in the reference.
+     */
+    @Test
+    void windowsFindAPassageInsideALongQuery() throws Exception {
+        Path q = dir.resolve("long_query.wav");
+        String fmt = "asetpts=PTS-STARTPTS,aformat=sample_fmts=s16:sample_rates=48000:channel_layouts=stereo";
+        sh("ffmpeg", "-loglevel", "error", "-y", "-i", NOT_INDEXED.toString(), "-i", excerpt.toString(), "-i", NOT_INDEXED.toString(),
+                "-filter_complex", "[0:a]atrim=0:40," + fmt + "[a];[1:a]" + fmt + "[b];[2:a]atrim=100:140," + fmt + "[c];[a][b][c]concat=n=3:v=0:a=1",
+                "-c:a", "pcm_s16le", q.toString());
+        ReferenceIndex loaded = ReferenceIndex.open(dir.resolve("refs"));
+        LandmarkHashes h = LandmarkExtractor.extract(q, 0);
+        ExcerptMatcher matcher = new ExcerptMatcher(loaded);
+        assertEquals(List.of(), matcher.match(h, 3), "one whole-query vote stays below the 88 s threshold");
+        List<List<ExcerptMatch>> perWindow = matcher.matchWindows(h, 3);
+        assertEquals(ExcerptMatcher.windows(h.frames(), h.frameSeconds()).length, perWindow.size());
+        List<ExcerptMatch> found = perWindow.stream().flatMap(List::stream).toList();
+        assertFalse(found.isEmpty(), "no window found the passage");
+        for (ExcerptMatch m : found) {
+            assertEquals(trackId, m.referenceId());
+            assertTrue(m.queryOffsetSeconds() >= 39.5 && m.queryOffsetSeconds() < 48, "passage at 40-48 s, matched from " + m.queryOffsetSeconds());
+            assertEquals(61.25 - 40, m.referenceOffsetSeconds() - m.timeScale() * m.queryOffsetSeconds(), 0.15);
+        }
+    }
+
     @Test
     void analysisPassGivesTheSameHashesAsStandaloneExtraction() throws Exception {
         dev.audiocat.features.AnalysisResult r = dev.audiocat.features.AudioAnalyzer.builder().build().analyze(excerpt);
