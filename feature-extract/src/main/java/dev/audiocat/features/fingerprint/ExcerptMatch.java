@@ -11,6 +11,8 @@ package dev.audiocat.features.fingerprint;
  *                               0.95 for a query slowed to 95 % tempo
  * @param pitchShiftSemitones    pitch of the query relative to the reference, in semitones (1/16-semitone steps)
  * @param score                  number of triplets that agree on offset, scale and pitch
+ * @param verification           chance-corrected fraction of the query's peaks that find a reference peak at
+ *                               this alignment ({@link ExcerptMatcher#verification}; NaN when not verified)
  */
 public record ExcerptMatch(
         String referenceId,
@@ -19,5 +21,6 @@ public record ExcerptMatch(
         double referenceOffsetSeconds,
         double timeScale,
         double pitchShiftSemitones,
-        int score) {
+        int score,
+        double verification) {
 }

@@ -3,9 +3,7 @@ package dev.audiocat.features.fingerprint;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,9 +15,11 @@ import java.util.Optional;
  * band), and for each the time scales from {@value #MIN_SCALE} to {@value #MAX_SCALE}, counting the
  * matches whose offset {@code t_ref - scale * t_query} falls within ±{@value #OFFSET_TOLERANCE} frames
  * of the mode. The best count is the score; below {@link #minScoreFor} the answer is "no match".
+ * A vote that reaches it is then verified against every peak ({@link #verification}): below
+ * {@link #DEFAULT_MIN_VERIFICATION} the answer is "no match" too.
  *
- * <p>The same {@link #vote} runs in the Beam hash join ({@code CheckFingerprints}), so the local
- * command and the pipeline agree.
+ * <p>The same {@link #vote} and {@link #verification} run in the Beam hash join
+ * ({@code CheckFingerprints}), so the local command and the pipeline agree.
  */
 public final class ExcerptMatcher {
 
@@ -42,6 +42,38 @@ public final class ExcerptMatcher {
         return (int) Math.ceil(base * Math.sqrt(Math.max(1, querySeconds / 6.0)));
     }
 
+    /**
+     * Long queries (ingest checks whole assets) are matched in windows of this length, overlapping by
+     * half, each with the threshold of its own length: the thresholds were calibrated on 5 and 10 s
+     * excerpts, and a whole-asset threshold grows with the asset's length (a 10 s passage inside a
+     * 10 min asset could not reach it).
+     */
+    public static final double WINDOW_SECONDS = 10;
+    public static final double WINDOW_HOP_SECONDS = 5;
+    /** Queries up to this length are matched whole. */
+    public static final double WINDOWED_ABOVE_SECONDS = 20;
+
+    /**
+     * The windows a query of {@code frames} frames is matched in, as {start, end} frame pairs: the
+     * whole query when it lasts at most {@value #WINDOWED_ABOVE_SECONDS} s, else windows of
+     * {@value #WINDOW_SECONDS} s every {@value #WINDOW_HOP_SECONDS} s, the last one reaching the end.
+     */
+    public static long[][] windows(long frames, double frameSeconds) {
+        if (frames * frameSeconds <= WINDOWED_ABOVE_SECONDS) {
+            return new long[][] {{0, frames}};
+        }
+        long w = Math.round(WINDOW_SECONDS / frameSeconds);
+        long hop = Math.round(WINDOW_HOP_SECONDS / frameSeconds);
+        List<long[]> out = new ArrayList<>();
+        for (long start = 0; ; start += hop) {
+            out.add(new long[] {start, Math.min(frames, start + w)});
+            if (start + w >= frames) {
+                break;
+            }
+        }
+        return out.toArray(new long[0][]);
+    }
+
     static final double MIN_SCALE = 0.88;
     static final double MAX_SCALE = 1.14;
     static final double SCALE_STEP = 0.004;
@@ -57,58 +89,137 @@ public final class ExcerptMatcher {
     /** Hashes with more postings than this carry no information and are skipped (stop list). */
     public static final int MAX_POSTINGS = 2000;
 
+    /**
+     * Verification threshold on {@link #verification}: the chance-corrected fraction of the query's
+     * peaks that have a reference peak at the voted time scale, offset and pitch shift. Calibrated on
+     * the bench's seeds 20261122 (20 excerpts per length) and 7 (8 per length): true references
+     * scored at least 0.43 and 0.28 (band-passed 5 s excerpts are the lowest); held-out excerpts'
+     * candidates at most 0.27 and 0.14 at any vote count, and the three held-out votes of seed 7 that
+     * passed the score threshold (10 s of legacy track16 against track12) 0.04-0.09.
+     */
+    public static final double DEFAULT_MIN_VERIFICATION = 0.2;
+    /** Tolerance of a peak's alignment: ±1 frame (23 ms) and ±1 band (half a semitone). */
+    static final int ALIGN_FRAMES = 1;
+    static final int ALIGN_FINE = LandmarkExtractor.FINE;
+    /**
+     * Reference offsets (frames) away from the vote where the same count measures chance: how often
+     * a query peak lands near a reference peak at a wrong alignment (dense references, such as busy
+     * drum tracks, have many). Not multiples of each other, so that one repetition period of the
+     * music cannot raise most of them; the median is used.
+     */
+    static final int[] CONTROL_OFFSETS = {-73, -59, -43, -29, 29, 43, 59, 73};
+
     private final ReferenceIndex index;
     private final int minScore;
+    private final double minVerification;
 
-    public ExcerptMatcher(ReferenceIndex index, int minScore) {
+    public ExcerptMatcher(ReferenceIndex index, int minScore, double minVerification) {
         if (minScore < 1) {
             throw new IllegalArgumentException("minimum score must be >= 1, got " + minScore);
         }
+        if (!(minVerification >= 0 && minVerification <= 1)) {
+            throw new IllegalArgumentException("minimum verification must be in [0, 1], got " + minVerification);
+        }
         this.index = index;
         this.minScore = minScore;
+        this.minVerification = minVerification;
+    }
+
+    public ExcerptMatcher(ReferenceIndex index, int minScore) {
+        this(index, minScore, DEFAULT_MIN_VERIFICATION);
     }
 
     public ExcerptMatcher(ReferenceIndex index) {
-        this(index, DEFAULT_MIN_SCORE);
+        this(index, DEFAULT_MIN_SCORE, DEFAULT_MIN_VERIFICATION);
     }
 
     /** Matches at or above the threshold for the query's length ({@link #minScoreFor}), best first. */
     public List<ExcerptMatch> match(LandmarkHashes query, int maxResults) {
-        Map<Integer, Pairs> perRef = new HashMap<>();
-        int[] variants = new int[LandmarkExtractor.MAX_VARIANTS];
-        for (int i = 0; i < query.size(); i++) {
-          int nv = query.queryVariants(i, variants);
-          for (int v = 0; v < nv; v++) {
-            long range = index.range(variants[v]);
-            int start = (int) (range >>> 32);
-            int count = (int) range;
-            if (count == 0 || count > MAX_POSTINGS) {
-                continue;
-            }
-            long q = query.payloads()[i];
-            for (int k = start; k < start + count; k++) {
-                long e = index.entry(k);
-                long r = ReferenceIndex.payloadOf(e);
-                if (!plausible(q, r)) {
-                    continue;
-                }
-                perRef.computeIfAbsent(ReferenceIndex.referenceNumber(e), x -> new Pairs()).add(q, r);
-            }
-          }
-        }
         List<ExcerptMatch> out = new ArrayList<>();
-        int threshold = minScoreFor(minScore, query.seconds());
-        for (Map.Entry<Integer, Pairs> e : perRef.entrySet()) {
-            Pairs p = e.getValue();
-            if (p.n < threshold) {
-                continue;
+        long[] queryAnchors = null;
+        for (Candidate c : candidates(query)) {
+            if (queryAnchors == null) {
+                queryAnchors = query.anchors();
             }
-            ReferenceIndex.Reference ref = index.reference(e.getKey()).orElseThrow();
-            vote(p.query, p.ref, p.n, query.frameSeconds()).filter(v -> v.score() >= threshold)
-                    .ifPresent(v -> out.add(v.toMatch(ref.id(), ref.uri())));
+            double a = verification(queryAnchors, index.anchors(c.reference()), c.vote());
+            if (a >= minVerification) {
+                ReferenceIndex.Reference ref = index.reference(c.reference()).orElseThrow();
+                out.add(c.vote().toMatch(ref.id(), ref.uri(), a));
+            }
         }
         out.sort(Comparator.comparingInt(ExcerptMatch::score).reversed());
         return out.size() > maxResults ? List.copyOf(out.subList(0, maxResults)) : out;
+    }
+
+    /**
+     * Matches a long query window by window ({@link #windows}): each window with the threshold and
+     * verification of its own length and peaks, as {@code CheckFingerprints} does in ingest.
+     * {@code queryOffsetSeconds} of each match is its position in the whole query.
+     *
+     * @return per window (in order), its matches best first; empty lists for windows without one
+     */
+    public List<List<ExcerptMatch>> matchWindows(LandmarkHashes query, int maxPerWindow) {
+        List<List<ExcerptMatch>> out = new ArrayList<>();
+        for (long[] w : windows(query.frames(), query.frameSeconds())) {
+            out.add(match(query.window(w[0], w[1]), maxPerWindow));
+        }
+        return out;
+    }
+
+    /** A reference whose vote reached the score threshold, before verification. */
+    public record Candidate(int reference, Vote vote) {
+    }
+
+    /** Lookup and vote: the references whose vote reaches the threshold for the query's length. */
+    List<Candidate> candidates(LandmarkHashes query) {
+        // pairs per reference number, in arrays (no boxing, no map): a 10 s query looks at ~10^5 postings
+        Pairs[] perRef = new Pairs[index.referenceCount()];
+        int[] touched = new int[16];
+        int nTouched = 0;
+        int[] variants = new int[LandmarkExtractor.MAX_VARIANTS];
+        long[] payloads = query.payloads();
+        for (int i = 0; i < query.size(); i++) {
+            int nv = query.queryVariants(i, variants);
+            long q = payloads[i];
+            for (int v = 0; v < nv; v++) {
+                long range = index.range(variants[v]);
+                int start = (int) (range >>> 32);
+                int count = (int) range;
+                if (count == 0 || count > MAX_POSTINGS) {
+                    continue;
+                }
+                for (int k = start; k < start + count; k++) {
+                    long e = index.entry(k);
+                    long r = ReferenceIndex.payloadOf(e);
+                    if (!plausible(q, r)) {
+                        continue;
+                    }
+                    int ref = ReferenceIndex.referenceNumber(e);
+                    Pairs p = perRef[ref];
+                    if (p == null) {
+                        p = perRef[ref] = new Pairs();
+                        if (nTouched == touched.length) {
+                            touched = Arrays.copyOf(touched, nTouched * 2);
+                        }
+                        touched[nTouched++] = ref;
+                    }
+                    p.add(q, r);
+                }
+            }
+        }
+        List<Candidate> out = new ArrayList<>();
+        int threshold = minScoreFor(minScore, query.seconds());
+        Arrays.sort(touched, 0, nTouched);
+        for (int t = 0; t < nTouched; t++) {
+            int ref = touched[t];
+            Pairs p = perRef[ref];
+            if (p.n < threshold) {
+                continue;
+            }
+            vote(p.query, p.ref, p.n, query.frameSeconds(), threshold).filter(x -> x.score() >= threshold)
+                    .ifPresent(v -> out.add(new Candidate(ref, v)));
+        }
+        return out;
     }
 
     /** Cheap filter before voting: spans and anchor bands must be within the supported distortions. */
@@ -125,11 +236,94 @@ public final class ExcerptMatcher {
     /** The outcome of one (query, reference) vote. */
     public record Vote(int score, double scale, int bandShift, double queryOffsetFrames, double referenceOffsetFrames,
                        double frameSeconds) {
-        public ExcerptMatch toMatch(String referenceId, String referenceUri) {
+        public ExcerptMatch toMatch(String referenceId, String referenceUri, double aligned) {
             return new ExcerptMatch(referenceId, referenceUri, queryOffsetFrames * frameSeconds,
                     referenceOffsetFrames * frameSeconds, scale,
-                    -bandShift * 12.0 / (LandmarkExtractor.BANDS_PER_OCTAVE * LandmarkExtractor.FINE), score);
+                    -bandShift * 12.0 / (LandmarkExtractor.BANDS_PER_OCTAVE * LandmarkExtractor.FINE), score, aligned);
         }
+
+        /** The same alignment with the reference position moved by {@code frames} (chance baselines). */
+        public Vote movedBy(double frames) {
+            return new Vote(score, scale, bandShift, queryOffsetFrames, referenceOffsetFrames + frames, frameSeconds);
+        }
+    }
+
+    /**
+     * Verification of a vote against every peak, not only the peaks whose triplet hashes matched:
+     * each query anchor peak is mapped into the reference with the vote's time scale, offset and
+     * pitch shift; the answer is the fraction of those that land inside the reference and find a
+     * reference anchor peak within ±{@code tolFrames} frames and ±{@code tolFine}/8 band. A true
+     * match keeps many of its peaks under the bench's degradations (a peak survives more easily
+     * than a whole triplet); a chance alignment with a reference of a similar style has only the
+     * peaks that fall near reference peaks by accident.
+     *
+     * @param queryAnchors sorted distinct query anchors ({@link LandmarkHashes#anchors()})
+     * @param refAnchors   sorted distinct reference anchors ({@link ReferenceIndex#anchors(int)})
+     * @return the aligned fraction in [0, 1]; 0 when no query peak maps inside the reference
+     */
+    public static double aligned(long[] queryAnchors, long[] refAnchors, Vote v, int tolFrames, int tolFine) {
+        if (refAnchors.length == 0) {
+            return 0;
+        }
+        int refEnd = LandmarkHashes.anchorTime(refAnchors[refAnchors.length - 1]);
+        int inside = 0;
+        int hit = 0;
+        for (long qa : queryAnchors) {
+            double t = v.referenceOffsetFrames() + v.scale() * (LandmarkHashes.anchorTime(qa) - v.queryOffsetFrames());
+            int tr = (int) Math.round(t);
+            if (tr < 0 || tr > refEnd) {
+                continue;
+            }
+            inside++;
+            int u = LandmarkHashes.anchorBand(qa) + v.bandShift();
+            int lo = Math.max(0, tr - tolFrames);
+            int pos = lowerBound(refAnchors, (long) lo << LandmarkHashes.BAND_BITS);
+            for (int k = pos; k < refAnchors.length; k++) {
+                long ra = refAnchors[k];
+                if (LandmarkHashes.anchorTime(ra) > tr + tolFrames) {
+                    break;
+                }
+                if (Math.abs(LandmarkHashes.anchorBand(ra) - u) <= tolFine) {
+                    hit++;
+                    break;
+                }
+            }
+        }
+        return inside == 0 ? 0 : hit / (double) inside;
+    }
+
+    /**
+     * The verification score of a vote: the fraction {@code a} of query peaks that align with
+     * reference peaks at the vote ({@link #aligned}, ±{@value #ALIGN_FRAMES} frame, ±1 band), corrected
+     * for chance: {@code (a - c) / (1 - c)} where {@code c} is the median of the same fraction at the
+     * {@link #CONTROL_OFFSETS} (the alignment moved by 0.7-1.7 s). 0 means "no more peaks agree than
+     * at a wrong alignment", 1 "every peak agrees". Chance alignments with references of a similar
+     * style reach high vote counts and a high raw fraction when the reference is dense, but barely
+     * more than their own chance level.
+     */
+    public static double verification(long[] queryAnchors, long[] refAnchors, Vote v) {
+        double a = aligned(queryAnchors, refAnchors, v, ALIGN_FRAMES, ALIGN_FINE);
+        double[] c = new double[CONTROL_OFFSETS.length];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = aligned(queryAnchors, refAnchors, v.movedBy(CONTROL_OFFSETS[i]), ALIGN_FRAMES, ALIGN_FINE);
+        }
+        Arrays.sort(c);
+        double chance = (c[c.length / 2 - 1] + c[c.length / 2]) / 2;
+        return chance >= 1 ? 0 : (a - chance) / (1 - chance);
+    }
+
+    private static int lowerBound(long[] a, long key) {
+        int lo = 0;
+        int hi = a.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (a[mid] < key) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     /**
@@ -138,7 +332,20 @@ public final class ExcerptMatcher {
      * @return the best consistent alignment, or empty when fewer than 2 pairs agree
      */
     public static Optional<Vote> vote(long[] query, long[] ref, int n, double frameSeconds) {
-        if (n < 2) {
+        return vote(query, ref, n, frameSeconds, 2);
+    }
+
+    /**
+     * {@link #vote(long[], long[], int, double)} for callers that only want votes of at least
+     * {@code minScore}: pitch hypotheses and time scales that cannot reach it are skipped (most
+     * references of a query are chance pairs, and their votes were most of the query's CPU time).
+     * The votes that reach {@code minScore} are the same as without the bound.
+     *
+     * @return the best alignment if its score is at least {@code minScore}, else empty
+     */
+    public static Optional<Vote> vote(long[] query, long[] ref, int n, double frameSeconds, int minScore) {
+        int floor = Math.max(2, minScore);
+        if (n < floor) {
             return Optional.empty();
         }
         // 1. pitch: the densest windows of anchor log-frequency shifts; the best few are tried, since
@@ -165,13 +372,13 @@ public final class ExcerptMatcher {
                     at = s;
                 }
             }
-            if (at < 0 || windows[at] < 2 || (best != null && windows[at] <= best.score())) {
+            if (at < 0 || windows[at] < floor || (best != null && windows[at] <= best.score())) {
                 break;
             }
             for (int s = Math.max(0, at - 2 * SHIFT_TOLERANCE); s <= Math.min(windows.length - 1, at + 2 * SHIFT_TOLERANCE); s++) {
                 windows[s] = -1;
             }
-            Vote v = voteAtShift(query, ref, n, frameSeconds, at - MAX_BAND_SHIFT);
+            Vote v = voteAtShift(query, ref, n, frameSeconds, at - MAX_BAND_SHIFT, floor);
             if (v != null && (best == null || v.score() > best.score())) {
                 best = v;
             }
@@ -180,7 +387,7 @@ public final class ExcerptMatcher {
     }
 
     /** Steps 2-5 of the vote, for the pairs whose anchor shift is within the tolerance of {@code bestShift}. */
-    private static Vote voteAtShift(long[] query, long[] ref, int n, double frameSeconds, int bestShift) {
+    private static Vote voteAtShift(long[] query, long[] ref, int n, double frameSeconds, int bestShift, int floor) {
         int m = 0;
         double[] tq = new double[n];
         double[] tr = new double[n];
@@ -196,7 +403,7 @@ public final class ExcerptMatcher {
                 m++;
             }
         }
-        if (m < 2) {
+        if (m < floor) {
             return null;
         }
         // 2. one pair per (query anchor, reference anchor): an anchor's several triplets count once
@@ -217,6 +424,9 @@ public final class ExcerptMatcher {
             u++;
         }
         m = u;
+        if (m < floor) {
+            return null;
+        }
         // 3. candidate scales: where the pairs' own span ratios pile up (long spans are precise)
         int steps = (int) Math.round((MAX_SCALE - MIN_SCALE) / SCALE_STEP) + 1;
         int[] ratioVotes = new int[steps];
@@ -250,7 +460,8 @@ public final class ExcerptMatcher {
         // 4. for each candidate scale, among the pairs whose own span ratio agrees with it, the
         //    densest window of offsets t_ref - scale * t_query
         double[] offsets = new double[m];
-        int bestCount = 0;
+        // a scale is only sorted and scanned when enough pairs agree with it to reach the floor
+        int bestCount = floor - 1;
         double bestScale = 1;
         double bestOffset = 0;
         for (int step = 0; step < steps; step++) {
@@ -299,7 +510,7 @@ public final class ExcerptMatcher {
                 firstQuery = Math.min(firstQuery, tq[i]);
             }
         }
-        if (k == 0) {
+        if (k == 0 || bestCount < floor) {
             return null;
         }
         double scale = bestScale;

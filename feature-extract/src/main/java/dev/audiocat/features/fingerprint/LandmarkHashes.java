@@ -62,6 +62,89 @@ public record LandmarkHashes(int[] hashes, short[] hints, long[] payloads, doubl
         return (int) (payload & ((1 << SPAN_BITS) - 1));
     }
 
+    /** The anchor peak of a payload: {@code time << BAND_BITS | band} (the payload without its span). */
+    static long anchorOf(long payload) {
+        return payload >>> SPAN_BITS;
+    }
+
+    static int anchorTime(long anchor) {
+        return (int) (anchor >>> BAND_BITS);
+    }
+
+    static int anchorBand(long anchor) {
+        return (int) (anchor & ((1 << BAND_BITS) - 1));
+    }
+
+    /**
+     * The distinct anchor peaks (t1, fine f1) of these hashes, sorted by time then frequency, packed
+     * as {@code t1 << 11 | f1}: nearly every peak of the stream (all but those without a later
+     * partner within the triplet window).
+     */
+    public long[] anchors() {
+        long[] a = new long[payloads.length];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = anchorOf(payloads[i]);
+        }
+        return sortedDistinct(a, a.length);
+    }
+
+    /** The anchor frame (t1) of hash {@code i}. */
+    public int anchorFrame(int i) {
+        return time(payloads[i]);
+    }
+
+    /** {@link #anchors()} of the hashes whose anchor frame lies in [{@code fromFrame}, {@code toFrame}). */
+    public long[] anchors(long fromFrame, long toFrame) {
+        long[] a = new long[payloads.length];
+        int n = 0;
+        for (long p : payloads) {
+            int t = time(p);
+            if (t >= fromFrame && t < toFrame) {
+                a[n++] = anchorOf(p);
+            }
+        }
+        return sortedDistinct(a, n);
+    }
+
+    /**
+     * The hashes whose anchor frame lies in [{@code fromFrame}, {@code toFrame}), as a query of that
+     * length (payload times stay those of the whole stream, so offsets stay positions in it).
+     */
+    public LandmarkHashes window(long fromFrame, long toFrame) {
+        int n = 0;
+        for (long p : payloads) {
+            int t = time(p);
+            if (t >= fromFrame && t < toFrame) {
+                n++;
+            }
+        }
+        int[] h = new int[n];
+        short[] k = new short[n];
+        long[] p = new long[n];
+        int j = 0;
+        for (int i = 0; i < payloads.length; i++) {
+            int t = time(payloads[i]);
+            if (t >= fromFrame && t < toFrame) {
+                h[j] = hashes[i];
+                k[j] = hints[i];
+                p[j] = payloads[i];
+                j++;
+            }
+        }
+        return new LandmarkHashes(h, k, p, frameSeconds, toFrame - fromFrame);
+    }
+
+    static long[] sortedDistinct(long[] a, int n) {
+        Arrays.sort(a, 0, n);
+        int u = 0;
+        for (int i = 0; i < n; i++) {
+            if (u == 0 || a[i] != a[u - 1]) {
+                a[u++] = a[i];
+            }
+        }
+        return u == a.length ? a : Arrays.copyOf(a, u);
+    }
+
     /** Duration of the analysed stream in seconds. */
     public double seconds() {
         return frames * frameSeconds;

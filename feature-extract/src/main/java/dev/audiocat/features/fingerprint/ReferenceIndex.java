@@ -82,6 +82,11 @@ public final class ReferenceIndex {
         return number >= 0 && number < references.size() ? Optional.of(references.get(number)) : Optional.empty();
     }
 
+    /** Number of references (reference numbers are 0 .. count - 1). */
+    public int referenceCount() {
+        return references.size();
+    }
+
     /** Total hashes in the index. */
     public long size() {
         return hashes.length + (long) pending;
@@ -149,6 +154,7 @@ public final class ReferenceIndex {
         hashes = h;
         entries = e;
         starts = null;
+        anchors = null;
         pending = 0;
         pendingHashes = new int[0];
         pendingEntries = new long[0];
@@ -181,6 +187,39 @@ public final class ReferenceIndex {
 
     // positions by hash value, built on the first lookup; dropped when hashes are added
     private int[] starts;
+    // per reference, its distinct anchor peaks (see anchors()); built on first use, dropped when hashes are added
+    private long[][] anchors;
+
+    /**
+     * The distinct anchor peaks of reference {@code number}, sorted: {@code time << BAND_BITS | band}
+     * (the payloads without their span, see {@link LandmarkHashes#anchors()}). Used to verify a vote
+     * against every peak of the reference, not only those whose triplets matched. Built for all
+     * references on the first call (one pass over the entries).
+     */
+    public synchronized long[] anchors(int number) {
+        compact();
+        if (anchors == null) {
+            int refs = references.size();
+            int[] count = new int[refs];
+            for (long e : entries) {
+                count[referenceNumber(e)]++;
+            }
+            long[][] a = new long[refs][];
+            for (int r = 0; r < refs; r++) {
+                a[r] = new long[count[r]];
+            }
+            int[] fill = new int[refs];
+            for (long e : entries) {
+                int r = referenceNumber(e);
+                a[r][fill[r]++] = LandmarkHashes.anchorOf(payloadOf(e));
+            }
+            for (int r = 0; r < refs; r++) {
+                a[r] = LandmarkHashes.sortedDistinct(a[r], a[r].length);
+            }
+            anchors = a;
+        }
+        return anchors[number];
+    }
 
     long entry(int position) {
         return entries[position];

@@ -99,6 +99,60 @@ class ExcerptMatcherTest {
         assertEquals(List.of(), new ExcerptMatcher(loaded).match(h, 3));
     }
 
+    /**
+     * The held-out false positive of the bench's seed 7: a band-passed 10 s excerpt of legacy track16
+     * (from 31.786 s) votes for track12, a track of the same style, at a count above the threshold
+     * for 10 s; the peak verification rejects it (its peaks agree with track12's no more than at a
+     * wrong alignment), while the true band-passed excerpt of track5 passes it.
+     */
+    @Test
+    void peakVerificationRejectsAStyleAlikeChanceVote() throws Exception {
+        Path cut = dir.resolve("track16_cut.wav");
+        sh("ffmpeg", "-loglevel", "error", "-y", "-ss", "31.786", "-i", ALBUM.resolve("track16.opus").toString(), "-t", "10",
+                "-c:a", "pcm_s16le", cut.toString());
+        Path q = dir.resolve("track16_bandpass.wav");
+        sh("sox", cut.toString(), q.toString(), "sinc", "300-3400");
+        ReferenceIndex loaded = ReferenceIndex.open(dir.resolve("refs"));
+        LandmarkHashes h = LandmarkExtractor.extract(q, 0);
+        List<ExcerptMatch> votedOnly = new ExcerptMatcher(loaded, ExcerptMatcher.DEFAULT_MIN_SCORE, 0.0).match(h, 3);
+        assertTrue(votedOnly.stream().anyMatch(m -> m.referenceId().equals("track12")),
+                "without verification the vote passes its threshold: " + votedOnly);
+        assertEquals(List.of(), new ExcerptMatcher(loaded).match(h, 3));
+
+        Path truePart = dir.resolve("q_bandpass.wav");
+        sh("sox", excerpt.toString(), truePart.toString(), "sinc", "300-3400");
+        ExcerptMatch m = best(truePart);
+        assertEquals(trackId, m.referenceId());
+        assertTrue(m.verification() >= ExcerptMatcher.DEFAULT_MIN_VERIFICATION, "verification " + m.verification());
+    }
+
+    /**
+     * 8 s of the indexed track (from 61.25 s) spliced at 40 s into 80 s of a track that is not
+     * indexed: the whole 88 s query's threshold is not reached, the window that holds the passage
+     * finds it, at its place in the query and in the reference.
+     */
+    @Test
+    void windowsFindAPassageInsideALongQuery() throws Exception {
+        Path q = dir.resolve("long_query.wav");
+        String fmt = "asetpts=PTS-STARTPTS,aformat=sample_fmts=s16:sample_rates=48000:channel_layouts=stereo";
+        sh("ffmpeg", "-loglevel", "error", "-y", "-i", NOT_INDEXED.toString(), "-i", excerpt.toString(), "-i", NOT_INDEXED.toString(),
+                "-filter_complex", "[0:a]atrim=0:40," + fmt + "[a];[1:a]" + fmt + "[b];[2:a]atrim=100:140," + fmt + "[c];[a][b][c]concat=n=3:v=0:a=1",
+                "-c:a", "pcm_s16le", q.toString());
+        ReferenceIndex loaded = ReferenceIndex.open(dir.resolve("refs"));
+        LandmarkHashes h = LandmarkExtractor.extract(q, 0);
+        ExcerptMatcher matcher = new ExcerptMatcher(loaded);
+        assertEquals(List.of(), matcher.match(h, 3), "one whole-query vote stays below the 88 s threshold");
+        List<List<ExcerptMatch>> perWindow = matcher.matchWindows(h, 3);
+        assertEquals(ExcerptMatcher.windows(h.frames(), h.frameSeconds()).length, perWindow.size());
+        List<ExcerptMatch> found = perWindow.stream().flatMap(List::stream).toList();
+        assertFalse(found.isEmpty(), "no window found the passage");
+        for (ExcerptMatch m : found) {
+            assertEquals(trackId, m.referenceId());
+            assertTrue(m.queryOffsetSeconds() >= 39.5 && m.queryOffsetSeconds() < 48, "passage at 40-48 s, matched from " + m.queryOffsetSeconds());
+            assertEquals(61.25 - 40, m.referenceOffsetSeconds() - m.timeScale() * m.queryOffsetSeconds(), 0.15);
+        }
+    }
+
     @Test
     void analysisPassGivesTheSameHashesAsStandaloneExtraction() throws Exception {
         dev.audiocat.features.AnalysisResult r = dev.audiocat.features.AudioAnalyzer.builder().build().analyze(excerpt);

@@ -145,7 +145,17 @@ public final class FingerprintBench {
         for (Path p : indexed) {
             idOf.put(p, dev.audiocat.features.AudioAnalyzer.sha256(p));
         }
-        if (!Boolean.getBoolean("bench.reuseIndex") || !Files.exists(indexDir.resolve(ReferenceIndex.FILE_NAME))) {
+        boolean reuse = Boolean.getBoolean("bench.reuseIndex") && Files.exists(indexDir.resolve(ReferenceIndex.FILE_NAME));
+        if (reuse) {
+            // only an index of exactly this split (another seed holds out other tracks)
+            java.util.Set<String> have = new java.util.HashSet<>();
+            ReferenceIndex.open(indexDir).references().forEach(r -> have.add(r.id()));
+            if (!have.equals(new java.util.HashSet<>(idOf.values()))) {
+                out.println("bench.reuseIndex: the index in " + indexDir + " holds another split; rebuilding it");
+                reuse = false;
+            }
+        }
+        if (!reuse) {
             deleteRecursively(indexDir);
             ReferenceIndex index = ReferenceIndex.open(indexDir);
             double audioSeconds = 0;
@@ -165,12 +175,44 @@ public final class FingerprintBench {
                     audioSeconds / 3600, index.size(), index.size() / audioSeconds, bytes / 1e6, bytes / 1e6 / (audioSeconds / 3600));
             out.printf(Locale.ROOT, "index build (decode + landmarks, 1 thread): %.1f s CPU = %.0fx realtime per core; wall %.1f s = %.0fx on this shared machine%n",
                     cpuSeconds, audioSeconds / cpuSeconds, buildSeconds, audioSeconds / buildSeconds);
+            // the decoder's share: the same files decoded and resampled to the landmark rate, nothing else
+            long d0 = mx.getCurrentThreadCpuTime();
+            double opusSeconds = 0;
+            double opusCpu = 0;
+            for (Path p : indexed) {
+                long f0 = mx.getCurrentThreadCpuTime();
+                double seconds;
+                try (AudioDecoder d = AudioDecoder.open(p)) {
+                    int nativeRate = d.probe().sampleRate();
+                    seconds = d.decode(null, LandmarkExtractor.RATE, new dev.audiocat.features.decode.PcmSink() {
+                        @Override
+                        public void start(int sampleRate, int channelCount) {
+                        }
+
+                        @Override
+                        public void accept(float[][] channels, int n) {
+                        }
+
+                        @Override
+                        public void finish() {
+                        }
+                    }) / (double) nativeRate;
+                }
+                if (p.toString().endsWith(".opus")) {
+                    opusSeconds += seconds;
+                    opusCpu += (mx.getCurrentThreadCpuTime() - f0) / 1e9;
+                }
+            }
+            double decodeCpu = (mx.getCurrentThreadCpuTime() - d0) / 1e9;
+            out.printf(Locale.ROOT, "  of which decode + resample to 22.05 kHz mono alone: %.1f s CPU = %.0fx realtime (%.0f%% of the build); Opus tracks alone: %.0fx%n",
+                    decodeCpu, audioSeconds / decodeCpu, 100 * decodeCpu / cpuSeconds, opusSeconds / opusCpu);
         }
         long l0 = System.nanoTime();
         ReferenceIndex loaded = ReferenceIndex.open(indexDir);
         out.printf(Locale.ROOT, "index load: %.0f ms%n", (System.nanoTime() - l0) / 1e6);
-        // scores of every candidate (threshold 1), and the matcher `identify` uses, for its latency
-        ExcerptMatcher matcher = new ExcerptMatcher(loaded, 1);
+        // scores of every candidate (threshold 1, no verification), and the matcher `identify` uses:
+        // its answers decide true and false positives, and its CPU time is the query latency
+        ExcerptMatcher matcher = new ExcerptMatcher(loaded, 1, 0.0);
         ExcerptMatcher production = new ExcerptMatcher(loaded);
 
         // 2. excerpts
@@ -187,6 +229,9 @@ public final class FingerprintBench {
         List<Double> matchCpu = new ArrayList<>();
         List<Double> matchWall = new ArrayList<>();
         List<Double> prodCpu = new ArrayList<>();
+        List<Double> posVerification = new ArrayList<>();
+        List<Double> negVerification = new ArrayList<>();
+        int negVotedOnly = 0;
         List<String> lines = new ArrayList<>();
         Map<Integer, List<Integer>> negByLength = new java.util.TreeMap<>();
         for (int len : LENGTHS) {
@@ -209,7 +254,7 @@ public final class FingerprintBench {
                         long m0 = System.nanoTime();
                         List<ExcerptMatch> m = matcher.match(qh, 5);
                         long c2 = tmx.getCurrentThreadCpuTime();
-                        production.match(qh, 5);
+                        List<ExcerptMatch> answer = production.match(qh, 5);
                         prodCpu.add((tmx.getCurrentThreadCpuTime() - c2) / 1e6);
                         double ms = (System.nanoTime() - q0) / 1e6;
                         latencies.add(ms);
@@ -221,10 +266,13 @@ public final class FingerprintBench {
                         int threshold = ExcerptMatcher.minScoreFor(ExcerptMatcher.DEFAULT_MIN_SCORE, qh.seconds());
                         String key = deg + "/" + len + "s";
                         if (positive) {
-                            // the reference must be right; the offset is reported separately (loops repeat)
-                            boolean right = !m.isEmpty() && m.get(0).referenceId().equals(idOf.get(src)) && best >= threshold;
+                            // identify's answer: the reference must be right; the offset is reported
+                            // separately (loops repeat)
+                            boolean right = !answer.isEmpty() && answer.get(0).referenceId().equals(idOf.get(src));
+                            m.stream().filter(x -> x.referenceId().equals(idOf.get(src))).findFirst()
+                                    .ifPresent(x -> posVerification.add(x.verification()));
                             if (right) {
-                                ExcerptMatch top = m.get(0);
+                                ExcerptMatch top = answer.get(0);
                                 double atZero = top.referenceOffsetSeconds() - top.timeScale() * top.queryOffsetSeconds();
                                 offsetErrors.add(Math.abs(atZero - start));
                             }
@@ -233,19 +281,25 @@ public final class FingerprintBench {
                             c[1]++;
                             posScores.add(!m.isEmpty() && m.get(0).referenceId().equals(idOf.get(src)) ? best : 0);
                             if (!right) {
-                                lines.add(String.format(Locale.ROOT, "miss %s %s start=%.2f best=%s", key, src.getFileName(), start,
+                                lines.add(String.format(Locale.ROOT, "miss %s %s start=%.2f best vote=%s", key, src.getFileName(), start,
                                         m.isEmpty() ? "-" : m.get(0).score() + "@" + fmt(m.get(0).referenceOffsetSeconds()) + " x"
-                                                + fmt(m.get(0).timeScale()) + " " + (m.get(0).referenceId().equals(idOf.get(src)) ? "same" : "other")));
+                                                + fmt(m.get(0).timeScale()) + " verification " + fmt(m.get(0).verification()) + " "
+                                                + (m.get(0).referenceId().equals(idOf.get(src)) ? "same" : "other")));
                             }
                         } else {
                             int[] c = fp.computeIfAbsent(key, k -> new int[2]);
-                            c[0] += best >= threshold ? 1 : 0;
+                            c[0] += answer.isEmpty() ? 0 : 1;
                             c[1]++;
                             negScores.add(best);
                             negByLength.computeIfAbsent(len, k -> new ArrayList<>()).add(best);
+                            negVerification.add(m.stream().mapToDouble(ExcerptMatch::verification).max().orElse(0));
                             if (best >= threshold) {
-                                lines.add(String.format(Locale.ROOT, "false positive %s %s start=%.2f -> %s score %d", key, src.getFileName(), start,
-                                        m.get(0).referenceUri(), best));
+                                negVotedOnly++;
+                                lines.add(String.format(Locale.ROOT, "held-out vote above the threshold %s %s start=%.2f -> %s score %d verification %.3f%s",
+                                        key, src.getFileName(), start, m.get(0).referenceUri(), best, m.get(0).verification(),
+                                        answer.isEmpty() ? " (rejected by verification)" : " FALSE POSITIVE"));
+                            } else if (!answer.isEmpty()) {
+                                lines.add("false positive " + key + " " + src.getFileName() + " -> " + answer.get(0));
                             }
                         }
                         if (!q.equals(cut)) {
@@ -270,7 +324,13 @@ public final class FingerprintBench {
         int fpHits = fp.values().stream().mapToInt(c -> c[0]).sum();
         int fpTotal = fp.values().stream().mapToInt(c -> c[1]).sum();
         out.printf(Locale.ROOT, "overall TPR over degraded queries: %.3f (%d/%d)%n", hits / (double) total, hits, total);
-        out.printf(Locale.ROOT, "false positives on held-out excerpts: %d/%d (FPR %.3f)%n", fpHits, fpTotal, fpHits / (double) fpTotal);
+        out.printf(Locale.ROOT, "false positives on held-out excerpts: %d/%d (FPR %.3f); held-out votes at or above the threshold before verification: %d%n",
+                fpHits, fpTotal, fpHits / (double) fpTotal, negVotedOnly);
+        Collections.sort(posVerification);
+        Collections.sort(negVerification);
+        out.printf(Locale.ROOT, "verification (min %.2f): true references min %.3f, p1 %.3f, p5 %.3f, median %.3f; held-out best (any vote) max %.3f, p99 %.3f, p90 %.3f%n",
+                ExcerptMatcher.DEFAULT_MIN_VERIFICATION, posVerification.get(0), pctD(posVerification, 0.01), pctD(posVerification, 0.05),
+                pctD(posVerification, 0.5), negVerification.get(negVerification.size() - 1), pctD(negVerification, 0.99), pctD(negVerification, 0.9));
         Collections.sort(negScores);
         Collections.sort(posScores);
         out.printf(Locale.ROOT, "held-out best scores: max %d, p99 %d, p90 %d; true-reference scores: p1 %d, p5 %d, median %d%n",
@@ -296,7 +356,7 @@ public final class FingerprintBench {
                 pctD(extractCpu, 0.5), pctD(extractCpu, 0.95), pctD(matchCpu, 0.5), pctD(matchCpu, 0.95), matchCpu.get(matchCpu.size() - 1),
                 pctD(matchWall, 0.5), pctD(matchWall, 0.95));
         Collections.sort(prodCpu);
-        out.printf(Locale.ROOT, "  index lookup + vote CPU with identify's thresholds (only candidates with enough pairs are voted): p50 %.1f ms, p95 %.1f ms, max %.1f ms%n",
+        out.printf(Locale.ROOT, "  index lookup + vote + verification CPU with identify's thresholds (identify's matcher): p50 %.1f ms, p95 %.1f ms, max %.1f ms%n",
                 pctD(prodCpu, 0.5), pctD(prodCpu, 0.95), prodCpu.get(prodCpu.size() - 1));
         for (String l : lines) {
             out.println("  " + l);

@@ -59,7 +59,7 @@ public final class LandmarkTuning {
             for (String[] r : indexed) {
                 index.add(r[0], r[2], extract(pcmDir.resolve(r[1]), new LandmarkExtractor()));
             }
-            ExcerptMatcher mm = new ExcerptMatcher(index, 1);
+            ExcerptMatcher mm = new ExcerptMatcher(index, 1, 0.0);
             for (Path p : FingerprintBench.listAudio(Path.of("/usr/share/games/warzone2100/music"), ".opus")) {
                 if (ids.contains(p.toUri().toString())) {
                     continue;
@@ -67,6 +67,17 @@ public final class LandmarkTuning {
                 Path tmp = work.resolve("long.f32");
                 decodeTo(p, tmp);
                 byte[] all = Files.readAllBytes(tmp);
+                if (Boolean.getBoolean("tune.windows")) {
+                    // the whole held-out track in ingest's windows, with identify's thresholds and verification
+                    LandmarkHashes h = extract(tmp, new LandmarkExtractor());
+                    List<List<ExcerptMatch>> per = new ExcerptMatcher(index).matchWindows(h, 1);
+                    long hits = per.stream().filter(l -> !l.isEmpty()).count();
+                    System.out.printf(Locale.ROOT, "windows %s %.0f s: %d windows, %d with a match%s%n", p.getFileName(), h.seconds(), per.size(), hits,
+                            per.stream().filter(l -> !l.isEmpty()).map(l -> " " + l.get(0).referenceUri().replaceAll(".*/albums/", "") + "@"
+                                    + Math.round(l.get(0).queryOffsetSeconds()) + "s score " + l.get(0).score() + " ver "
+                                    + String.format(Locale.ROOT, "%.2f", l.get(0).verification()) + " refAtQueryStart " + String.format(Locale.ROOT, "%.2f", l.get(0).referenceOffsetSeconds() - l.get(0).timeScale() * l.get(0).queryOffsetSeconds()) + " scale " + String.format(Locale.ROOT, "%.3f", l.get(0).timeScale()) + " pitch " + l.get(0).pitchShiftSemitones()).toList());
+                    continue;
+                }
                 for (int sec : new int[] {20, 40, 80, 160, 100000}) {
                     int bytes = (int) Math.min(all.length, (long) sec * LandmarkExtractor.RATE * 4);
                     Files.write(tmp, java.util.Arrays.copyOf(all, bytes));
@@ -89,7 +100,7 @@ public final class LandmarkTuning {
                 }
             }
             System.out.println("held out: " + held.references().size() + " " + held.references().stream().map(ReferenceIndex.Reference::id).toList());
-            System.out.println(new ExcerptMatcher(held, 1).match(extract(qDir.resolve(which + ".f32"), new LandmarkExtractor()), 3));
+            System.out.println(new ExcerptMatcher(held, 1, 0.0).match(extract(qDir.resolve(which + ".f32"), new LandmarkExtractor()), 3));
             return;
         }
         String debug = System.getProperty("tune.debug");
@@ -114,6 +125,11 @@ public final class LandmarkTuning {
         out.printf(Locale.ROOT, "index: %.2f h, %d hashes (%.0f/s), %.0f peaks/s, landmark stage (FFT + extract) %.1f s CPU = %.0fx%n",
                 audio / 3600, index.size(), index.size() / audio, peaks / audio, cpu, audio / cpu);
         ExcerptMatcher matcher = new ExcerptMatcher(index, 1);
+        String dump = System.getProperty("tune.dump");
+        if (dump != null) {
+            dump(Path.of(dump), qDir, queries, index, matcher);
+            return;
+        }
         Map<String, int[]> tp = new LinkedHashMap<>();
         List<Integer> neg = new ArrayList<>();
         Map<String, List<Integer>> negByKey = new java.util.TreeMap<>();
@@ -175,6 +191,68 @@ public final class LandmarkTuning {
         }
     }
 
+    /**
+     * Per query, the candidates of the vote (score before verification, best 6) with their
+     * aligned-peak fractions at a few tolerances, the mean fraction at offsets moved away from the
+     * vote, and {@link ExcerptMatcher#verification}, for calibrating the verification offline; one
+     * line per (query, candidate). Also times lookup + vote and identify's matcher.
+     */
+    static void dump(Path file, Path qDir, List<Query> queries, ReferenceIndex index, ExcerptMatcher matcher) throws IOException {
+        int[][] tols = {{1, 8}, {2, 8}, {1, 4}, {2, 12}, {0, 8}};
+        int[] moves = {-71, -37, 37, 71};
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        List<Double> lookupMs = new ArrayList<>();
+        List<Double> matchMs = new ArrayList<>();
+        ExcerptMatcher real = new ExcerptMatcher(index);
+        real.match(extract(qDir.resolve(queries.get(0).file()), new LandmarkExtractor()), 3); // builds the position table and anchors
+        try (PrintStream w = new PrintStream(Files.newOutputStream(file))) {
+            w.println("file\tkey\tpositive\tsame\tseconds\tscore\tthreshold\taligned_1_8\taligned_2_8\taligned_1_4\taligned_2_12\taligned_0_8"
+                    + "\tbaseline_1_8\tscale\tshift\tverify_us\tverification");
+            for (Query q : queries) {
+                LandmarkHashes h = extract(qDir.resolve(q.file()), new LandmarkExtractor());
+                long[] qa = h.anchors();
+                int thr = ExcerptMatcher.minScoreFor(ExcerptMatcher.DEFAULT_MIN_SCORE, h.seconds());
+                long c0 = mx.getCurrentThreadCpuTime();
+                List<ExcerptMatcher.Candidate> cs = new ArrayList<>(matcher.candidates(h));
+                lookupMs.add((mx.getCurrentThreadCpuTime() - c0) / 1e6);
+                long c1 = mx.getCurrentThreadCpuTime();
+                real.match(h, 3);
+                matchMs.add((mx.getCurrentThreadCpuTime() - c1) / 1e6);
+                cs.sort((a, b) -> Integer.compare(b.vote().score(), a.vote().score()));
+                for (ExcerptMatcher.Candidate c : cs.subList(0, Math.min(6, cs.size()))) {
+                    long[] ra = index.anchors(c.reference());
+                    StringBuilder b = new StringBuilder();
+                    String id = index.reference(c.reference()).orElseThrow().id();
+                    b.append(q.file()).append('\t').append(q.key()).append('\t').append(q.positive()).append('\t')
+                            .append(id.equals(q.sourceId())).append('\t').append(String.format(Locale.ROOT, "%.2f", h.seconds()))
+                            .append('\t').append(c.vote().score()).append('\t').append(thr);
+                    long t0 = mx.getCurrentThreadCpuTime();
+                    double verification = ExcerptMatcher.verification(qa, ra, c.vote());
+                    long us = (mx.getCurrentThreadCpuTime() - t0) / 1000;
+                    for (int[] t : tols) {
+                        b.append('\t').append(String.format(Locale.ROOT, "%.4f", ExcerptMatcher.aligned(qa, ra, c.vote(), t[0], t[1])));
+                    }
+                    double base = 0;
+                    for (int m : moves) {
+                        base += ExcerptMatcher.aligned(qa, ra, c.vote().movedBy(m), 1, 8) / moves.length;
+                    }
+                    b.append('\t').append(String.format(Locale.ROOT, "%.4f\t%.4f\t%d\t%d\t%.4f", base, c.vote().scale(), c.vote().bandShift(), us,
+                            verification));
+                    w.println(b);
+                }
+                if (cs.isEmpty()) {
+                    w.println(q.file() + "\t" + q.key() + "\t" + q.positive() + "\tfalse\t" + String.format(Locale.ROOT, "%.2f", h.seconds())
+                            + "\t0\t" + thr + "\t0\t0\t0\t0\t0\t0\t1\t0\t0\t0");
+                }
+            }
+        }
+        Collections.sort(lookupMs);
+        Collections.sort(matchMs);
+        System.out.printf(Locale.ROOT, "lookup+vote (min score 1) CPU ms p50 %.1f p95 %.1f max %.1f; identify's matcher (with verification) p50 %.1f p95 %.1f max %.1f%n",
+                lookupMs.get(lookupMs.size() / 2), lookupMs.get((int) (lookupMs.size() * 0.95)), lookupMs.get(lookupMs.size() - 1),
+                matchMs.get(matchMs.size() / 2), matchMs.get((int) (matchMs.size() * 0.95)), matchMs.get(matchMs.size() - 1));
+    }
+
     static void debug(Path qDir, Path pcmDir, List<Query> queries, List<String[]> indexed, String name) throws IOException {
         Query q = queries.stream().filter(x -> x.file().equals(name + ".f32")).findFirst().orElseThrow();
         String clean = name.replaceAll("_[^_]*$", "");
@@ -207,7 +285,7 @@ public final class LandmarkTuning {
             }
             System.out.println(f + ": " + x.peakCount() + " peaks, " + h.size() + " hashes, " + lookups + " lookups, " + hits + " hits, "
                     + plaus + " plausible; shifts " + shifts);
-            System.out.println("   match: " + new ExcerptMatcher(idx, 1).match(h, 3));
+            System.out.println("   match: " + new ExcerptMatcher(idx, 1, 0.0).match(h, 3));
         }
     }
 

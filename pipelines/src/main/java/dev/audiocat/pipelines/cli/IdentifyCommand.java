@@ -37,6 +37,10 @@ public final class IdentifyCommand implements Callable<Integer> {
             + ExcerptMatcher.DEFAULT_MIN_SCORE + ")")
     Integer minScore;
 
+    @Option(names = "--min-verification", paramLabel = "F", description = "answer 'no match' when fewer peaks than this "
+            + "chance-corrected fraction agree with the voted alignment (default: calibrated " + ExcerptMatcher.DEFAULT_MIN_VERIFICATION + ")")
+    Double minVerification;
+
     @Option(names = "--max", paramLabel = "N", defaultValue = "5", description = "at most this many matches (default: ${DEFAULT-VALUE})")
     int max;
 
@@ -53,8 +57,8 @@ public final class IdentifyCommand implements Callable<Integer> {
         ReferenceIndex idx = ReferenceIndex.open(dir);
         long t0 = System.nanoTime();
         LandmarkHashes h = LandmarkExtractor.extract(clip, 0);
-        List<ExcerptMatch> matches = new ExcerptMatcher(idx, minScore == null ? ExcerptMatcher.DEFAULT_MIN_SCORE : minScore)
-                .match(h, max);
+        List<ExcerptMatch> matches = new ExcerptMatcher(idx, minScore == null ? ExcerptMatcher.DEFAULT_MIN_SCORE : minScore,
+                minVerification == null ? ExcerptMatcher.DEFAULT_MIN_VERIFICATION : minVerification).match(h, max);
         double ms = (System.nanoTime() - t0) / 1e6;
         PrintStream out = System.out;
         if (json) {
@@ -71,6 +75,7 @@ public final class IdentifyCommand implements Callable<Integer> {
                 x.put("time_scale", Math.round(m.timeScale() * 10000) / 10000.0);
                 x.put("pitch_shift_semitones", m.pitchShiftSemitones());
                 x.put("score", m.score());
+                x.put("verification", round(m.verification()));
                 return x;
             }).toList());
             out.println(new ObjectMapper().writeValueAsString(o));
@@ -78,9 +83,9 @@ public final class IdentifyCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "no match (%d hashes from %.1f s of audio checked against %d references in %.0f ms)%n",
                     h.size(), h.seconds(), idx.references().size(), ms);
         } else {
-            Table t = new Table("score", "reference", "at (s)", "clip at (s)", "time scale", "pitch", "reference_id");
+            Table t = new Table("score", "verified", "reference", "at (s)", "clip at (s)", "time scale", "pitch", "reference_id");
             for (ExcerptMatch m : matches) {
-                t.row(Integer.toString(m.score()), m.referenceUri(), String.format(Locale.ROOT, "%.2f", m.referenceOffsetSeconds()),
+                t.row(Integer.toString(m.score()), String.format(Locale.ROOT, "%.2f", m.verification()), m.referenceUri(), String.format(Locale.ROOT, "%.2f", m.referenceOffsetSeconds()),
                         String.format(Locale.ROOT, "%.2f", m.queryOffsetSeconds()), String.format(Locale.ROOT, "%.3f", m.timeScale()),
                         String.format(Locale.ROOT, "%+.1f st", m.pitchShiftSemitones()), m.referenceId().substring(0, 16));
             }

@@ -45,8 +45,11 @@ import org.apache.beam.sdk.values.TupleTag;
 /**
  * Checks every catalogued asset against a reference catalog with a distributed hash join:
  * the assets' landmark hashes ⋈ the references' landmark hashes on the hash (CoGroupByKey), then a
- * vote per (asset, reference) pair ({@link ExcerptMatcher#vote}, the same as {@code audiocat
- * identify}), then the matches join back to the rows by {@code asset_id}.
+ * vote per (asset, window, reference) ({@link ExcerptMatcher#vote}, the same as {@code audiocat
+ * identify}; assets longer than {@value ExcerptMatcher#WINDOWED_ABOVE_SECONDS} s are checked in
+ * {@link ExcerptMatcher#windows windows}), then the votes that reach the threshold are verified
+ * against every peak ({@link ExcerptMatcher#verification}, the asset's hashes joined again), then
+ * the matches join back to the rows by {@code asset_id}.
  *
  * <p>Fills {@code reference_matches} (best first; an empty list means "checked, nothing found") and
  * {@code unlicensed_match} (true when a match has no licence: unknown is not a licence). Rows whose
@@ -69,23 +72,33 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
     }
 
     /** One vote outcome, before it becomes an Avro {@code ReferenceMatch}. */
-    record Found(String referenceId, String referenceUri, double queryOffset, double referenceOffset, double scale, int score)
-            implements Serializable {
+    record Found(String referenceId, String referenceUri, double queryOffset, double referenceOffset, double scale, int score,
+                 double verification) implements Serializable {
+    }
+
+    /** A vote that reached the score threshold, waiting for verification against every peak. */
+    record Candidate(int reference, int score, double scale, int bandShift, double queryOffsetFrames, double referenceOffsetFrames,
+                     double frameSeconds, long fromFrame, long toFrame) implements Serializable {
+        ExcerptMatcher.Vote vote() {
+            return new ExcerptMatcher.Vote(score, scale, bandShift, queryOffsetFrames, referenceOffsetFrames, frameSeconds);
+        }
     }
 
     private final String indexDir;
     private final List<RefInfo> references;
     private final int minScore;
+    private final double minVerification;
     private final int shards;
     private final int buckets;
     private final transient PCollection<KV<String, byte[]>> queryHashes;
     private final SerializableBiFunction<String, String, Boolean> licensed;
 
-    private CheckFingerprints(String indexDir, List<RefInfo> references, int minScore, int shards, int buckets,
+    private CheckFingerprints(String indexDir, List<RefInfo> references, int minScore, double minVerification, int shards, int buckets,
                               PCollection<KV<String, byte[]>> queryHashes, SerializableBiFunction<String, String, Boolean> licensed) {
         this.indexDir = indexDir;
         this.references = references;
         this.minScore = minScore;
+        this.minVerification = minVerification;
         this.shards = shards;
         this.buckets = buckets;
         this.queryHashes = queryHashes;
@@ -111,12 +124,12 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
             throw new UncheckedIOException("cannot read the reference index in " + indexDir + ": " + e.getMessage(), e);
         }
         return new CheckFingerprints(indexDir.toAbsolutePath().toString(), List.copyOf(refs), ExcerptMatcher.DEFAULT_MIN_SCORE,
-                DEFAULT_SHARDS, DEFAULT_BUCKETS, null, (asset, ref) -> null);
+                ExcerptMatcher.DEFAULT_MIN_VERIFICATION, DEFAULT_SHARDS, DEFAULT_BUCKETS, null, (asset, ref) -> null);
     }
 
     /** Uses hashes computed in the analysis pass instead of decoding every file again. */
     public CheckFingerprints withQueryHashes(PCollection<KV<String, byte[]>> hashes) {
-        return new CheckFingerprints(indexDir, references, minScore, shards, buckets, Objects.requireNonNull(hashes, "hashes"), licensed);
+        return new CheckFingerprints(indexDir, references, minScore, minVerification, shards, buckets, Objects.requireNonNull(hashes, "hashes"), licensed);
     }
 
     /** Score below which a pair is "no match" (default {@link ExcerptMatcher#DEFAULT_MIN_SCORE}). */
@@ -124,7 +137,19 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
         if (score < 1) {
             throw new IllegalArgumentException("min score must be >= 1, got " + score);
         }
-        return new CheckFingerprints(indexDir, references, score, shards, buckets, queryHashes, licensed);
+        return new CheckFingerprints(indexDir, references, score, minVerification, shards, buckets, queryHashes, licensed);
+    }
+
+    /**
+     * Verification threshold: how many more of the asset's peaks than at a wrong alignment must find a
+     * reference peak at the voted alignment ({@link ExcerptMatcher#verification}; default
+     * {@link ExcerptMatcher#DEFAULT_MIN_VERIFICATION}, as {@code identify}).
+     */
+    public CheckFingerprints withMinVerification(double fraction) {
+        if (!(fraction >= 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("min verification must be in [0, 1], got " + fraction);
+        }
+        return new CheckFingerprints(indexDir, references, minScore, fraction, shards, buckets, queryHashes, licensed);
     }
 
     /** Parallel readers of the reference index. */
@@ -132,7 +157,7 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
         if (n < 1 || n > 1024) {
             throw new IllegalArgumentException("shards must be in [1, 1024], got " + n);
         }
-        return new CheckFingerprints(indexDir, references, minScore, n, buckets, queryHashes, licensed);
+        return new CheckFingerprints(indexDir, references, minScore, minVerification, n, buckets, queryHashes, licensed);
     }
 
     /**
@@ -143,7 +168,7 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
         if (n < 1) {
             throw new IllegalArgumentException("buckets must be >= 1, got " + n);
         }
-        return new CheckFingerprints(indexDir, references, minScore, shards, n, queryHashes, licensed);
+        return new CheckFingerprints(indexDir, references, minScore, minVerification, shards, n, queryHashes, licensed);
     }
 
     /**
@@ -151,7 +176,7 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
      * null (unknown, the default, which counts as unlicensed).
      */
     public CheckFingerprints withLicences(SerializableBiFunction<String, String, Boolean> lookup) {
-        return new CheckFingerprints(indexDir, references, minScore, shards, buckets, queryHashes, Objects.requireNonNull(lookup, "lookup"));
+        return new CheckFingerprints(indexDir, references, minScore, minVerification, shards, buckets, queryHashes, Objects.requireNonNull(lookup, "lookup"));
     }
 
     @Override
@@ -180,9 +205,17 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
                 .apply("PairPerAssetAndReference", ParDo.of(new PairUp(refTag, queryTag)))
                 .setCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarLongCoder.of(), VarLongCoder.of())));
 
-        PCollection<KV<String, Found>> found = pairs
+        PCollection<KV<String, Candidate>> candidates = pairs
                 .apply("GroupPairs", GroupByKey.create())
-                .apply("VoteOffsetScalePitch", ParDo.of(new Vote(references, minScore)))
+                .apply("VoteOffsetScalePitch", ParDo.of(new Vote(minScore)))
+                .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(Candidate.class)));
+        // verification: every peak of the asset against every peak of the reference at the voted
+        // alignment (the asset's hashes join its candidates; the reference peaks come from the index)
+        TupleTag<Candidate> candidateTag = new TupleTag<>() { };
+        TupleTag<byte[]> blockTag = new TupleTag<>() { };
+        PCollection<KV<String, Found>> found = KeyedPCollectionTuple.of(candidateTag, candidates).and(blockTag, queries)
+                .apply("JoinCandidatesToHashes", CoGroupByKey.create())
+                .apply("VerifyAlignedPeaks", ParDo.of(new Verify(indexDir, references, minVerification, candidateTag, blockTag)))
                 .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(Found.class)));
 
         TupleTag<GenericRecord> rowTag = new TupleTag<>() { };
@@ -235,14 +268,29 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
         @ProcessElement
         public void process(@Element KV<String, byte[]> e, OutputReceiver<KV<Integer, KV<Integer, KV<String, Long>>>> out) {
             LandmarkHashes h = LandmarkHashes.fromBytes(e.getValue());
+            // long assets are checked in overlapping windows, each its own query (the key carries the
+            // window's length, for the vote's threshold, and its frames, for the verification)
+            long[][] windows = ExcerptMatcher.windows(h.frames(), h.frameSeconds());
+            String[] keys = new String[windows.length];
+            for (int w = 0; w < windows.length; w++) {
+                keys[w] = e.getKey() + "\t" + (windows[w][1] - windows[w][0]) * h.frameSeconds() + "\t" + windows[w][0] + "\t" + windows[w][1];
+            }
+            long hop = windows.length > 1 ? windows[1][0] : Long.MAX_VALUE;
             int[] variants = new int[LandmarkExtractor.MAX_VARIANTS];
             for (int i = 0; i < h.size(); i++) {
+                long t = h.anchorFrame(i);
+                int wFrom = windows.length == 1 ? 0 : (int) Math.max(0, (t - (windows[0][1] - windows[0][0])) / hop);
+                int wTo = windows.length == 1 ? 0 : (int) Math.min(windows.length - 1, t / hop);
                 // the same neighbour lookups as the local matcher (levels near a quantisation boundary)
                 int n = h.queryVariants(i, variants);
-                for (int v = 0; v < n; v++) {
-                    int hash = variants[v];
-                    // the query's length travels in the key: the vote's threshold depends on it
-                    out.output(KV.of(Math.floorMod(hash, buckets), KV.of(hash, KV.of(e.getKey() + "\t" + h.seconds(), h.payloads()[i]))));
+                for (int w = wFrom; w <= wTo; w++) {
+                    if (windows.length > 1 && (t < windows[w][0] || t >= windows[w][1])) {
+                        continue;
+                    }
+                    for (int v = 0; v < n; v++) {
+                        int hash = variants[v];
+                        out.output(KV.of(Math.floorMod(hash, buckets), KV.of(hash, KV.of(keys[w], h.payloads()[i]))));
+                    }
                 }
             }
         }
@@ -314,19 +362,16 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
         }
     }
 
-    static final class Vote extends DoFn<KV<String, Iterable<KV<Long, Long>>>, KV<String, Found>> {
+    static final class Vote extends DoFn<KV<String, Iterable<KV<Long, Long>>>, KV<String, Candidate>> {
         private static final long serialVersionUID = 1L;
-        private final List<RefInfo> references;
         private final int minScore;
-        private final Counter matches = Metrics.counter(CheckFingerprints.class, "reference_matches");
 
-        Vote(List<RefInfo> references, int minScore) {
-            this.references = references;
+        Vote(int minScore) {
             this.minScore = minScore;
         }
 
         @ProcessElement
-        public void process(@Element KV<String, Iterable<KV<Long, Long>>> e, OutputReceiver<KV<String, Found>> out) {
+        public void process(@Element KV<String, Iterable<KV<Long, Long>>> e, OutputReceiver<KV<String, Candidate>> out) {
             long[] q = new long[64];
             long[] r = new long[64];
             int n = 0;
@@ -339,21 +384,95 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
                 r[n] = p.getValue();
                 n++;
             }
-            // key: asset \t query seconds \t reference number
+            // key: asset \t window seconds \t window start frame \t window end frame \t reference number
             String[] key = e.getKey().split("\t");
             String asset = key[0];
             int threshold = ExcerptMatcher.minScoreFor(minScore, Double.parseDouble(key[1]));
             if (n < threshold) {
                 return;
             }
-            RefInfo ref = references.get(Integer.parseInt(key[2]));
+            long from = Long.parseLong(key[2]);
+            long to = Long.parseLong(key[3]);
+            int ref = Integer.parseInt(key[4]);
             double frameSeconds = LandmarkExtractor.HOP / (double) LandmarkExtractor.RATE;
-            ExcerptMatcher.vote(q, r, n, frameSeconds).filter(v -> v.score() >= threshold).ifPresent(v -> {
-                var m = v.toMatch(ref.id(), ref.uri());
-                matches.inc();
-                out.output(KV.of(asset, new Found(m.referenceId(), m.referenceUri(), m.queryOffsetSeconds(),
-                        m.referenceOffsetSeconds(), m.timeScale(), m.score())));
+            ExcerptMatcher.vote(q, r, n, frameSeconds, threshold).filter(v -> v.score() >= threshold).ifPresent(v ->
+                    out.output(KV.of(asset, new Candidate(ref, v.score(), v.scale(), v.bandShift(), v.queryOffsetFrames(),
+                            v.referenceOffsetFrames(), v.frameSeconds(), from, to))));
+        }
+    }
+
+    /**
+     * Keeps the candidates whose verification (chance-corrected aligned-peak fraction) reaches the threshold
+     * ({@link ExcerptMatcher#verification}, the same check as {@code identify}). The reference peaks come
+     * from the index file, loaded once per worker JVM.
+     */
+    static final class Verify extends DoFn<KV<String, CoGbkResult>, KV<String, Found>> {
+        private static final long serialVersionUID = 1L;
+        private static final java.util.Map<String, ReferenceIndex> LOADED = new java.util.concurrent.ConcurrentHashMap<>();
+        private final String dir;
+        private final List<RefInfo> references;
+        private final double minVerification;
+        private final TupleTag<Candidate> candidateTag;
+        private final TupleTag<byte[]> blockTag;
+        private final Counter matches = Metrics.counter(CheckFingerprints.class, "reference_matches");
+        private final Counter rejected = Metrics.counter(CheckFingerprints.class, "votes_rejected_by_peak_verification");
+
+        Verify(String dir, List<RefInfo> references, double minVerification, TupleTag<Candidate> candidateTag, TupleTag<byte[]> blockTag) {
+            this.dir = dir;
+            this.references = references;
+            this.minVerification = minVerification;
+            this.candidateTag = candidateTag;
+            this.blockTag = blockTag;
+        }
+
+        static ReferenceIndex index(String dir) {
+            Path file = Path.of(dir).resolve(ReferenceIndex.FILE_NAME);
+            String key;
+            try {
+                // the file's identity in the key: an index rebuilt by 'references add' is loaded again
+                key = dir + "@" + Files.getLastModifiedTime(file).toMillis() + ":" + Files.size(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the reference index in " + dir + ": " + e.getMessage(), e);
+            }
+            return LOADED.computeIfAbsent(key, k -> {
+                try {
+                    return ReferenceIndex.open(Path.of(dir));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read the reference index in " + dir + ": " + e.getMessage(), e);
+                }
             });
+        }
+
+        @ProcessElement
+        public void process(@Element KV<String, CoGbkResult> e, OutputReceiver<KV<String, Found>> out) {
+            List<Candidate> cs = new ArrayList<>();
+            e.getValue().getAll(candidateTag).forEach(cs::add);
+            if (cs.isEmpty()) {
+                return;
+            }
+            java.util.Iterator<byte[]> blocks = e.getValue().getAll(blockTag).iterator();
+            if (!blocks.hasNext()) {
+                return;
+            }
+            LandmarkHashes h = LandmarkHashes.fromBytes(blocks.next());
+            java.util.Map<Long, long[]> anchorsByWindow = new java.util.HashMap<>();
+            ReferenceIndex index = index(dir);
+            for (Candidate c : cs) {
+                // the window's peaks only: the rest of a long asset is other music
+                long[] queryAnchors = anchorsByWindow.computeIfAbsent(c.fromFrame(), f -> h.anchors(c.fromFrame(), c.toFrame()));
+                long[] refAnchors = index.anchors(c.reference());
+                ExcerptMatcher.Vote v = c.vote();
+                double a = ExcerptMatcher.verification(queryAnchors, refAnchors, v);
+                if (a < minVerification) {
+                    rejected.inc();
+                    continue;
+                }
+                RefInfo ref = references.get(c.reference());
+                var m = v.toMatch(ref.id(), ref.uri(), a);
+                matches.inc();
+                out.output(KV.of(e.getKey(), new Found(m.referenceId(), m.referenceUri(), m.queryOffsetSeconds(),
+                        m.referenceOffsetSeconds(), m.timeScale(), m.score(), a)));
+            }
         }
     }
 
@@ -375,6 +494,13 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
         }
     }
 
+    /** Same reference, same alignment (the reference position of the asset's start within 0.5 s), overlapping in the asset. */
+    static boolean samePassage(Found a, Found b) {
+        return a.referenceId().equals(b.referenceId())
+                && Math.abs((a.referenceOffset() - a.scale() * a.queryOffset()) - (b.referenceOffset() - b.scale() * b.queryOffset())) < 0.5
+                && Math.abs(a.queryOffset() - b.queryOffset()) < ExcerptMatcher.WINDOW_SECONDS;
+    }
+
     static final class Fill extends DoFn<KV<String, CoGbkResult>, GenericRecord> {
         private static final long serialVersionUID = 1L;
         private final TupleTag<GenericRecord> rowTag;
@@ -394,9 +520,17 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
         @ProcessElement
         public void process(@Element KV<String, CoGbkResult> e, OutputReceiver<GenericRecord> out) {
             boolean checked = e.getValue().getAll(checkedTag).iterator().hasNext();
+            List<Found> all = new ArrayList<>();
+            e.getValue().getAll(foundTag).forEach(all::add);
+            all.sort(Comparator.comparingInt(Found::score).reversed().thenComparing(Found::referenceId)
+                    .thenComparingDouble(Found::queryOffset));
+            // overlapping windows of a long asset find the same passage twice: one entry per passage
             List<Found> found = new ArrayList<>();
-            e.getValue().getAll(foundTag).forEach(found::add);
-            found.sort(Comparator.comparingInt(Found::score).reversed().thenComparing(Found::referenceId));
+            for (Found f : all) {
+                if (found.stream().noneMatch(k -> samePassage(k, f))) {
+                    found.add(f);
+                }
+            }
             Schema itemSchema = CatalogSchema.itemSchema(CatalogSchema.CATALOG, "reference_matches");
             for (GenericRecord row : e.getValue().getAll(rowTag)) {
                 GenericData.Record copy = new GenericData.Record((GenericData.Record) row, true);

@@ -204,6 +204,48 @@ class CheckFingerprintsTest {
         p.run().waitUntilFinish();
     }
 
+    /**
+     * A long asset (about 2 min of a warzone2100 track) with 8 s of a reference (the tabla loop)
+     * spliced in at 50 s: the whole-asset query's threshold (grown with the length) is not reached,
+     * the windows find the passage, at its place in the asset and in the reference.
+     */
+    @Test
+    void findsAShortPassageInsideALongAssetByWindows() throws Exception {
+        Path track = Path.of("/usr/share/games/warzone2100/music/albums/legacy_soundtrack/track13.opus");
+        assertTrue(track.toFile().isFile(), track + " is missing: install warzone2100-music (scripts/tools.sh)");
+        Path asset = dir.resolve("long_with_tabla.wav");
+        String fmt = "asetpts=PTS-STARTPTS,aformat=sample_fmts=s16:sample_rates=44100:channel_layouts=stereo";
+        sh("ffmpeg", "-loglevel", "error", "-y", "-i", track.toString(), "-i", SAMPLES.resolve("loop_tabla.flac").toString(), "-i", track.toString(),
+                "-filter_complex", "[0:a]atrim=0:50," + fmt + "[a];[1:a]atrim=1:9," + fmt + "[b];[2:a]atrim=60:120," + fmt + "[c];"
+                        + "[a][b][c]concat=n=3:v=0:a=1", "-c:a", "pcm_s16le", asset.toString());
+        dev.audiocat.features.fingerprint.LandmarkHashes h = LandmarkExtractor.extract(asset, 0);
+        assertTrue(h.seconds() > 110, "asset of " + h.seconds() + " s");
+        assertEquals(List.of(), new dev.audiocat.features.fingerprint.ExcerptMatcher(ReferenceIndex.open(indexDir)).match(h, 3),
+                "one whole-asset query does not reach its threshold");
+
+        Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner", "--enforceImmutability=false", "--enforceEncodability=false", "--targetParallelism=2").create());
+        PCollection<KV<String, byte[]>> hashes = p.apply("AnalysisHashes", Create.of(KV.of("asset-long", h.toBytes()))
+                .withCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of())));
+        PCollection<GenericRecord> out = p
+                .apply(Create.of(row("asset-long", asset)).withCoder(AvroCoder.of(GenericRecord.class, CatalogSchema.CATALOG)))
+                .apply("CheckFingerprints", CheckFingerprints.against(indexDir).withBuckets(8).withQueryHashes(hashes));
+        PAssert.that(out).satisfies(rows -> {
+            GenericRecord row = byId(rows).get("asset-long");
+            List<?> matches = (List<?>) row.get("reference_matches");
+            assertEquals(1, matches.size(), "one passage, reported once although two windows overlap it: " + matches);
+            GenericRecord m = (GenericRecord) matches.get(0);
+            assertEquals("ref-loop_tabla.flac", m.get("reference_id").toString());
+            double queryAt = (double) m.get("query_offset_seconds");
+            assertTrue(queryAt >= 49.5 && queryAt < 58, "passage starts at 50 s in the asset, matched from " + queryAt);
+            double refAtAssetStart = (double) m.get("reference_offset_seconds") - (double) m.get("time_scale") * queryAt;
+            // the asset's 50 s is the reference's 1 s; the tabla loop repeats, so allow a loop period
+            assertEquals(1.0 - 50.0, refAtAssetStart, 0.2, "reference position of the asset's start");
+            assertEquals(Boolean.TRUE, row.get("unlicensed_match"));
+            return null;
+        });
+        p.run().waitUntilFinish();
+    }
+
     @Test
     void refusesAFolderWithoutIndex() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CheckFingerprints.against(dir.resolve("nothing")));
