@@ -85,7 +85,7 @@ public final class AnalysisBench {
             List<KeyDetector> ks = List.of(KeyDetector.withCues(true, false, true), KeyDetector.withCues(false, true, true),
                     KeyDetector.withCues(false, false, false), KeyDetector.withCues(true, false, false));
             try (AudioDecoder d = AudioDecoder.open(dir.resolve(f))) {
-                d.decode(NULL_SINK, AudioAnalyzer.ANALYSIS_RATE,
+                d.decode(PcmSink.DISCARD, AudioAnalyzer.ANALYSIS_RATE,
                         new FrameDispatcher(AudioAnalyzer.FRAME_SIZE, AudioAnalyzer.HOP, new ArrayList<>(ks)));
             }
             for (int i = 0; i < ABLATIONS.size(); i++) {
@@ -109,7 +109,7 @@ public final class AnalysisBench {
             long t0 = System.nanoTime();
             long cpu0 = cpu.getCurrentThreadCpuTime();
             try (AudioDecoder d = AudioDecoder.open(dir.resolve(f))) {
-                d.decode(NULL_SINK, AudioAnalyzer.ANALYSIS_RATE, NULL_SINK);
+                d.decode(PcmSink.DISCARD, AudioAnalyzer.ANALYSIS_RATE, PcmSink.DISCARD);
             }
             decodeCpuMs.put(f, (cpu.getCurrentThreadCpuTime() - cpu0) / 1e6);
             decodeMs.put(f, (System.nanoTime() - t0) / 1e6);
@@ -208,20 +208,6 @@ public final class AnalysisBench {
     /** The key ablation rows, in the order of the detectors built for them in main. */
     static final List<String> ABLATIONS = List.of("+ final-chord cue (0.3)", "+ bass profile (0.2)",
             "without the V-I cadences: whole-file profile alone", "before this change: profile + final chord (0.3), no cadences");
-
-    static final PcmSink NULL_SINK = new PcmSink() {
-        @Override
-        public void start(int sampleRate, int channelCount) {
-        }
-
-        @Override
-        public void accept(float[][] channels, int frames) {
-        }
-
-        @Override
-        public void finish() {
-        }
-    };
 
     static void report(StringBuilder md, Path dir, Corpus corpus, List<String> music, Map<String, AnalysisResult> ours,
                        Map<String, Map<String, KeyEstimate>> ablation,

@@ -83,34 +83,53 @@ final class Corpus {
         }
         Random r = new Random(seed);
         for (int i = 0; i < pieceCount; i++) {
-            int tonic = i % 12;
-            boolean minor = (i / 12) % 2 == 1;
-            double bpm = 60 + Math.round(r.nextDouble() * 120);
-            boolean drums = (i / 24) % 2 == 0 ? i % 2 == 0 : i % 2 == 1;
-            double detune = i % 4 == 3 ? Math.round((r.nextDouble() * 80 - 40)) : 0;
-            String sf = SOUNDFONTS[i % SOUNDFONTS.length];
-            String fmt = FORMATS[(i / 3) % FORMATS.length];
-            Piece p = new Piece(String.format("p%02d", i), tonic, minor, bpm, drums, detune, sf, fmt);
+            Piece p = drawPiece("p", i, r);
             pieces.add(p);
-            Path audio = dir.resolve("music").resolve(p.name + "." + fmt);
-            if (!Files.exists(audio)) {
-                Path mid = dir.resolve("music").resolve(p.name + ".mid");
-                Files.write(mid, Midi.piece(p, new Random(seed * 1000 + i)));
-                Path wav = render(mid, sf, dir.resolve("music").resolve(p.name + ".render.wav"));
-                transcode(wav, audio);
-                if (!fmt.equals("wav")) {
-                    Files.deleteIfExists(wav);
-                } 
-            }
+            int index = i;
+            renderIfMissing(p, () -> Midi.piece(p, new Random(seed * 1000 + index)));
         }
-        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(dir.resolve("labels.csv")))) {
-            w.println("file,key,bpm,drums,detune_cents,soundfont,format");
-            for (Piece p : pieces) {
-                w.printf(Locale.ROOT, "music/%s.%s,%s,%.1f,%b,%.0f,%s,%s%n", p.name, p.format, p.keyLabel(), p.bpm, p.drums,
-                        p.detuneCents, Path.of(p.soundfont).getFileName(), p.format);
-            }
-        }
+        writeLabels(false);
         return r;
+    }
+
+    /**
+     * The i-th piece of the rotation: key, mode, drums, soundfont and format follow i; tempo, and
+     * the detune of every fourth piece, are drawn from {@code r} (in that order).
+     */
+    private static Piece drawPiece(String prefix, int i, Random r) {
+        int tonic = i % 12;
+        boolean minor = (i / 12) % 2 == 1;
+        double bpm = 60 + Math.round(r.nextDouble() * 120);
+        boolean drums = (i / 24) % 2 == 0 ? i % 2 == 0 : i % 2 == 1;
+        double detune = i % 4 == 3 ? Math.round((r.nextDouble() * 80 - 40)) : 0;
+        String sf = SOUNDFONTS[i % SOUNDFONTS.length];
+        String fmt = FORMATS[(i / 3) % FORMATS.length];
+        return new Piece(String.format("%s%02d", prefix, i), tonic, minor, bpm, drums, detune, sf, fmt);
+    }
+
+    /** Writes the piece's MIDI, renders it with its soundfont and stores it in its format, unless that file exists. */
+    private void renderIfMissing(Piece p, java.util.function.Supplier<byte[]> midi) throws Exception {
+        Path audio = dir.resolve("music").resolve(p.name + "." + p.format);
+        if (Files.exists(audio)) {
+            return;
+        }
+        Path mid = dir.resolve("music").resolve(p.name + ".mid");
+        Files.write(mid, midi.get());
+        Path wav = render(mid, p.soundfont, dir.resolve("music").resolve(p.name + ".render.wav"));
+        transcode(wav, audio);
+        if (!p.format.equals("wav")) {
+            Files.deleteIfExists(wav);
+        }
+    }
+
+    private void writeLabels(boolean withStructure) throws IOException {
+        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(dir.resolve("labels.csv")))) {
+            w.println("file,key,bpm,drums,detune_cents,soundfont,format" + (withStructure ? ",structure" : ""));
+            for (Piece p : pieces) {
+                w.printf(Locale.ROOT, "music/%s.%s,%s,%.1f,%b,%.0f,%s,%s%s%n", p.name, p.format, p.keyLabel(), p.bpm, p.drums,
+                        p.detuneCents, Path.of(p.soundfont).getFileName(), p.format, withStructure ? "," + hardInfo.get(p.name) : "");
+            }
+        }
     }
 
     /**
@@ -122,36 +141,14 @@ final class Corpus {
     private void buildHard(int pieceCount) throws Exception {
         Random r = new Random(seed ^ 0x4841524BL); // "HARK": a stream of its own
         for (int i = 0; i < pieceCount; i++) {
-            int tonic = i % 12;
-            boolean minor = (i / 12) % 2 == 1;
-            double bpm = 60 + Math.round(r.nextDouble() * 120);
-            boolean drums = (i / 24) % 2 == 0 ? i % 2 == 0 : i % 2 == 1;
-            double detune = i % 4 == 3 ? Math.round((r.nextDouble() * 80 - 40)) : 0;
-            String sf = SOUNDFONTS[i % SOUNDFONTS.length];
-            String fmt = FORMATS[(i / 3) % FORMATS.length];
-            Piece p = new Piece(String.format("h%02d", i), tonic, minor, bpm, drums, detune, sf, fmt);
+            Piece p = drawPiece("h", i, r);
             pieces.add(p);
             StringBuilder info = new StringBuilder();
             byte[] midi = Midi.hardPiece(p, new Random(seed * 1000 + 500 + i), info);
             hardInfo.put(p.name, info.toString());
-            Path audio = dir.resolve("music").resolve(p.name + "." + fmt);
-            if (!Files.exists(audio)) {
-                Path mid = dir.resolve("music").resolve(p.name + ".mid");
-                Files.write(mid, midi);
-                Path wav = render(mid, sf, dir.resolve("music").resolve(p.name + ".render.wav"));
-                transcode(wav, audio);
-                if (!fmt.equals("wav")) {
-                    Files.deleteIfExists(wav);
-                }
-            }
+            renderIfMissing(p, () -> midi);
         }
-        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(dir.resolve("labels.csv")))) {
-            w.println("file,key,bpm,drums,detune_cents,soundfont,format,structure");
-            for (Piece p : pieces) {
-                w.printf(Locale.ROOT, "music/%s.%s,%s,%.1f,%b,%.0f,%s,%s,%s%n", p.name, p.format, p.keyLabel(), p.bpm, p.drums,
-                        p.detuneCents, Path.of(p.soundfont).getFileName(), p.format, hardInfo.get(p.name));
-            }
-        }
+        writeLabels(true);
     }
 
     private void buildTempoless(Random r) throws Exception {

@@ -8,6 +8,21 @@ package dev.audiocat.features.decode;
  */
 public interface PcmSink {
 
+    /** A sink that ignores everything (decode for timing, or one of two outputs not wanted). */
+    PcmSink DISCARD = new PcmSink() {
+        @Override
+        public void start(int sampleRate, int channelCount) {
+        }
+
+        @Override
+        public void accept(float[][] channels, int frames) {
+        }
+
+        @Override
+        public void finish() {
+        }
+    };
+
     /** Called once before the first block. */
     void start(int sampleRate, int channelCount);
 

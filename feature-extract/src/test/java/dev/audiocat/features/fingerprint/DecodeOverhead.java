@@ -55,19 +55,7 @@ public final class DecodeOverhead {
         long c2;
         try (AudioDecoder d = AudioDecoder.open(p)) {
             c1 = mx.getCurrentThreadCpuTime();
-            seconds = d.decode(null, LandmarkExtractor.RATE, new PcmSink() {
-                @Override
-                public void start(int sampleRate, int channelCount) {
-                }
-
-                @Override
-                public void accept(float[][] channels, int frames) {
-                }
-
-                @Override
-                public void finish() {
-                }
-            }) / (double) d.probe().sampleRate();
+            seconds = d.decode(null, LandmarkExtractor.RATE, PcmSink.DISCARD) / (double) d.probe().sampleRate();
             c2 = mx.getCurrentThreadCpuTime();
         }
         try (AudioDecoder d = AudioDecoder.open(p)) {

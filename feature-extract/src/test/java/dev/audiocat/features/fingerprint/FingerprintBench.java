@@ -184,19 +184,7 @@ public final class FingerprintBench {
                 double seconds;
                 try (AudioDecoder d = AudioDecoder.open(p)) {
                     int nativeRate = d.probe().sampleRate();
-                    seconds = d.decode(null, LandmarkExtractor.RATE, new dev.audiocat.features.decode.PcmSink() {
-                        @Override
-                        public void start(int sampleRate, int channelCount) {
-                        }
-
-                        @Override
-                        public void accept(float[][] channels, int n) {
-                        }
-
-                        @Override
-                        public void finish() {
-                        }
-                    }) / (double) nativeRate;
+                    seconds = d.decode(null, LandmarkExtractor.RATE, dev.audiocat.features.decode.PcmSink.DISCARD) / (double) nativeRate;
                 }
                 if (p.toString().endsWith(".opus")) {
                     opusSeconds += seconds;

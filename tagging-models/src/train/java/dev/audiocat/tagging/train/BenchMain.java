@@ -376,21 +376,8 @@ public final class BenchMain {
             public void finish() {
             }
         };
-        PcmSink none = new PcmSink() {
-            @Override
-            public void start(int sampleRate, int channels) {
-            }
-
-            @Override
-            public void accept(float[][] ch, int n) {
-            }
-
-            @Override
-            public void finish() {
-            }
-        };
         try (AudioDecoder d = AudioDecoder.open(file)) {
-            d.decode(none, AudioAnalyzer.ANALYSIS_RATE, mono);
+            d.decode(PcmSink.DISCARD, AudioAnalyzer.ANALYSIS_RATE, mono);
         } catch (Enough e) {
             // the first maxSamples samples are all that is needed
         }
