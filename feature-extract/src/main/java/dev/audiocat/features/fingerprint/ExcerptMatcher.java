@@ -403,7 +403,7 @@ public final class ExcerptMatcher {
                 m++;
             }
         }
-        if (m < floor) {
+        if (m < floor || (floor > 2 && offsetBound(tq, tr, m) < floor)) {
             return null;
         }
         // 2. one pair per (query anchor, reference anchor): an anchor's several triplets count once
@@ -524,6 +524,39 @@ public final class ExcerptMatcher {
             }
         }
         return new Vote(bestCount, scale, bestShift, firstQuery, offset + scale * firstQuery, frameSeconds);
+    }
+
+    /** The largest deviation of a voted time scale from 1. */
+    private static final double MAX_SCALE_DEVIATION = Math.max(1 - MIN_SCALE, MAX_SCALE - 1);
+
+    /**
+     * An upper bound of the vote count of these pairs at any scale, cheap enough to skip the scale
+     * search for references that cannot reach the floor (most are chance pairs). Pairs that a vote
+     * counts together lie within {@code 2 * OFFSET_TOLERANCE} of each other in {@code t_ref - s * t_query}
+     * for some scale s; as {@code t_ref - t_query} differs from that by {@code (s - 1) * t_query}, they
+     * also lie within {@code 2 * OFFSET_TOLERANCE + MAX_SCALE_DEVIATION * (query time range)} of each
+     * other in {@code t_ref - t_query}. The densest such window of those differences bounds the vote.
+     */
+    static int offsetBound(double[] tq, double[] tr, int m) {
+        double lo = Double.MAX_VALUE;
+        double hi = -Double.MAX_VALUE;
+        double[] d = new double[m];
+        for (int i = 0; i < m; i++) {
+            d[i] = tr[i] - tq[i];
+            lo = Math.min(lo, tq[i]);
+            hi = Math.max(hi, tq[i]);
+        }
+        double width = 2 * OFFSET_TOLERANCE + MAX_SCALE_DEVIATION * (hi - lo) + 1e-6;
+        Arrays.sort(d);
+        int best = 0;
+        int j = 0;
+        for (int i = 0; i < m; i++) {
+            while (d[i] - d[j] > width) {
+                j++;
+            }
+            best = Math.max(best, i - j + 1);
+        }
+        return best;
     }
 
     /** Growable pair list for one reference. */

@@ -218,4 +218,43 @@ class ExcerptMatcherTest {
         Map<String, String> groups = new DuplicateGrouper().groupCompressed(fps);
         assertEquals(Map.of("a-opus", "a-opus", "b-mp3", "a-opus", "c-wav", "a-opus"), groups);
     }
+
+    /**
+     * The offset bound that lets the vote skip references is an upper bound: on random pair sets with
+     * a planted alignment at a random scale in the supported range (and chance pairs around it), the
+     * full vote never counts more pairs than the bound.
+     */
+    @Test
+    void offsetBoundNeverUndercountsAVote() {
+        java.util.Random rnd = new java.util.Random(20261122);
+        int checked = 0;
+        for (int trial = 0; trial < 400; trial++) {
+            double scale = ExcerptMatcher.MIN_SCALE + rnd.nextDouble() * (ExcerptMatcher.MAX_SCALE - ExcerptMatcher.MIN_SCALE);
+            int offset = 200 + rnd.nextInt(5000);
+            int planted = rnd.nextInt(40);
+            int chance = 10 + rnd.nextInt(400);
+            int n = planted + chance;
+            long[] q = new long[n];
+            long[] r = new long[n];
+            double[] tq = new double[n];
+            double[] tr = new double[n];
+            for (int i = 0; i < n; i++) {
+                int tQuery = rnd.nextInt(430);
+                int span = 2 + rnd.nextInt(40);
+                int tRef = i < planted ? (int) Math.round(offset + scale * tQuery) : rnd.nextInt(8000);
+                int spanRef = i < planted ? (int) Math.round(span * scale) : 2 + rnd.nextInt(40);
+                q[i] = LandmarkHashes.payload(tQuery, 100, span);
+                r[i] = LandmarkHashes.payload(tRef, 100, Math.max(1, spanRef));
+                tq[i] = tQuery;
+                tr[i] = tRef;
+            }
+            var vote = ExcerptMatcher.vote(q, r, n, 0.0232, 2);
+            if (vote.isPresent()) {
+                checked++;
+                int bound = ExcerptMatcher.offsetBound(tq, tr, n);
+                assertTrue(vote.get().score() <= bound, "trial " + trial + ": vote " + vote.get().score() + " > bound " + bound);
+            }
+        }
+        assertTrue(checked > 300, "votes checked: " + checked);
+    }
 }
