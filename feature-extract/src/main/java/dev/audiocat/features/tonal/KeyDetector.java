@@ -107,14 +107,6 @@ public final class KeyDetector implements FrameProcessor {
     }
 
     /**
-     * Profile correlation alone, without the final-chord cue: for music that does not end on its
-     * tonic (fade-outs, excerpts), and for the bench's ablation row.
-     */
-    public static KeyDetector withoutFinalChord() {
-        return new KeyDetector(END_SECONDS, 0, 0, CADENCE_WEIGHT);
-    }
-
-    /**
      * One cue alone or all but one, for the bench's ablation rows: the whole-file profile, plus the
      * final chord, bass profile and cadence evidence each when its flag is set (default weights).
      */

@@ -98,9 +98,9 @@ class KeyDetectorTest {
 
     @Test
     void withoutTheFinalChordBothEndingsGiveOneKey() {
-        KeyDetector am = KeyDetector.withoutFinalChord();
+        KeyDetector am = new KeyDetector(); // the default has no final-chord cue
         TestAudio.feed(sharedBodyEndingOn(new int[] {57, 60, 64}), am);
-        KeyDetector c = KeyDetector.withoutFinalChord();
+        KeyDetector c = new KeyDetector();
         TestAudio.feed(sharedBodyEndingOn(new int[] {48, 52, 55}), c);
         assertNotNull(am.result());
         assertNotNull(c.result());
