@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.audiocat.ledger.License;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,7 +61,9 @@ final class Croissant {
         return c;
     }
 
-    static String json(TrainingSetExport.Request req, License license, TrainingSetExport.Result r, Path packageDir) throws IOException {
+    /** @param sha256Of the SHA-256 of a package file by its relative path */
+    static String json(TrainingSetExport.Request req, License license, TrainingSetExport.Result r,
+            java.util.function.Function<String, String> sha256Of) throws IOException {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("@context", context());
         d.put("@type", "sc:Dataset");
@@ -80,9 +81,9 @@ final class Croissant {
         d.put("identifier", r.exportId());
 
         List<Object> distribution = new ArrayList<>();
-        distribution.add(file("clips.csv", "metadata/clips.csv", "text/csv", packageDir));
-        distribution.add(file("catalog.parquet", "metadata/catalog.parquet", "application/x-parquet", packageDir));
-        distribution.add(file("excluded.csv", "metadata/excluded.csv", "text/csv", packageDir));
+        distribution.add(file("clips.csv", "metadata/clips.csv", "text/csv", sha256Of));
+        distribution.add(file("catalog.parquet", "metadata/catalog.parquet", "application/x-parquet", sha256Of));
+        distribution.add(file("excluded.csv", "metadata/excluded.csv", "text/csv", sha256Of));
         Map<String, Object> audio = new LinkedHashMap<>();
         audio.put("@type", "cr:FileSet");
         audio.put("@id", "audio-files");
@@ -115,14 +116,14 @@ final class Croissant {
         }
     }
 
-    private static Map<String, Object> file(String id, String path, String format, Path packageDir) throws IOException {
+    private static Map<String, Object> file(String id, String path, String format, java.util.function.Function<String, String> sha256Of) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("@type", "cr:FileObject");
         f.put("@id", id);
         f.put("name", id);
         f.put("contentUrl", path);
         f.put("encodingFormat", format);
-        f.put("sha256", dev.audiocat.features.AudioAnalyzer.sha256(packageDir.resolve(path)));
+        f.put("sha256", sha256Of.apply(path));
         return f;
     }
 

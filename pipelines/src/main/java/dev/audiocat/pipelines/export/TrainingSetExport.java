@@ -14,15 +14,21 @@ import dev.audiocat.pipelines.catalog.CatalogFile;
 import dev.audiocat.pipelines.catalog.CatalogReader;
 import dev.audiocat.pipelines.catalog.CatalogSchema;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -80,6 +86,14 @@ public final class TrainingSetExport {
         public Map<String, Long> excludedByReason() {
             return excluded.stream().collect(Collectors.groupingBy(Excluded::kind, TreeMap::new, Collectors.counting()));
         }
+
+        /** Total duration of the included clips, from their catalog rows. */
+        public double audioSeconds() {
+            return included.stream().mapToDouble(c -> {
+                Object d = c.row().get("duration_seconds");
+                return d == null ? 0 : (double) d;
+            }).sum();
+        }
     }
 
     private TrainingSetExport() {
@@ -120,9 +134,8 @@ public final class TrainingSetExport {
                         + "(an export is never written over another)");
             }
         }
-        long treeSize = ledger.size();
         Ledger.TreeHead head = ledger.head();
-        RightsSnapshot rights = RightsSnapshot.of(ledger, treeSize, req.at());
+        RightsSnapshot rights = RightsSnapshot.of(ledger, head.treeSize(), req.at());
         ConsentGate gate = ledger.gate();
         String exportId = "exp-" + req.at().truncatedTo(ChronoUnit.SECONDS).toString().replace(":", "").replace("-", "")
                 + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -185,6 +198,8 @@ public final class TrainingSetExport {
         Files.createDirectories(work.resolve("metadata"));
         boolean done = false;
         List<String> uploaded = new ArrayList<>();
+        // SHA-256 of each package file, computed once: the audio's is its asset id (checked while copying)
+        Map<String, String> hashes = new HashMap<>();
         try {
             List<Clip> clips = new ArrayList<>();
             for (GenericRecord r : allowed) {
@@ -192,6 +207,7 @@ public final class TrainingSetExport {
                 String uri = r.get("uri").toString();
                 String file = "audio/" + asset + extension(uri);
                 Path target = work.resolve(file);
+                String sha;
                 try {
                     if (S3Library.isS3(uri)) {
                         if (client == null) {
@@ -199,8 +215,9 @@ public final class TrainingSetExport {
                         }
                         Path fetched = S3Library.fetch(client, uri, work);
                         Files.move(fetched, target, StandardCopyOption.ATOMIC_MOVE);
+                        sha = AudioAnalyzer.sha256(target);
                     } else {
-                        Files.copy(Path.of(URI.create(uri)), target);
+                        sha = copyHashing(Path.of(URI.create(uri)), target);
                     }
                 } catch (NoSuchFileException e) {
                     excluded.add(missing(asset, uri));
@@ -210,12 +227,12 @@ public final class TrainingSetExport {
                     Files.deleteIfExists(target);
                     continue;
                 }
-                String sha = AudioAnalyzer.sha256(target);
                 if (!sha.equals(asset)) {
                     Files.delete(target);
                     excluded.add(changed(asset, uri, sha));
                     continue;
                 }
+                hashes.put(file, sha);
                 clips.add(clip(r, file, Files.size(target), decisions, ledger, rights));
             }
             if (clips.isEmpty()) {
@@ -226,9 +243,9 @@ public final class TrainingSetExport {
             CatalogFile.write(work.resolve("metadata/catalog.parquet"), CatalogSchema.CATALOG, clips.stream().map(Clip::row).toList());
             Files.writeString(work.resolve("metadata/clips.csv"), clipsCsv(clips));
             Files.writeString(work.resolve("metadata/excluded.csv"), excludedCsv(excluded));
-            Files.writeString(work.resolve("croissant.json"), Croissant.json(req, license, result, work));
+            Files.writeString(work.resolve("croissant.json"), Croissant.json(req, license, result, rel -> hashOf(work, rel, hashes)));
             Files.writeString(work.resolve("DATASET_CARD.md"), card(req, license, result));
-            Files.writeString(work.resolve("SHA256SUMS"), sums(work));
+            Files.writeString(work.resolve("SHA256SUMS"), sums(work, hashes));
             if (toS3) {
                 // everything but SHA256SUMS goes up first; SHA256SUMS, uploaded once the delivery is recorded, marks it complete
                 for (String rel : relativeFiles(work)) {
@@ -369,10 +386,7 @@ public final class TrainingSetExport {
 
     private static String card(Request req, License license, Result r) {
         StringBuilder b = new StringBuilder();
-        double seconds = r.included().stream().mapToDouble(c -> {
-            Object d = c.row().get("duration_seconds");
-            return d == null ? 0 : (double) d;
-        }).sum();
+        double seconds = r.audioSeconds();
         String name = req.displayName();
         b.append("# ").append(name).append("\n\n");
         b.append("A training set exported by audiocat from the catalog `").append(req.catalog().toAbsolutePath()).append("`.\n\n");
@@ -408,12 +422,37 @@ public final class TrainingSetExport {
         return b.toString();
     }
 
-    private static String sums(Path dir) throws IOException {
+    private static String sums(Path dir, Map<String, String> hashes) throws IOException {
         StringBuilder b = new StringBuilder();
         for (String rel : relativeFiles(dir)) {
-            b.append(AudioAnalyzer.sha256(dir.resolve(rel))).append("  ").append(rel).append('\n');
+            b.append(hashOf(dir, rel, hashes)).append("  ").append(rel).append('\n');
         }
         return b.toString();
+    }
+
+    /** The SHA-256 of package file {@code rel}, from {@code hashes} or computed once and remembered there. */
+    static String hashOf(Path dir, String rel, Map<String, String> hashes) {
+        return hashes.computeIfAbsent(rel, k -> {
+            try {
+                return AudioAnalyzer.sha256(dir.resolve(k));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** Copies {@code source} to {@code target} (which must not exist) and returns the SHA-256 of the bytes copied. */
+    private static String copyHashing(Path source, Path target) throws IOException {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(source), md)) {
+            Files.copy(in, target);
+        }
+        return HexFormat.of().formatHex(md.digest());
     }
 
     /** The files under {@code dir}, as sorted '/'-separated relative paths. */
