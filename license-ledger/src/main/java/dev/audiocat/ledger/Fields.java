@@ -2,9 +2,6 @@ package dev.audiocat.ledger;
 
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -67,12 +64,9 @@ final class Fields {
 
     static Instant parseTime(String f, String s) {
         try {
-            if (s.length() == 10) {
-                return LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant();
-            }
-            return Instant.parse(s);
-        } catch (DateTimeParseException e) {
-            throw new FieldException(f, "'" + s + "' is not a date (2024-01-31) or UTC time (2024-01-31T12:00:00Z)");
+            return LedgerTime.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw new FieldException(f, e.getMessage());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.audiocat.pipelines.cli;
 
 import dev.audiocat.ledger.Ledger;
+import dev.audiocat.ledger.LedgerTime;
 import dev.audiocat.ledger.Purpose;
 import dev.audiocat.ledger.store.S3Store;
 import dev.audiocat.pipelines.export.TrainingSetExport;
@@ -8,9 +9,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -83,12 +81,8 @@ public final class ExportCommand implements Callable<Integer> {
                     o.printf(Locale.ROOT, "  out  %s  %s  %s: %s%n", e.assetId(), e.uri(), e.kind(), e.reason());
                 }
             }
-            double seconds = r.included().stream().mapToDouble(c -> {
-                Object d = c.row().get("duration_seconds");
-                return d == null ? 0 : (double) d;
-            }).sum();
             o.printf(Locale.ROOT, "%s %d clips (%.1f min of audio)%s; left out %d%s%n", dryRun ? "would export" : "exported",
-                    r.included().size(), seconds / 60, dryRun ? "" : " to " + r.out(), r.excluded().size(),
+                    r.included().size(), r.audioSeconds() / 60, dryRun ? "" : " to " + r.out(), r.excluded().size(),
                     r.excluded().isEmpty() ? "" : " " + r.excludedByReason());
             if (!dryRun) {
                 o.printf(Locale.ROOT, "recorded in the ledger as usage %s of license %s (export %s; consents judged at tree size %d, root %s)%n",
@@ -103,12 +97,9 @@ public final class ExportCommand implements Callable<Integer> {
 
     static Instant parseTime(String s) {
         try {
-            if (s.length() == 10) {
-                return LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant();
-            }
-            return Instant.parse(s);
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("--at '" + s + "' is not a date (2024-01-31) or UTC time (2024-01-31T12:00:00Z)");
+            return LedgerTime.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--at " + e.getMessage(), e);
         }
     }
 }
