@@ -96,9 +96,10 @@ public final class IngestRun {
         String s3Endpoint = "";
         String s3Region = "";
         if (S3Library.isS3(source)) {
+            // resolved here once and handed to the workers, which may not share this process's environment
             s3Endpoint = Objects.requireNonNullElse(S3Store.configuredEndpoint(null), "");
-            s3Region = Objects.requireNonNullElse(S3Store.configuredRegion(null, S3Store.configuredEndpoint(null)), "");
-            try (S3Client s3 = S3Store.configuredClient(null, null)) {
+            s3Region = Objects.requireNonNullElse(S3Store.configuredRegion(null, s3Endpoint), "");
+            try (S3Client s3 = S3Store.configuredClient(s3Endpoint, s3Region)) {
                 listing = S3Library.list(s3, source);
             }
             input = source;

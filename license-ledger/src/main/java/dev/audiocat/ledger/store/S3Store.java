@@ -76,10 +76,10 @@ public final class S3Store implements LogStore {
                 System.getenv("AWS_ENDPOINT_URL"));
     }
 
-    /** The region {@link #configuredClient} would use with {@code endpoint}, or null for the SDK's default chain. */
+    /** The region {@link #configuredClient} would use with {@code endpoint} (blank: none), or null for the SDK's default chain. */
     public static String configuredRegion(String region, String endpoint) {
         return firstSet(region, System.getProperty("aws.region"), System.getenv("AWS_REGION"), System.getenv("AWS_DEFAULT_REGION"),
-                endpoint != null ? "us-east-1" : null);
+                endpoint != null && !endpoint.isBlank() ? "us-east-1" : null);
     }
 
     private static String firstSet(String... values) {

@@ -95,9 +95,9 @@ public final class DecodeAndAnalyze extends PTransform<PCollection<AudioFile>, P
 
     /** Endpoint and region of the S3 library (serialisable; the client is made on the worker). */
     record S3Access(String endpoint, String region) implements java.io.Serializable {
+        /** Blank endpoint or region: the worker's own configuration (environment, AWS chains). */
         S3Client client() {
-            return S3Store.configuredClient(endpoint == null || endpoint.isBlank() ? null : endpoint,
-                    region == null || region.isBlank() ? null : region);
+            return S3Store.configuredClient(endpoint, region);
         }
     }
 
