@@ -109,6 +109,50 @@ class IngestIT {
         assertEquals(original.sha256(), String.valueOf(copy.get("duplicate_group")), "the copy joins the original's duplicate group");
     }
 
+    /**
+     * The copyright check inside ingest on embedded Flink (the hash join, the vote, the verification
+     * joined by reference): a 5 s slowed-down excerpt of a reference is found with its offset and time
+     * scale and flagged as unlicensed; an unrelated recording is checked and clean.
+     */
+    @Test
+    void ingestChecksAssetsAgainstAReferenceIndex() throws Exception {
+        Path samples = Path.of("/usr/share/sonic-pi/samples");
+        Path index = out.resolve("refs");
+        dev.audiocat.features.fingerprint.ReferenceIndex idx = dev.audiocat.features.fingerprint.ReferenceIndex.open(index);
+        for (String name : List.of("loop_tabla.flac", "guit_em9.flac", "loop_amen_full.flac")) {
+            Path p = samples.resolve(name);
+            assertTrue(p.toFile().isFile(), p + " is missing: install sonic-pi-samples (.ci/run)");
+            idx.add("ref-" + name, p.toUri().toString(), dev.audiocat.features.fingerprint.LandmarkExtractor.extract(p, 0));
+        }
+        idx.save();
+        Path lib = out.resolve("lib");
+        java.nio.file.Files.createDirectories(lib);
+        Process sox = new ProcessBuilder("sox", samples.resolve("loop_tabla.flac").toString(), lib.resolve("tabla_excerpt.wav").toString(),
+                "trim", "2", "5", "tempo", "0.95").redirectErrorStream(true).start();
+        String soxOut = new String(sox.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, sox.waitFor(), soxOut);
+        java.nio.file.Files.copy(samples.resolve("loop_garzul.flac"), lib.resolve("loop_garzul.flac"));
+
+        Path catalog = out.resolve("checked");
+        IngestSummary s = IngestRun.execute(lib, catalog, IngestRun.Settings.defaults().withParallelism(2).withTagging(false)
+                .withReferences(index.toString()), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertEquals(2, s.catalogued());
+        java.util.Map<String, GenericRecord> byName = CatalogReader.latestRows(catalog).stream()
+                .collect(Collectors.toMap(r -> r.get("file_name").toString(), r -> r));
+        GenericRecord hit = byName.get("tabla_excerpt.wav");
+        List<?> matches = (List<?>) hit.get("reference_matches");
+        assertEquals(1, matches.size(), "matches: " + matches);
+        GenericRecord m = (GenericRecord) matches.get(0);
+        assertEquals("ref-loop_tabla.flac", m.get("reference_id").toString());
+        assertEquals(0.95, (double) m.get("time_scale"), 0.015);
+        double atQueryStart = (double) m.get("reference_offset_seconds") - (double) m.get("time_scale") * (double) m.get("query_offset_seconds");
+        assertEquals(2.0, atQueryStart, 0.15);
+        assertEquals(Boolean.TRUE, hit.get("unlicensed_match"), "no ledger, no licence: flagged");
+        GenericRecord clean = byName.get("loop_garzul.flac");
+        assertEquals(List.of(), clean.get("reference_matches"));
+        assertEquals(Boolean.FALSE, clean.get("unlicensed_match"));
+    }
+
     /** Rows as `catalog show --json` prints them: every schema field present, null when unfilled. */
     private static void assertJsonRows(Path catalog) throws Exception {
         ObjectMapper m = new ObjectMapper();

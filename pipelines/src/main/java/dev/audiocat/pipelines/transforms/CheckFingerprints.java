@@ -29,18 +29,24 @@ import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.Distinct;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.Keys;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.SerializableBiFunction;
+import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * Checks every catalogued asset against a reference catalog with a distributed hash join:
@@ -48,8 +54,9 @@ import org.apache.beam.sdk.values.TupleTag;
  * vote per (asset, window, reference) ({@link ExcerptMatcher#vote}, the same as {@code audiocat
  * identify}; assets longer than {@value ExcerptMatcher#WINDOWED_ABOVE_SECONDS} s are checked in
  * {@link ExcerptMatcher#windows windows}), then the votes that reach the threshold are verified
- * against every peak ({@link ExcerptMatcher#verification}, the asset's hashes joined again), then
- * the matches join back to the rows by {@code asset_id}.
+ * against every peak ({@link ExcerptMatcher#verification}: the asset's peaks joined by asset, the
+ * reference's peaks, taken from the postings already read, joined by reference), then the matches
+ * join back to the rows by {@code asset_id}. No worker holds the whole index in memory.
  *
  * <p>Fills {@code reference_matches} (best first; an empty list means "checked, nothing found") and
  * {@code unlicensed_match} (true when a match has no licence: unknown is not a licence). Rows whose
@@ -192,11 +199,17 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
                 .apply("ExplodeQueryHashes", ParDo.of(new ExplodeQuery(buckets)))
                 .setCoder(KvCoder.of(VarIntCoder.of(), KvCoder.of(VarIntCoder.of(), KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()))));
 
-        PCollection<KV<Integer, KV<Integer, Long>>> refPostings = rows.getPipeline()
+        TupleTag<KV<Integer, KV<Integer, Long>>> postingsTag = new TupleTag<>() { };
+        TupleTag<KV<Integer, byte[]>> peaksTag = new TupleTag<>() { };
+        PCollectionTuple read = rows.getPipeline()
                 .apply("ReferenceShards", Create.of(IntStream.range(0, shards).boxed().toList()).withCoder(VarIntCoder.of()))
                 .apply("SpreadShards", Reshuffle.viaRandomKey())
-                .apply("ReadReferenceHashes", ParDo.of(new ReadShard(indexDir, shards, buckets)))
+                .apply("ReadReferenceHashes", ParDo.of(new ReadShard(indexDir, shards, buckets, postingsTag, peaksTag))
+                        .withOutputTags(postingsTag, TupleTagList.of(peaksTag)));
+        PCollection<KV<Integer, KV<Integer, Long>>> refPostings = read.get(postingsTag)
                 .setCoder(KvCoder.of(VarIntCoder.of(), KvCoder.of(VarIntCoder.of(), VarLongCoder.of())));
+        PCollection<KV<Integer, byte[]>> refPeaks = read.get(peaksTag)
+                .setCoder(KvCoder.of(VarIntCoder.of(), ByteArrayCoder.of()));
 
         TupleTag<KV<Integer, Long>> refTag = new TupleTag<>() { };
         TupleTag<KV<Integer, KV<String, Long>>> queryTag = new TupleTag<>() { };
@@ -209,13 +222,28 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
                 .apply("GroupPairs", GroupByKey.create())
                 .apply("VoteOffsetScalePitch", ParDo.of(new Vote(minScore)))
                 .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(Candidate.class)));
-        // verification: every peak of the asset against every peak of the reference at the voted
-        // alignment (the asset's hashes join its candidates; the reference peaks come from the index)
+        // verification: every peak of the asset's window against every peak of the reference at the
+        // voted alignment. The asset's peaks join its candidates by asset; the reference's peaks are
+        // gathered from the reference postings already read for the hash join, only for the
+        // references some candidate names (a side input), and join the candidates by reference.
         TupleTag<Candidate> candidateTag = new TupleTag<>() { };
         TupleTag<byte[]> blockTag = new TupleTag<>() { };
-        PCollection<KV<String, Found>> found = KeyedPCollectionTuple.of(candidateTag, candidates).and(blockTag, queries)
+        PCollection<KV<Integer, Pending>> pending = KeyedPCollectionTuple.of(candidateTag, candidates).and(blockTag, queries)
                 .apply("JoinCandidatesToHashes", CoGroupByKey.create())
-                .apply("VerifyAlignedPeaks", ParDo.of(new Verify(indexDir, references, minVerification, candidateTag, blockTag)))
+                .apply("CandidatePeaks", ParDo.of(new WithQueryPeaks(candidateTag, blockTag)))
+                .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(Pending.class)));
+        PCollectionView<List<Integer>> named = pending
+                .apply("CandidateReferences", Keys.create())
+                .apply("DistinctReferences", Distinct.create())
+                .apply("AsSideInput", View.asList());
+        PCollection<KV<Integer, byte[]>> referencePeaks = refPeaks
+                .apply("PeaksOfCandidateReferences", ParDo.of(new KeepNamed(named)).withSideInputs(named))
+                .setCoder(KvCoder.of(VarIntCoder.of(), ByteArrayCoder.of()));
+        TupleTag<Pending> pendingTag = new TupleTag<>() { };
+        TupleTag<byte[]> peakTag = new TupleTag<>() { };
+        PCollection<KV<String, Found>> found = KeyedPCollectionTuple.of(pendingTag, pending).and(peakTag, referencePeaks)
+                .apply("JoinCandidatesToReferencePeaks", CoGroupByKey.create())
+                .apply("VerifyAlignedPeaks", ParDo.of(new Verify(references, minVerification, pendingTag, peakTag)))
                 .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(Found.class)));
 
         TupleTag<GenericRecord> rowTag = new TupleTag<>() { };
@@ -296,25 +324,95 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
         }
     }
 
+    /**
+     * Reads one residue class of the index's hashes (main output, keyed by join bucket) and, for the
+     * references in the same residue class of reference numbers, their anchor peaks (one element per
+     * reference, {@link #packPeaks packed}): the same peaks as {@link ReferenceIndex#anchors}.
+     */
     static final class ReadShard extends DoFn<Integer, KV<Integer, KV<Integer, Long>>> {
         private static final long serialVersionUID = 1L;
         private final String dir;
         private final int shards;
         private final int buckets;
+        private final TupleTag<KV<Integer, KV<Integer, Long>>> postingsTag;
+        private final TupleTag<KV<Integer, byte[]>> peaksTag;
 
-        ReadShard(String dir, int shards, int buckets) {
+        ReadShard(String dir, int shards, int buckets, TupleTag<KV<Integer, KV<Integer, Long>>> postingsTag,
+                  TupleTag<KV<Integer, byte[]>> peaksTag) {
             this.dir = dir;
             this.shards = shards;
             this.buckets = buckets;
+            this.postingsTag = postingsTag;
+            this.peaksTag = peaksTag;
         }
 
         @ProcessElement
-        public void process(@Element Integer shard, OutputReceiver<KV<Integer, KV<Integer, Long>>> out) throws IOException {
-            ReferenceIndex.open(Path.of(dir)).forEachHash((hash, ref, payload) -> {
+        public void process(@Element Integer shard, MultiOutputReceiver out) throws IOException {
+            OutputReceiver<KV<Integer, KV<Integer, Long>>> postings = out.get(postingsTag);
+            ReferenceIndex index = ReferenceIndex.open(Path.of(dir));
+            int refs = index.referenceCount();
+            // this shard's references: every (hash, payload) of theirs, whatever the hash's residue
+            long[][] peaks = new long[(refs + shards - 1 - shard) / shards][];
+            int[] fill = new int[peaks.length];
+            index.forEachHash((hash, ref, payload) -> {
                 if (Math.floorMod(hash, shards) == shard) {
-                    out.output(KV.of(Math.floorMod(hash, buckets), KV.of(hash, ReferenceIndex.entryOf(ref, payload))));
+                    postings.output(KV.of(Math.floorMod(hash, buckets), KV.of(hash, ReferenceIndex.entryOf(ref, payload))));
+                }
+                if (ref % shards == shard) {
+                    int k = ref / shards;
+                    if (peaks[k] == null) {
+                        peaks[k] = new long[256];
+                    } else if (fill[k] == peaks[k].length) {
+                        peaks[k] = java.util.Arrays.copyOf(peaks[k], fill[k] * 2);
+                    }
+                    peaks[k][fill[k]++] = LandmarkHashes.anchorOf(payload);
                 }
             });
+            for (int k = 0; k < peaks.length; k++) {
+                if (peaks[k] != null) {
+                    out.get(peaksTag).output(KV.of(k * shards + shard, packPeaks(LandmarkHashes.sortedDistinct(peaks[k], fill[k]))));
+                    peaks[k] = null;
+                }
+            }
+        }
+    }
+
+    static byte[] packPeaks(long[] peaks) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(peaks.length * Long.BYTES);
+        b.asLongBuffer().put(peaks);
+        return b.array();
+    }
+
+    static long[] unpackPeaks(byte[] packed) {
+        long[] peaks = new long[packed.length / Long.BYTES];
+        java.nio.ByteBuffer.wrap(packed).asLongBuffer().get(peaks);
+        return peaks;
+    }
+
+    /** Passes on the peaks of the references some candidate names (a side input: usually few). */
+    static final class KeepNamed extends DoFn<KV<Integer, byte[]>, KV<Integer, byte[]>> {
+        private static final long serialVersionUID = 1L;
+        private final PCollectionView<List<Integer>> named;
+
+        KeepNamed(PCollectionView<List<Integer>> named) {
+            this.named = named;
+        }
+
+        private transient java.util.Set<Integer> wanted;
+
+        @StartBundle
+        public void startBundle() {
+            wanted = null;
+        }
+
+        @ProcessElement
+        public void process(@Element KV<Integer, byte[]> e, ProcessContext c) {
+            if (wanted == null) {
+                wanted = new java.util.HashSet<>(c.sideInput(named));
+            }
+            if (wanted.contains(e.getKey())) {
+                c.output(e);
+            }
         }
     }
 
@@ -401,76 +499,83 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
         }
     }
 
-    /**
-     * Keeps the candidates whose verification (chance-corrected aligned-peak fraction) reaches the threshold
-     * ({@link ExcerptMatcher#verification}, the same check as {@code identify}). The reference peaks come
-     * from the index file, loaded once per worker JVM.
-     */
-    static final class Verify extends DoFn<KV<String, CoGbkResult>, KV<String, Found>> {
+    /** A candidate with the asset's peaks in its window, on its way to the reference's peaks. */
+    record Pending(String assetId, Candidate candidate, long[] queryAnchors) implements Serializable {
+    }
+
+    /** Attaches to each candidate the asset's anchor peaks inside the candidate's window, keyed by reference. */
+    static final class WithQueryPeaks extends DoFn<KV<String, CoGbkResult>, KV<Integer, Pending>> {
         private static final long serialVersionUID = 1L;
-        private static final java.util.Map<String, ReferenceIndex> LOADED = new java.util.concurrent.ConcurrentHashMap<>();
-        private final String dir;
-        private final List<RefInfo> references;
-        private final double minVerification;
         private final TupleTag<Candidate> candidateTag;
         private final TupleTag<byte[]> blockTag;
-        private final Counter matches = Metrics.counter(CheckFingerprints.class, "reference_matches");
-        private final Counter rejected = Metrics.counter(CheckFingerprints.class, "votes_rejected_by_peak_verification");
 
-        Verify(String dir, List<RefInfo> references, double minVerification, TupleTag<Candidate> candidateTag, TupleTag<byte[]> blockTag) {
-            this.dir = dir;
-            this.references = references;
-            this.minVerification = minVerification;
+        WithQueryPeaks(TupleTag<Candidate> candidateTag, TupleTag<byte[]> blockTag) {
             this.candidateTag = candidateTag;
             this.blockTag = blockTag;
         }
 
-        static ReferenceIndex index(String dir) {
-            Path file = Path.of(dir).resolve(ReferenceIndex.FILE_NAME);
-            String key;
-            try {
-                // the file's identity in the key: an index rebuilt by 'references add' is loaded again
-                key = dir + "@" + Files.getLastModifiedTime(file).toMillis() + ":" + Files.size(file);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the reference index in " + dir + ": " + e.getMessage(), e);
-            }
-            return LOADED.computeIfAbsent(key, k -> {
-                try {
-                    return ReferenceIndex.open(Path.of(dir));
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot read the reference index in " + dir + ": " + e.getMessage(), e);
-                }
-            });
-        }
-
         @ProcessElement
-        public void process(@Element KV<String, CoGbkResult> e, OutputReceiver<KV<String, Found>> out) {
-            List<Candidate> cs = new ArrayList<>();
-            e.getValue().getAll(candidateTag).forEach(cs::add);
-            if (cs.isEmpty()) {
-                return;
-            }
+        public void process(@Element KV<String, CoGbkResult> e, OutputReceiver<KV<Integer, Pending>> out) {
+            java.util.Iterator<Candidate> cs = e.getValue().getAll(candidateTag).iterator();
             java.util.Iterator<byte[]> blocks = e.getValue().getAll(blockTag).iterator();
-            if (!blocks.hasNext()) {
+            if (!cs.hasNext() || !blocks.hasNext()) {
                 return;
             }
             LandmarkHashes h = LandmarkHashes.fromBytes(blocks.next());
+            // the window's peaks only: the rest of a long asset is other music
             java.util.Map<Long, long[]> anchorsByWindow = new java.util.HashMap<>();
-            ReferenceIndex index = index(dir);
-            for (Candidate c : cs) {
-                // the window's peaks only: the rest of a long asset is other music
+            while (cs.hasNext()) {
+                Candidate c = cs.next();
                 long[] queryAnchors = anchorsByWindow.computeIfAbsent(c.fromFrame(), f -> h.anchors(c.fromFrame(), c.toFrame()));
-                long[] refAnchors = index.anchors(c.reference());
-                ExcerptMatcher.Vote v = c.vote();
-                double a = ExcerptMatcher.verification(queryAnchors, refAnchors, v);
+                out.output(KV.of(c.reference(), new Pending(e.getKey(), c, queryAnchors)));
+            }
+        }
+    }
+
+    /**
+     * Keeps the candidates whose verification (chance-corrected aligned-peak fraction) reaches the
+     * threshold ({@link ExcerptMatcher#verification}, the same check as {@code identify}), per reference:
+     * the reference's peaks meet every candidate that names it.
+     */
+    static final class Verify extends DoFn<KV<Integer, CoGbkResult>, KV<String, Found>> {
+        private static final long serialVersionUID = 1L;
+        private final List<RefInfo> references;
+        private final double minVerification;
+        private final TupleTag<Pending> pendingTag;
+        private final TupleTag<byte[]> peakTag;
+        private final Counter matches = Metrics.counter(CheckFingerprints.class, "reference_matches");
+        private final Counter rejected = Metrics.counter(CheckFingerprints.class, "votes_rejected_by_peak_verification");
+
+        Verify(List<RefInfo> references, double minVerification, TupleTag<Pending> pendingTag, TupleTag<byte[]> peakTag) {
+            this.references = references;
+            this.minVerification = minVerification;
+            this.pendingTag = pendingTag;
+            this.peakTag = peakTag;
+        }
+
+        @ProcessElement
+        public void process(@Element KV<Integer, CoGbkResult> e, OutputReceiver<KV<String, Found>> out) {
+            java.util.Iterator<Pending> ps = e.getValue().getAll(pendingTag).iterator();
+            if (!ps.hasNext()) {
+                return;
+            }
+            java.util.Iterator<byte[]> packed = e.getValue().getAll(peakTag).iterator();
+            if (!packed.hasNext()) {
+                throw new IllegalStateException("reference " + e.getKey() + " of the index has no peaks: the index changed during the run?");
+            }
+            long[] refAnchors = unpackPeaks(packed.next());
+            RefInfo ref = references.get(e.getKey());
+            while (ps.hasNext()) {
+                Pending p = ps.next();
+                ExcerptMatcher.Vote v = p.candidate().vote();
+                double a = ExcerptMatcher.verification(p.queryAnchors(), refAnchors, v);
                 if (a < minVerification) {
                     rejected.inc();
                     continue;
                 }
-                RefInfo ref = references.get(c.reference());
                 var m = v.toMatch(ref.id(), ref.uri(), a);
                 matches.inc();
-                out.output(KV.of(e.getKey(), new Found(m.referenceId(), m.referenceUri(), m.queryOffsetSeconds(),
+                out.output(KV.of(p.assetId(), new Found(m.referenceId(), m.referenceUri(), m.queryOffsetSeconds(),
                         m.referenceOffsetSeconds(), m.timeScale(), m.score(), a)));
             }
         }

@@ -16,10 +16,13 @@ import java.util.concurrent.TimeUnit;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.generic.GenericRecordBuilder;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
@@ -146,6 +149,46 @@ class CheckFingerprintsTest {
             return null;
         });
         p.run().waitUntilFinish();
+    }
+
+    /**
+     * Verification runs inside the join, with the reference peaks gathered from the postings: with a
+     * vote threshold of 1 every chance alignment of the unrelated recording becomes a candidate, and
+     * peak verification must reject them all (the counter says it ran) while the real excerpt stays,
+     * scored exactly as the local matcher scores it.
+     */
+    @Test
+    void verificationRejectsChanceVotesInTheJoin() throws Exception {
+        Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner", "--enforceImmutability=false", "--enforceEncodability=false", "--targetParallelism=2").create());
+        PCollection<KV<String, byte[]>> hashes = p.apply("AnalysisHashes", Create.of(
+                        KV.of("asset-excerpt", LandmarkExtractor.extract(excerpt, 0).toBytes()),
+                        KV.of("asset-unrelated", LandmarkExtractor.extract(unrelated, 0).toBytes()))
+                .withCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of())));
+        PCollection<GenericRecord> out = p
+                .apply(Create.of(row("asset-excerpt", excerpt), row("asset-unrelated", unrelated))
+                        .withCoder(AvroCoder.of(GenericRecord.class, CatalogSchema.CATALOG)))
+                .apply("CheckFingerprints", CheckFingerprints.against(indexDir).withShards(2).withBuckets(8).withMinScore(1).withQueryHashes(hashes));
+        ReferenceIndex local = ReferenceIndex.open(indexDir);
+        var expected = new dev.audiocat.features.fingerprint.ExcerptMatcher(local)
+                .match(LandmarkExtractor.extract(excerpt, 0), 1).get(0);
+        String expectedId = expected.referenceId();
+        double expectedScore = expected.score();
+        PAssert.that(out).satisfies(rows -> {
+            Map<String, GenericRecord> m = byId(rows);
+            assertEquals(List.of(), m.get("asset-unrelated").get("reference_matches"), "chance votes must fail verification");
+            List<?> found = (List<?>) m.get("asset-excerpt").get("reference_matches");
+            GenericRecord best = (GenericRecord) found.get(0);
+            assertEquals("ref-loop_tabla.flac", best.get("reference_id").toString());
+            assertEquals(expectedId, best.get("reference_id").toString());
+            assertEquals(expectedScore, (double) best.get("score"), 0.0, "the join scores as the local matcher does");
+            return null;
+        });
+        PipelineResult result = p.run();
+        result.waitUntilFinish();
+        long rejected = result.metrics().queryMetrics(MetricsFilter.builder()
+                        .addNameFilter(MetricNameFilter.named(CheckFingerprints.class, "votes_rejected_by_peak_verification")).build())
+                .getCounters().iterator().next().getCommitted();
+        assertTrue(rejected >= 1, "chance votes reached verification and were rejected: " + rejected);
     }
 
     static Map<String, Object> ev(Object... kv) {
