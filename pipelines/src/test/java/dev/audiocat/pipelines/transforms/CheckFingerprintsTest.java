@@ -126,13 +126,18 @@ class CheckFingerprintsTest {
         p.run().waitUntilFinish();
     }
 
-    @Test
-    void usesQueryHashesFromTheAnalysisPassAndLicences() throws Exception {
-        Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner", "--enforceImmutability=false", "--enforceEncodability=false", "--targetParallelism=2").create());
-        PCollection<KV<String, byte[]>> hashes = p.apply("AnalysisHashes", Create.of(
+    /** The excerpt's and the unrelated recording's hashes, as the analysis pass hands them over. */
+    static PCollection<KV<String, byte[]>> analysisHashes(Pipeline p) throws Exception {
+        return p.apply("AnalysisHashes", Create.of(
                         KV.of("asset-excerpt", LandmarkExtractor.extract(excerpt, 0).toBytes()),
                         KV.of("asset-unrelated", LandmarkExtractor.extract(unrelated, 0).toBytes()))
                 .withCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of())));
+    }
+
+    @Test
+    void usesQueryHashesFromTheAnalysisPassAndLicences() throws Exception {
+        Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner", "--enforceImmutability=false", "--enforceEncodability=false", "--targetParallelism=2").create());
+        PCollection<KV<String, byte[]>> hashes = analysisHashes(p);
         PCollection<GenericRecord> out = p
                 .apply(Create.of(row("asset-excerpt", excerpt), row("asset-unrelated", unrelated), row("asset-gone", dir.resolve("gone.wav")))
                         .withCoder(AvroCoder.of(GenericRecord.class, CatalogSchema.CATALOG)))
@@ -160,10 +165,7 @@ class CheckFingerprintsTest {
     @Test
     void verificationRejectsChanceVotesInTheJoin() throws Exception {
         Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner", "--enforceImmutability=false", "--enforceEncodability=false", "--targetParallelism=2").create());
-        PCollection<KV<String, byte[]>> hashes = p.apply("AnalysisHashes", Create.of(
-                        KV.of("asset-excerpt", LandmarkExtractor.extract(excerpt, 0).toBytes()),
-                        KV.of("asset-unrelated", LandmarkExtractor.extract(unrelated, 0).toBytes()))
-                .withCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of())));
+        PCollection<KV<String, byte[]>> hashes = analysisHashes(p);
         PCollection<GenericRecord> out = p
                 .apply(Create.of(row("asset-excerpt", excerpt), row("asset-unrelated", unrelated))
                         .withCoder(AvroCoder.of(GenericRecord.class, CatalogSchema.CATALOG)))
