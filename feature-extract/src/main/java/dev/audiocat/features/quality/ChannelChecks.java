@@ -23,7 +23,13 @@ final class ChannelChecks implements PcmSink {
     static final double DROPOUT_PRE_LEVEL = Math.pow(10, -45 / 20.0);
     static final double NEAR_SILENCE_LEVEL = Math.pow(10, -60 / 20.0);
     static final double MIN_NEAR_SILENCE_S = 3.0;
-    static final double CLIP_MERGE_S = 0.5;
+    /**
+     * Clipped runs closer than this are one clipped passage. Gain-clipped music clips on its loud
+     * beats; the weaker beats between them may stay under full scale, so one overloaded passage is a
+     * train of runs up to a bar apart. 2 s is a 4/4 bar at 120 BPM (two beats at 60 BPM): an
+     * archivist repairs or re-transfers a passage, and one flag per passage is what they act on.
+     */
+    static final double CLIP_MERGE_S = 2.0;
     static final double DC_LEVEL = 0.005;
     static final double MONO_RESIDUAL = 1e-6;   // -60 dB
     static final double NEGATIVE_CORRELATION = -0.5;

@@ -95,6 +95,27 @@ class QualityCheckerTest {
     }
 
     @Test
+    void clippedBurstsOneBarApartAreOnePassageAndFurtherApartAreTwo() throws Exception {
+        // Gain-clipped beats: 0.2 s bursts of a +4 dB 441 Hz sine every 0.6 s (a loud beat at 100 BPM)
+        // from 3 to 6.2 s, then one 1.5 s later (6.2 -> 7.9 s, within a passage) and one 4 s after that.
+        float[][] x = clean();
+        double[] bursts = {3.0, 3.6, 4.2, 4.8, 5.4, 6.0, 7.7, 11.9};
+        for (double b : bursts) {
+            for (int i = (int) (b * RATE); i < (int) ((b + 0.2) * RATE); i++) {
+                float s = (float) (1.6 * Math.sin(2 * Math.PI * 441 * i / RATE)); // clipped to +-1 by the 16-bit writer
+                x[0][i] = s;
+                x[1][i] = s;
+            }
+        }
+        List<QcFlag> clip = ofType(analyse("clipped-bursts", x), QcFlag.CLIPPING);
+        assertEquals(2, clip.size(), clip::toString);
+        assertEquals(3.0, clip.get(0).startSeconds(), POS_TOL);
+        assertEquals(7.9, clip.get(0).endSeconds(), POS_TOL);
+        assertEquals(11.9, clip.get(1).startSeconds(), POS_TOL);
+        assertEquals(12.1, clip.get(1).endSeconds(), POS_TOL);
+    }
+
+    @Test
     void digitalSilenceLeadingInsideAndTrailing() throws Exception {
         float[][] x = clean();
         zero(x, 0, 1.5);
