@@ -271,11 +271,31 @@ public final class KeyDetector implements FrameProcessor {
             double d = chordMatch(blockChroma, DOMINANT, t);
             dominantMemory[t] = Math.max(dominantMemory[t] * DOMINANT_MEMORY, d);
         }
-        // the block's chord: the best-matching major or minor triad, counted with its match
+        countChord();
+    }
+
+    /**
+     * Counts the block's chord: the best-matching major or minor triad, with its match. The
+     * correlation with a 3-of-12 template is (sum of its 3 bins - 3 mean) / sqrt(sxx * 2.25): one mean
+     * and variance per block, three additions per triad.
+     */
+    private void countChord() {
+        double mx = 0;
+        for (double v : blockChroma) {
+            mx += v;
+        }
+        mx /= 12;
+        double sxx = 0;
+        for (double v : blockChroma) {
+            sxx += (v - mx) * (v - mx);
+        }
         int bestChord = -1;
         double bestMatch = CHORD_MIN_MATCH;
-        for (int c = 0; c < 24; c++) {
-            double m = chordMatch(blockChroma, c < 12 ? MAJOR_TRIAD : MINOR_TRIAD, c % 12);
+        for (int c = 0; sxx > 0 && c < 24; c++) {
+            int root = c % 12;
+            double corr = (blockChroma[root] + blockChroma[(root + (c < 12 ? 4 : 3)) % 12] + blockChroma[(root + 7) % 12] - 3 * mx)
+                    / Math.sqrt(sxx * 2.25);
+            double m = corr > 0 ? corr * corr : 0;
             if (m > bestMatch) {
                 bestMatch = m;
                 bestChord = c;
