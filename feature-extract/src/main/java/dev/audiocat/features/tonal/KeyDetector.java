@@ -26,6 +26,13 @@ import dev.audiocat.features.dsp.FrameProcessor;
  * is what tells a minor key (E-G#-B to A minor) from its relative major (G-B-D to C), whose pitch
  * classes are nearly the same, and unlike a final-chord cue it does not care how the piece ends.
  *
+ * <p>Chord durations: each block's best-matching major or minor triad (when it matches at all) adds its
+ * match to that triad's total; at the end every key is scored by how common those chords are in it
+ * ({@link #CHORDS_IN_MAJOR}, {@link #CHORDS_IN_MINOR}: a prior from harmony, the tonic chord first),
+ * weighted {@link #CHORD_WEIGHT}. A minor key and its relative major share their pitch classes and most
+ * chords, but the tonic chord is the one heard most: A minor's i (the long Am of a loop, or an
+ * i-VII-VI-v phrase with no leading tone) is only vi in C major.
+ *
  * <p>Two more cues are implemented but off by default ({@link #withCues}, for the bench's ablation
  * rows): the last chord (an exponentially decaying profile, time constant {@link #END_SECONDS},
  * matched with each key's tonic triad) and a bass-register profile (peaks below {@link #BASS_MAX_HZ}
@@ -62,6 +69,10 @@ public final class KeyDetector implements FrameProcessor {
     static final double BASS_WEIGHT = 0.2;
     /** Weight of each key's share of the dominant-to-tonic (V-I) evidence found anywhere in the file (on by default). */
     static final double CADENCE_WEIGHT = 1.0;
+    /** Weight of the chord-degree fit ({@link #chordFit}) of the blocks' chords (on by default). */
+    static final double CHORD_WEIGHT = 2.0;
+    /** A block counts as a chord when its best triad's {@link #chordMatch} exceeds this. */
+    static final double CHORD_MIN_MATCH = 0.3;
     /** Peaks below this feed the bass profile (with their harmonic votes). */
     static final double BASS_MAX_HZ = 200.0;
     /** Chord blocks for the cadence search: this many tonal frames (16 x 512 / 22050 Hz = 0.37 s). */
@@ -75,6 +86,23 @@ public final class KeyDetector implements FrameProcessor {
      */
     static final double[] BASS_MAJOR = {1.0, 0.02, 0.3, 0.05, 0.3, 0.6, 0.02, 0.75, 0.05, 0.45, 0.1, 0.1};
     static final double[] BASS_MINOR = {1.0, 0.02, 0.2, 0.45, 0.05, 0.55, 0.02, 0.75, 0.55, 0.05, 0.45, 0.1};
+    /**
+     * How common each triad is in a major key, by its root's degree above the tonic: major triads (index
+     * 0-11), then minor triads (12-23). A prior from harmony, set by hand, not fitted to the bench: the
+     * diatonic I, IV, V most, ii and vi next, iii less; borrowed bVII, bVI and iv and the secondary
+     * dominants rarely; the relative minor's dominant (III major) and chromatic chords almost never.
+     */
+    static final double[] CHORDS_IN_MAJOR = {
+        1.0, 0, 0.1, 0.05, 0.05, 0.7, 0, 0.8, 0.15, 0.05, 0.2, 0,
+        0.05, 0, 0.4, 0, 0.2, 0.15, 0, 0, 0, 0.5, 0, 0};
+    /**
+     * The same in a minor key: i, then V (harmonic minor) and iv, then VI, VII, III and natural v;
+     * dorian IV, the Picardy I and the Neapolitan bII rarely; the relative major's tonic-side chords
+     * that are not diatonic here (II major, vi on the raised 6th) never.
+     */
+    static final double[] CHORDS_IN_MINOR = {
+        0.05, 0.05, 0, 0.4, 0, 0.15, 0, 0.7, 0.5, 0, 0.45, 0,
+        1.0, 0, 0.05, 0, 0, 0.6, 0, 0.35, 0, 0, 0, 0};
     private static final double[] DOMINANT = {0, 0, 1, 0, 0, 0.5, 0, 1, 0, 0, 0, 1}; // V(7) of the key at 0: 7, 11, 2 (+5)
 
     // Preallocated so process() never allocates: the current frame's profile and the running sum.
@@ -90,6 +118,7 @@ public final class KeyDetector implements FrameProcessor {
     private final double[] blockChroma = new double[12];
     private final double[] dominantMemory = new double[12];   // per tonic: recent evidence of its V chord
     private final double[] cadence = new double[24];          // per key: summed V-then-I evidence
+    private final double[] chords = new double[24];           // per triad (majors, then minors): blocks it won
     private final double[] devCos = new double[100];          // tuning histogram phase, precomputed
     private final double[] devSin = new double[100];
     private int blockFrames;
@@ -97,26 +126,31 @@ public final class KeyDetector implements FrameProcessor {
     private final double endWeight;
     private final double bassWeight;
     private final double cadenceWeight;
+    private final double chordWeight;
     private double endDecay = -1; // per frame, set from the first frame's rate and hop
     private long tonalFrames;
     private KeyEstimate result;
+    private Cues cues;
 
     /** The whole-file profile plus the V-I cadence evidence: the defaults chosen on the tuning seeds (docs/analysis.md). */
     public KeyDetector() {
-        this(END_SECONDS, 0, 0, CADENCE_WEIGHT);
+        this(END_SECONDS, 0, 0, CADENCE_WEIGHT, CHORD_WEIGHT);
     }
 
     /**
      * One cue alone or all but one, for the bench's ablation rows: the whole-file profile, plus the
-     * final chord, bass profile and cadence evidence each when its flag is set (default weights).
+     * final chord, bass profile, cadence evidence and chord durations each when its flag is set
+     * (default weights).
      */
-    public static KeyDetector withCues(boolean finalChord, boolean bass, boolean cadences) {
-        return new KeyDetector(END_SECONDS, finalChord ? END_WEIGHT : 0, bass ? BASS_WEIGHT : 0, cadences ? CADENCE_WEIGHT : 0);
+    public static KeyDetector withCues(boolean finalChord, boolean bass, boolean cadences, boolean chords) {
+        return new KeyDetector(END_SECONDS, finalChord ? END_WEIGHT : 0, bass ? BASS_WEIGHT : 0, cadences ? CADENCE_WEIGHT : 0,
+                chords ? CHORD_WEIGHT : 0);
     }
 
     /** For tuning on a labelled corpus; the public constructor uses the documented defaults. */
-    KeyDetector(double endSeconds, double endWeight, double bassWeight, double cadenceWeight) {
+    KeyDetector(double endSeconds, double endWeight, double bassWeight, double cadenceWeight, double chordWeight) {
         this.endSeconds = endSeconds;
+        this.chordWeight = chordWeight;
         this.endWeight = endWeight;
         this.bassWeight = bassWeight;
         this.cadenceWeight = cadenceWeight;
@@ -211,7 +245,7 @@ public final class KeyDetector implements FrameProcessor {
             bassSum[i] += bassFrame[i] / fmax;
         }
         tonalFrames++;
-        if (cadenceWeight > 0 && ++blockFrames == BLOCK_FRAMES) {
+        if ((cadenceWeight > 0 || chordWeight > 0) && ++blockFrames == BLOCK_FRAMES) {
             closeBlock();
         }
     }
@@ -236,6 +270,39 @@ public final class KeyDetector implements FrameProcessor {
         for (int t = 0; t < 12; t++) {
             double d = chordMatch(blockChroma, DOMINANT, t);
             dominantMemory[t] = Math.max(dominantMemory[t] * DOMINANT_MEMORY, d);
+        }
+        countChord();
+    }
+
+    /**
+     * Counts the block's chord: the best-matching major or minor triad, with its match. The
+     * correlation with a 3-of-12 template is (sum of its 3 bins - 3 mean) / sqrt(sxx * 2.25): one mean
+     * and variance per block, three additions per triad.
+     */
+    private void countChord() {
+        double mx = 0;
+        for (double v : blockChroma) {
+            mx += v;
+        }
+        mx /= 12;
+        double sxx = 0;
+        for (double v : blockChroma) {
+            sxx += (v - mx) * (v - mx);
+        }
+        int bestChord = -1;
+        double bestMatch = CHORD_MIN_MATCH;
+        for (int c = 0; sxx > 0 && c < 24; c++) {
+            int root = c % 12;
+            double corr = (blockChroma[root] + blockChroma[(root + (c < 12 ? 4 : 3)) % 12] + blockChroma[(root + 7) % 12] - 3 * mx)
+                    / Math.sqrt(sxx * 2.25);
+            double m = corr > 0 ? corr * corr : 0;
+            if (m > bestMatch) {
+                bestMatch = m;
+                bestChord = c;
+            }
+        }
+        if (bestChord >= 0) {
+            chords[bestChord] += bestMatch;
         }
     }
 
@@ -280,7 +347,8 @@ public final class KeyDetector implements FrameProcessor {
         double[] chroma = foldToSemitones(profileSum, offsetCents / 10);
         double[] end = foldToSemitones(endProfile, offsetCents / 10);
         double[] bass = foldToSemitones(bassSum, offsetCents / 10);
-        result = matchProfiles(new Cues(chroma, end, bass, cadence), new Weights(endWeight, bassWeight, cadenceWeight),
+        cues = new Cues(chroma, end, bass, cadence, chords.clone());
+        result = matchProfiles(cues, new Weights(endWeight, bassWeight, cadenceWeight, chordWeight),
                 440.0 * Math.pow(2, offsetCents / 1200));
     }
 
@@ -310,11 +378,16 @@ public final class KeyDetector implements FrameProcessor {
     }
 
     /** What {@link #finish()} scores: 12-bin chromas (C = 0) and the 24 keys' cadence evidence (majors, then minors). */
-    record Cues(double[] chroma, double[] end, double[] bass, double[] cadence) {
+    record Cues(double[] chroma, double[] end, double[] bass, double[] cadence, double[] chords) {
     }
 
     /** Weights of the cues beside the whole-file profile correlation (weight 1). */
-    record Weights(double end, double bass, double cadence) {
+    record Weights(double end, double bass, double cadence, double chords) {
+    }
+
+    /** The cues of the last {@link #finish()}, for tuning harnesses; null before. */
+    Cues cues() {
+        return cues;
     }
 
     /**
@@ -334,7 +407,11 @@ public final class KeyDetector implements FrameProcessor {
         for (double c : cues.cadence()) {
             cadenceTotal += c;
         }
-        double total = 1 + w.end() + (bass == null ? 0 : w.bass()) + w.cadence();
+        double chordTotal = 0;
+        for (double c : cues.chords()) {
+            chordTotal += c;
+        }
+        double total = 1 + w.end() + (bass == null ? 0 : w.bass()) + w.cadence() + w.chords();
         double best = -2;
         double second = -2;
         int bestKey = 0;
@@ -352,6 +429,9 @@ public final class KeyDetector implements FrameProcessor {
             if (w.cadence() > 0 && cadenceTotal > 0) {
                 s += w.cadence() * cues.cadence()[key] / cadenceTotal;
             }
+            if (w.chords() > 0 && chordTotal > 0) {
+                s += w.chords() * chordFit(cues.chords(), key) / chordTotal;
+            }
             scores[key] = s / total;
             if (scores[key] > best) {
                 best = scores[key];
@@ -365,6 +445,22 @@ public final class KeyDetector implements FrameProcessor {
         }
         double confidence = Math.max(0, Math.min(1, best)) * Math.min(1, (best - second) / 0.15);
         return new KeyEstimate(PITCH_CLASSES[bestKey % 12], bestKey < 12 ? "major" : "minor", confidence, tuningHz);
+    }
+
+    /**
+     * How well the file's chord durations fit a key: the sum over the 24 triads of their share times how
+     * common that chord is in the key ({@link #CHORDS_IN_MAJOR}, {@link #CHORDS_IN_MINOR}).
+     */
+    static double chordFit(double[] chords, int key) {
+        boolean isMinor = key >= 12;
+        int tonic = key % 12;
+        double[] prior = isMinor ? CHORDS_IN_MINOR : CHORDS_IN_MAJOR;
+        double s = 0;
+        for (int c = 0; c < 24; c++) {
+            int degree = Math.floorMod(c % 12 - tonic, 12);
+            s += chords[c] * prior[(c < 12 ? 0 : 12) + degree];
+        }
+        return s;
     }
 
     private static final double[] MAJOR_TRIAD = {1, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0};

@@ -49,6 +49,37 @@ class TempoEstimatorTest {
         assertTrue(e.confidence() > 0.5, () -> "confidence " + e);
     }
 
+    /**
+     * The same stream of strikes, 140 a minute, evenly loud: the chords C, A minor, F, G struck as block
+     * triads (the root an octave below on each chord's first strike). Only the harmonic rhythm differs:
+     * a new chord every 8 strikes or every 4. Chords change once a bar of four beats, so the first is
+     * 70 BPM in eighth notes and the second 140 BPM in quarter notes.
+     */
+    static float[] strikes(int notesPerChord, double seconds) {
+        int[][] chords = {{60, 64, 67}, {57, 60, 64}, {53, 57, 60}, {55, 59, 62}};
+        float[] x = new float[(int) (seconds * RATE)];
+        double note = 60 / 140.0;
+        int n = 0;
+        for (double t = 0.2; t < seconds - note; t += note, n++) {
+            int[] chord = chords[(n / notesPerChord) % chords.length];
+            for (int midi : chord) {
+                TestAudio.addTone(x, RATE, t, note, TestAudio.hz(midi + 12, 440), 0.1);
+            }
+            if (n % notesPerChord == 0) {
+                TestAudio.addTone(x, RATE, t, note * notesPerChord, TestAudio.hz(chord[0] - 12, 440), 0.15);
+            }
+        }
+        return x;
+    }
+
+    @ParameterizedTest(name = "a chord every {0} notes: {1} BPM")
+    @CsvSource({"8, 70", "4, 140"})
+    void chordChangesChooseTheMetricalLevel(int notesPerChord, double bpm) {
+        TempoEstimate e = run(strikes(notesPerChord, 30));
+        assertTrue(e.stable(), () -> "unstable: " + e);
+        assertEquals(bpm, e.bpm(), bpm * 0.02, () -> "got " + e);
+    }
+
     @Test
     void noiseHasNoStableTempo() {
         Random r = new Random(11);

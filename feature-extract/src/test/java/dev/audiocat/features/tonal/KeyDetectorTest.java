@@ -89,7 +89,7 @@ class KeyDetectorTest {
     })
     void theFinalChordTellsMinorFromItsRelativeMajor(String tonic, String mode, String chord) {
         int[] notes = java.util.Arrays.stream(chord.split(" ")).mapToInt(Integer::parseInt).toArray();
-        KeyDetector k = KeyDetector.withCues(true, false, false);
+        KeyDetector k = KeyDetector.withCues(true, false, false, false);
         TestAudio.feed(sharedBodyEndingOn(notes), k);
         KeyEstimate e = k.result();
         assertNotNull(e);
@@ -98,9 +98,12 @@ class KeyDetectorTest {
 
     @Test
     void withoutTheFinalChordBothEndingsGiveOneKey() {
-        KeyDetector am = new KeyDetector(); // the default has no final-chord cue
+        // profile + cadences, no final-chord cue and no chord durations: the default also counts the held
+        // final chord's two seconds among the chord durations (as it would anywhere in the piece), and with
+        // A minor then heard 4 s against C's 2 s it says A minor for the first ending
+        KeyDetector am = KeyDetector.withCues(false, false, true, false);
         TestAudio.feed(sharedBodyEndingOn(new int[] {57, 60, 64}), am);
-        KeyDetector c = new KeyDetector();
+        KeyDetector c = KeyDetector.withCues(false, false, true, false);
         TestAudio.feed(sharedBodyEndingOn(new int[] {48, 52, 55}), c);
         assertNotNull(am.result());
         assertNotNull(c.result());
@@ -189,6 +192,63 @@ class KeyDetectorTest {
         KeyEstimate e = k.result();
         assertNotNull(e);
         assertEquals(tonic + " " + mode, e.tonic() + " " + e.mode(), () -> "got " + e);
+    }
+
+    /**
+     * A loop of the chords shared by C major and A minor with no dominant-tonic cadence in either key:
+     * the first chord held two seconds, then D minor, F, G, E minor one second each, three times.
+     * The first chord, A minor or C, is the one heard longest; in C major the loop is I-ii-IV-V-iii, in
+     * A minor i-iv-VI-VII-v (natural minor, no leading tone).
+     */
+    static float[] sharedLoopDwellingOn(int[] home) {
+        int[][] rest = {{50, 53, 57}, {53, 57, 60}, {55, 59, 62}, {52, 55, 59}};
+        float[] out = new float[RATE * 19];
+        double t = 0;
+        for (int rep = 0; rep < 3; rep++) {
+            for (int midi : home) {
+                TestAudio.addTone(out, RATE, t, 2.0, TestAudio.hz(midi, 440), 0.12);
+            }
+            t += 2;
+            for (int[] chord : rest) {
+                for (int midi : chord) {
+                    TestAudio.addTone(out, RATE, t, 1.0, TestAudio.hz(midi, 440), 0.12);
+                }
+                t += 1;
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "dwelling on {0} {1}")
+    @CsvSource({
+        "A, minor, 57 60 64",
+        "C, major, 48 52 55",
+    })
+    void theChordHeardLongestTellsMinorFromItsRelativeMajor(String tonic, String mode, String chord) {
+        int[] home = java.util.Arrays.stream(chord.split(" ")).mapToInt(Integer::parseInt).toArray();
+        KeyDetector k = new KeyDetector();
+        TestAudio.feed(sharedLoopDwellingOn(home), k);
+        assertNotNull(k.result());
+        assertEquals(tonic + " " + mode, k.result().tonic() + " " + k.result().mode(), () -> "got " + k.result());
+        KeyDetector noChords = KeyDetector.withCues(false, false, true, false);
+        TestAudio.feed(sharedLoopDwellingOn(home), noChords);
+        // without the chord durations the profile (same pitch classes, only the tonic's weight differs) says C major for both
+        assertNotNull(noChords.result());
+        assertEquals("C major", noChords.result().tonic() + " " + noChords.result().mode(), () -> "got " + noChords.result());
+    }
+
+    @Test
+    void chordFitPrefersTheKeyWhoseTonicChordLastsLongest() {
+        double[] chords = new double[24];
+        chords[12 + 9] = 4; // A minor
+        chords[2 + 12] = 1; // D minor
+        chords[5] = 1;      // F
+        chords[7] = 1;      // G
+        chords[12 + 4] = 1; // E minor
+        assertTrue(KeyDetector.chordFit(chords, 12 + 9) > KeyDetector.chordFit(chords, 0));
+        chords[12 + 9] = 1;
+        chords[0] = 4;      // C now lasts longest
+        assertTrue(KeyDetector.chordFit(chords, 0) > KeyDetector.chordFit(chords, 12 + 9));
     }
 
     @Test
