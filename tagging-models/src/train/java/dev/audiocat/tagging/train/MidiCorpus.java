@@ -56,6 +56,7 @@ public final class MidiCorpus {
     private final Path soundfont;
     private final Path workDir;
     private double oneShotDrumShare = -1;
+    private double ensembleSeconds = 5.0;
 
     public MidiCorpus(Path soundfont, Path workDir) {
         this.soundfont = soundfont;
@@ -68,6 +69,12 @@ public final class MidiCorpus {
      */
     public MidiCorpus withOneShotDrumShare(double share) {
         this.oneShotDrumShare = share;
+        return this;
+    }
+
+    /** Length of an ensemble clip (default 5 s); long "songs" serve the same-recording validation. */
+    public MidiCorpus withEnsembleSeconds(double seconds) {
+        this.ensembleSeconds = seconds;
         return this;
     }
 
@@ -136,7 +143,7 @@ public final class MidiCorpus {
     }
 
     private Planned ensemble(String id, Track track, double t0, Random rnd, boolean oneFamily) {
-        double length = 5.0;
+        double length = ensembleSeconds;
         float[] labels = new float[Labels.INSTRUMENTS.size()];
         double beat = 60.0 / (70 + rnd.nextInt(91));
         int tonic = rnd.nextInt(12);
