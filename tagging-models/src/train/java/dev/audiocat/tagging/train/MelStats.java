@@ -5,22 +5,22 @@ import java.util.List;
 /**
  * The log-mel statistics half of the published embedding: per band mean and standard deviation of a
  * patch over its frames (2 x mel bands values, means first), z-scored with constants measured on the
- * training patches and scaled by {@code ALPHA / sqrt(2 x mel bands)}, so the z-scored half has about
- * the norm {@code ALPHA} beside the unit-norm learned half. {@code ALPHA} was chosen on the
- * same-song validation of the training soundfonts ({@link SongCheck}, seed 31), not on the bench.
+ * training patches and scaled by {@code weight / sqrt(2 x mel bands)}, so the z-scored half has about
+ * the norm {@code weight} beside the unit-norm learned half. Experimental ({@code TrainMain
+ * --melstats-weight 0.5}; 0.5 was chosen on the same-song validation of the training soundfonts,
+ * {@link SongCheck} seed 31): not in the shipped model, see docs/models.md.
  * {@link OnnxExporter} writes the same arithmetic into the graph; {@link #publish} is its Java twin
  * (used to check ONNX Runtime against DJL).
  *
  * @param mean  per statistic, the training patches' mean
- * @param scale per statistic, {@code ALPHA / (sd * sqrt(dim))}
+ * @param scale per statistic, {@code weight / (sd * sqrt(dim))}
  */
 public record MelStats(float[] mean, float[] scale) {
 
-    public static final double ALPHA = 0.5;
     static final float EPS = 1e-12f;
 
     /** Constants from the given patches (rows of {@code patches}). */
-    public static MelStats of(List<float[]> patches, List<Integer> rows, int frames) {
+    public static MelStats of(List<float[]> patches, List<Integer> rows, int frames, double weight) {
         int dim = 2 * patches.get(0).length / frames;
         double[] s = new double[dim];
         double[] s2 = new double[dim];
@@ -37,7 +37,7 @@ public record MelStats(float[] mean, float[] scale) {
             double m = s[j] / rows.size();
             double sd = Math.sqrt(Math.max(0, s2[j] / rows.size() - m * m)) + 1e-6;
             mean[j] = (float) m;
-            scale[j] = (float) (ALPHA / (sd * Math.sqrt(dim)));
+            scale[j] = (float) (weight / (sd * Math.sqrt(dim)));
         }
         return new MelStats(mean, scale);
     }

@@ -19,16 +19,18 @@ import java.nio.file.Path;
  * DJL cannot export ONNX; the graph is spelled out node by node with the ONNX protobuf classes.
  *
  * <p>Inputs: {@code logmel [N,1,mels,frames]}. Outputs: {@code instruments [N,I]} (sigmoid),
- * {@code content [N,C]} (softmax), {@code embedding [N,E+2M]}: the learned embedding L2-normalised per
- * patch, concatenated with the patch's log-mel statistics (per band mean and standard deviation over
- * the frames), z-scored with the training patches' constants and scaled by
- * {@code alpha / sqrt(2M)} ({@link MelStats}); the runtime L2-normalises the track mean.
+ * {@code content [N,C]} (softmax), {@code embedding [N,E]} (raw; the runtime L2-normalises the track mean).
+ * With {@code melStats} (experimental, {@code --melstats-weight}): {@code embedding [N,E+2M]}, the
+ * learned embedding L2-normalised per patch, concatenated with the patch's log-mel statistics (per
+ * band mean and standard deviation over the frames), z-scored with the training patches' constants
+ * and scaled by {@code weight / sqrt(2M)} ({@link MelStats}).
  */
 public final class OnnxExporter {
 
     private OnnxExporter() {
     }
 
+    /** @param melStats null for the plain learned embedding (the shipped model) */
     public static void export(NetSpec spec, int mels, int frames, MelStats melStats, String modelId, String version, Path out) throws IOException {
         OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName(modelId);
         String x = "logmel";
@@ -59,8 +61,41 @@ public final class OnnxExporter {
         g.addNode(node("GlobalAveragePool", "gap", new String[] {x}, "gap.out"));
         g.addNode(node("Flatten", "flatten", new String[] {"gap.out"}, "features")
                 .addAttribute(AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(1)));
-        gemm(g, "embedding", "features", spec.embedding, "embedding.raw");
-        g.addNode(node("Relu", "embedding.relu", new String[] {"embedding.raw"}, "embedding.relu.out"));
+        String raw = melStats == null ? "embedding" : "embedding.raw";
+        gemm(g, "embedding", "features", spec.embedding, raw);
+        g.addNode(node("Relu", "embedding.relu", new String[] {raw}, "embedding.relu.out"));
+        gemm(g, "instruments", "embedding.relu.out", spec.instrumentHead, "instruments.logits");
+        g.addNode(node("Sigmoid", "instruments.sigmoid", new String[] {"instruments.logits"}, "instruments"));
+        gemm(g, "content", "embedding.relu.out", spec.contentHead, "content.logits");
+        g.addNode(node("Softmax", "content.softmax", new String[] {"content.logits"}, "content")
+                .addAttribute(AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(1)));
+        if (melStats != null) {
+            melStatsEmbedding(g, melStats);
+        }
+
+        g.addInput(value("logmel", "N", 1, mels, frames));
+        g.addOutput(value("instruments", "N", spec.instruments));
+        g.addOutput(value("content", "N", spec.contentClasses));
+        g.addOutput(value("embedding", "N", NetSpec.EMBEDDING + (melStats == null ? 0 : melStats.mean().length)));
+
+        OnnxMl.ModelProto model = OnnxMl.ModelProto.newBuilder()
+                .setIrVersion(8)
+                .setProducerName("audiocat tagging-models")
+                .setProducerVersion(version)
+                .setDomain("dev.audiocat")
+                .setModelVersion(1)
+                .setDocString(modelId + " " + version + ": see the model card beside this file")
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))
+                .setGraph(g)
+                .build();
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        try (OutputStream os = Files.newOutputStream(out)) {
+            model.writeTo(os);
+        }
+    }
+
+    /** Published embedding [learned / |learned|, (melstats - mean) * scale] from "embedding.raw" and the input. */
+    private static void melStatsEmbedding(OnnxMl.GraphProto.Builder g, MelStats melStats) {
         // published embedding: [learned / |learned|, (melstats - mean) * scale]
         g.addNode(node("ReduceL2", "embedding.norm", new String[] {"embedding.raw"}, "embedding.norm.out")
                 .addAttribute(ints("axes", 1)).addAttribute(intAttr("keepdims", 1)));
@@ -86,31 +121,6 @@ public final class OnnxExporter {
         g.addNode(node("Mul", "melstats.mul", new String[] {"melstats.c", "melstats.scale"}, "melstats.z"));
         g.addNode(node("Concat", "embedding.cat", new String[] {"embedding.learned", "melstats.z"}, "embedding")
                 .addAttribute(intAttr("axis", 1)));
-        gemm(g, "instruments", "embedding.relu.out", spec.instrumentHead, "instruments.logits");
-        g.addNode(node("Sigmoid", "instruments.sigmoid", new String[] {"instruments.logits"}, "instruments"));
-        gemm(g, "content", "embedding.relu.out", spec.contentHead, "content.logits");
-        g.addNode(node("Softmax", "content.softmax", new String[] {"content.logits"}, "content")
-                .addAttribute(AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(1)));
-
-        g.addInput(value("logmel", "N", 1, mels, frames));
-        g.addOutput(value("instruments", "N", spec.instruments));
-        g.addOutput(value("content", "N", spec.contentClasses));
-        g.addOutput(value("embedding", "N", NetSpec.EMBEDDING + melStats.mean().length));
-
-        OnnxMl.ModelProto model = OnnxMl.ModelProto.newBuilder()
-                .setIrVersion(8)
-                .setProducerName("audiocat tagging-models")
-                .setProducerVersion(version)
-                .setDomain("dev.audiocat")
-                .setModelVersion(1)
-                .setDocString(modelId + " " + version + ": see the model card beside this file")
-                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))
-                .setGraph(g)
-                .build();
-        Files.createDirectories(out.toAbsolutePath().getParent());
-        try (OutputStream os = Files.newOutputStream(out)) {
-            model.writeTo(os);
-        }
     }
 
     private static void gemm(OnnxMl.GraphProto.Builder g, String name, String in, Block linear, String out) {
