@@ -34,15 +34,20 @@ public final class SongCheck {
         Path work = Path.of(a.getOrDefault("out", System.getProperty("audiocat.home") + "/models-train"));
         long seed = Long.parseLong(a.getOrDefault("seed", "31"));
         int songs = Integer.parseInt(a.getOrDefault("songs", "24"));
+        // > 0: arrangements change every this many seconds (MidiCorpus.withSections); 0: one pattern per song
+        double sections = Double.parseDouble(a.getOrDefault("sections", "0"));
+        String tag = sections > 0 ? "-sec" + (int) sections : "";
         Path cardFile = Path.of(a.get("card"));
         Files.createDirectories(work);
         ClipCache.preload(FrameDispatcher.class, FrontEndSpec.class, SongCheck.class);
         long t0 = System.nanoTime();
         List<Clip> all = new ArrayList<>();
-        all.addAll(ClipCache.get(work, "valsongs-fluidr3-" + songs + "-" + seed, () -> new MidiCorpus(
-                Path.of("/usr/share/sounds/sf2/FluidR3_GM.sf2"), work).withEnsembleSeconds(112).render("valsongs-fluidr3", songs, seed, 0, 0.4)));
-        all.addAll(ClipCache.get(work, "valsongs-musescore-" + songs + "-" + (seed + 1000), () -> new MidiCorpus(
-                Path.of("/usr/share/sounds/sf3/MuseScore_General.sf3"), work).withEnsembleSeconds(112).render("valsongs-musescore", songs, seed + 1000, 0, 0.4)));
+        all.addAll(ClipCache.get(work, "valsongs" + tag + "-fluidr3-" + songs + "-" + seed, () -> new MidiCorpus(
+                Path.of("/usr/share/sounds/sf2/FluidR3_GM.sf2"), work).withEnsembleSeconds(112).withSections(sections)
+                .render("valsongs-fluidr3", songs, seed, 0, 0.4)));
+        all.addAll(ClipCache.get(work, "valsongs" + tag + "-musescore-" + songs + "-" + (seed + 1000), () -> new MidiCorpus(
+                Path.of("/usr/share/sounds/sf3/MuseScore_General.sf3"), work).withEnsembleSeconds(112).withSections(sections)
+                .render("valsongs-musescore", songs, seed + 1000, 0, 0.4)));
         TrainMain.log(t0, "%d songs rendered", all.size());
 
         ModelCard card = ModelRegistry.readCard(cardFile);
