@@ -56,6 +56,8 @@ public final class MidiCorpus {
     private final Path soundfont;
     private final Path workDir;
     private double oneShotDrumShare = -1;
+    private double ensembleSeconds = 5.0;
+    private double sectionSeconds = 0;
 
     public MidiCorpus(Path soundfont, Path workDir) {
         this.soundfont = soundfont;
@@ -68,6 +70,23 @@ public final class MidiCorpus {
      */
     public MidiCorpus withOneShotDrumShare(double share) {
         this.oneShotDrumShare = share;
+        return this;
+    }
+
+    /**
+     * Long ensembles are cut into sections of this length (0 = one section, the default): every
+     * section draws a new playing style per part, and parts (and drums) after the first section
+     * play in it with probability 0.7 (a single part always plays), as arrangements change between
+     * verses and choruses. Programs, kit, key and tempo stay the song's.
+     */
+    public MidiCorpus withSections(double seconds) {
+        this.sectionSeconds = seconds;
+        return this;
+    }
+
+    /** Length of an ensemble clip (default 5 s); long "songs" serve the same-recording validation. */
+    public MidiCorpus withEnsembleSeconds(double seconds) {
+        this.ensembleSeconds = seconds;
         return this;
     }
 
@@ -136,7 +155,7 @@ public final class MidiCorpus {
     }
 
     private Planned ensemble(String id, Track track, double t0, Random rnd, boolean oneFamily) {
-        double length = 5.0;
+        double length = ensembleSeconds;
         float[] labels = new float[Labels.INSTRUMENTS.size()];
         double beat = 60.0 / (70 + rnd.nextInt(91));
         int tonic = rnd.nextInt(12);
@@ -154,15 +173,35 @@ public final class MidiCorpus {
             labels[fam] = 1;
             int program = PROGRAMS[fam][rnd.nextInt(PROGRAMS[fam].length)];
             setup(track, c, program, 80 + rnd.nextInt(48), t0 - 0.2);
-            part(track, c, fam, t0, length, beat, tonic, scale, rnd);
-            allOff(track, c, t0 + length);
+            if (sectionSeconds <= 0) {
+                part(track, c, fam, t0, length, beat, tonic, scale, rnd);
+                allOff(track, c, t0 + length);
+            } else {
+                for (double s = 0; s < length - 0.1; s += sectionSeconds) {
+                    double l = Math.min(sectionSeconds, length - s);
+                    if (s == 0 || families.size() == 1 || rnd.nextDouble() < 0.7) {
+                        part(track, c, fam, t0 + s, l, beat, tonic, scale, rnd);
+                    }
+                    allOff(track, c, t0 + s + l);
+                }
+            }
         }
         boolean drums = !oneFamily && rnd.nextDouble() < 0.5 || families.isEmpty();
         if (drums) {
             labels[DRUMS] = 1;
             setup(track, 9, DRUM_KITS[rnd.nextInt(DRUM_KITS.length)], 80 + rnd.nextInt(48), t0 - 0.2);
-            drumPart(track, t0, length, beat, rnd);
-            allOff(track, 9, t0 + length);
+            if (sectionSeconds <= 0) {
+                drumPart(track, t0, length, beat, rnd);
+                allOff(track, 9, t0 + length);
+            } else {
+                for (double s = 0; s < length - 0.1; s += sectionSeconds) {
+                    double l = Math.min(sectionSeconds, length - s);
+                    if (s == 0 || rnd.nextDouble() < 0.7) {
+                        drumPart(track, t0 + s, l, beat, rnd);
+                    }
+                    allOff(track, 9, t0 + s + l);
+                }
+            }
         }
         return new Planned(id, t0, length + 0.3, labels, oneFamily ? families.get(0) : -1);
     }

@@ -20,13 +20,18 @@ import java.nio.file.Path;
  *
  * <p>Inputs: {@code logmel [N,1,mels,frames]}. Outputs: {@code instruments [N,I]} (sigmoid),
  * {@code content [N,C]} (softmax), {@code embedding [N,E]} (raw; the runtime L2-normalises the track mean).
+ * With {@code melStats} (experimental, {@code --melstats-weight}): {@code embedding [N,E+2M]}, the
+ * learned embedding L2-normalised per patch, concatenated with the patch's log-mel statistics (per
+ * band mean and standard deviation over the frames), z-scored with the training patches' constants
+ * and scaled by {@code weight / sqrt(2M)} ({@link MelStats}).
  */
 public final class OnnxExporter {
 
     private OnnxExporter() {
     }
 
-    public static void export(NetSpec spec, int mels, int frames, String modelId, String version, Path out) throws IOException {
+    /** @param melStats null for the plain learned embedding (the shipped model) */
+    public static void export(NetSpec spec, int mels, int frames, MelStats melStats, String modelId, String version, Path out) throws IOException {
         OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName(modelId);
         String x = "logmel";
         for (int i = 0; i < spec.convs.size(); i++) {
@@ -56,18 +61,22 @@ public final class OnnxExporter {
         g.addNode(node("GlobalAveragePool", "gap", new String[] {x}, "gap.out"));
         g.addNode(node("Flatten", "flatten", new String[] {"gap.out"}, "features")
                 .addAttribute(AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(1)));
-        gemm(g, "embedding", "features", spec.embedding, "embedding");
-        g.addNode(node("Relu", "embedding.relu", new String[] {"embedding"}, "embedding.relu.out"));
+        String raw = melStats == null ? "embedding" : "embedding.raw";
+        gemm(g, "embedding", "features", spec.embedding, raw);
+        g.addNode(node("Relu", "embedding.relu", new String[] {raw}, "embedding.relu.out"));
         gemm(g, "instruments", "embedding.relu.out", spec.instrumentHead, "instruments.logits");
         g.addNode(node("Sigmoid", "instruments.sigmoid", new String[] {"instruments.logits"}, "instruments"));
         gemm(g, "content", "embedding.relu.out", spec.contentHead, "content.logits");
         g.addNode(node("Softmax", "content.softmax", new String[] {"content.logits"}, "content")
                 .addAttribute(AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(1)));
+        if (melStats != null) {
+            melStatsEmbedding(g, melStats);
+        }
 
         g.addInput(value("logmel", "N", 1, mels, frames));
         g.addOutput(value("instruments", "N", spec.instruments));
         g.addOutput(value("content", "N", spec.contentClasses));
-        g.addOutput(value("embedding", "N", NetSpec.EMBEDDING));
+        g.addOutput(value("embedding", "N", NetSpec.EMBEDDING + (melStats == null ? 0 : melStats.mean().length)));
 
         OnnxMl.ModelProto model = OnnxMl.ModelProto.newBuilder()
                 .setIrVersion(8)
@@ -83,6 +92,35 @@ public final class OnnxExporter {
         try (OutputStream os = Files.newOutputStream(out)) {
             model.writeTo(os);
         }
+    }
+
+    /** Published embedding [learned / |learned|, (melstats - mean) * scale] from "embedding.raw" and the input. */
+    private static void melStatsEmbedding(OnnxMl.GraphProto.Builder g, MelStats melStats) {
+        // published embedding: [learned / |learned|, (melstats - mean) * scale]
+        g.addNode(node("ReduceL2", "embedding.norm", new String[] {"embedding.raw"}, "embedding.norm.out")
+                .addAttribute(ints("axes", 1)).addAttribute(intAttr("keepdims", 1)));
+        g.addInitializer(floats("embedding.eps", new long[] {1}, new float[] {MelStats.EPS}));
+        g.addNode(node("Max", "embedding.norm.eps", new String[] {"embedding.norm.out", "embedding.eps"}, "embedding.norm.safe"));
+        g.addNode(node("Div", "embedding.l2", new String[] {"embedding.raw", "embedding.norm.safe"}, "embedding.learned"));
+        g.addNode(node("ReduceMean", "melstats.mean", new String[] {"logmel"}, "melstats.m")
+                .addAttribute(ints("axes", 3)).addAttribute(intAttr("keepdims", 0)));
+        g.addNode(node("Mul", "melstats.sq", new String[] {"logmel", "logmel"}, "melstats.x2"));
+        g.addNode(node("ReduceMean", "melstats.mean2", new String[] {"melstats.x2"}, "melstats.m2")
+                .addAttribute(ints("axes", 3)).addAttribute(intAttr("keepdims", 0)));
+        g.addNode(node("Mul", "melstats.msq", new String[] {"melstats.m", "melstats.m"}, "melstats.mm"));
+        g.addNode(node("Sub", "melstats.var", new String[] {"melstats.m2", "melstats.mm"}, "melstats.v"));
+        g.addNode(node("Relu", "melstats.var0", new String[] {"melstats.v"}, "melstats.v0"));
+        g.addNode(node("Sqrt", "melstats.sd", new String[] {"melstats.v0"}, "melstats.s"));
+        g.addNode(node("Concat", "melstats.cat", new String[] {"melstats.m", "melstats.s"}, "melstats.ms")
+                .addAttribute(intAttr("axis", 2)));
+        g.addNode(node("Flatten", "melstats.flat", new String[] {"melstats.ms"}, "melstats.raw")
+                .addAttribute(intAttr("axis", 1)));
+        g.addInitializer(floats("melstats.center", new long[] {melStats.mean().length}, melStats.mean()));
+        g.addInitializer(floats("melstats.scale", new long[] {melStats.scale().length}, melStats.scale()));
+        g.addNode(node("Sub", "melstats.sub", new String[] {"melstats.raw", "melstats.center"}, "melstats.c"));
+        g.addNode(node("Mul", "melstats.mul", new String[] {"melstats.c", "melstats.scale"}, "melstats.z"));
+        g.addNode(node("Concat", "embedding.cat", new String[] {"embedding.learned", "melstats.z"}, "embedding")
+                .addAttribute(intAttr("axis", 1)));
     }
 
     private static void gemm(OnnxMl.GraphProto.Builder g, String name, String in, Block linear, String out) {
@@ -107,6 +145,24 @@ public final class OnnxExporter {
             a.addInts(v);
         }
         return a.build();
+    }
+
+    private static AttributeProto intAttr(String name, long value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
+    }
+
+    private static TensorProto floats(String name, long[] dims, float[] data) {
+        ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (float f : data) {
+            buf.putFloat(f);
+        }
+        buf.flip();
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT.getNumber())
+                .setRawData(ByteString.copyFrom(buf));
+        for (long d : dims) {
+            t.addDims(d);
+        }
+        return t.build();
     }
 
     private static TensorProto tensor(String name, NDArray array) {

@@ -45,6 +45,8 @@ public final class TrainMain {
         int speech = Integer.parseInt(a.getOrDefault("speech", "500"));
         int other = Integer.parseInt(a.getOrDefault("other", "300"));
         String version = a.getOrDefault("version", "1.1.0");
+        // experimental (not shipped, see docs/models.md): publish [learned, weight x z-scored log-mel statistics]
+        double melStatsWeight = Double.parseDouble(a.getOrDefault("melstats-weight", "0"));
         int heldClips = Integer.parseInt(a.getOrDefault("heldout-clips", "400"));
         int heldSpeechCount = Integer.parseInt(a.getOrDefault("heldout-speech", "100"));
         Path fluid = Path.of(a.getOrDefault("fluid-sf", "/usr/share/sounds/sf2/FluidR3_GM.sf2"));
@@ -119,6 +121,7 @@ public final class TrainMain {
         int batch = Integer.parseInt(a.getOrDefault("batch", "64"));
         double trainSeconds;
         int parameters;
+        int embeddingDim;
         Map<String, Double> metrics = new LinkedHashMap<>();
         Path onnx = models.resolve(MODEL_ID + "-" + version + ".onnx");
         try (TaggerTraining training = new TaggerTraining(net, spec.melBands(), spec.patchFrames(), batch,
@@ -138,9 +141,14 @@ public final class TrainMain {
                     .mapToInt(p -> (int) p.getArray().size()).sum();
 
             // 4. ONNX export and check against DJL
-            OnnxExporter.export(net, spec.melBands(), spec.patchFrames(), MODEL_ID, version, onnx);
+            MelStats melStats = melStatsWeight > 0 ? MelStats.of(data.patches, trainRows, spec.patchFrames(), melStatsWeight) : null;
+            OnnxExporter.export(net, spec.melBands(), spec.patchFrames(), melStats, MODEL_ID, version, onnx);
             float[][][] djl = training.predict(data, valRows);
-            ModelCard draft = card(version, spec, sha256(onnx), metrics, null, 0);
+            for (int i = 0; melStats != null && i < valRows.size(); i++) {
+                djl[2][i] = melStats.publish(djl[2][i], data.patches.get(valRows.get(i)), spec.patchFrames());
+            }
+            embeddingDim = NetSpec.EMBEDDING + (melStats == null ? 0 : melStats.mean().length);
+            ModelCard draft = card(version, spec, sha256(onnx), metrics, null, embeddingDim);
             try (OnnxModel ort = OnnxModel.load(draft, onnx, InferenceDevice.CPU, 0)) {
                 float[][][] ortOut = run(ort, data, valRows);
                 metrics.put("onnx_vs_djl_max_abs_diff_probabilities", Math.max(maxDiff(djl[0], ortOut[0]), maxDiff(djl[1], ortOut[1])));
@@ -169,6 +177,9 @@ public final class TrainMain {
             }
         }
         double total = (System.nanoTime() - t0) / 1e9;
+        String melStatsNote = melStatsWeight <= 0 ? "" : String.format(Locale.ROOT, "published embedding per patch = [learned 128-d / its L2 norm, "
+                + "%.2f x z-scored log-mel band mean and std / sqrt(%d)] (z constants from the training patches), "
+                + "the track vector = L2-normalised mean; ", melStatsWeight, 2 * spec.melBands());
         ModelCard card = card(version, spec, sha256(onnx), metrics,
                 new ModelCard.Training("mvn -B -pl tagging-models -Ptrain compile exec:java (or ./audiocat models train)", seed,
                         "DJL 0.35.1 PyTorch engine 2.7.1 (CPU), exported to ONNX opset 17 by OnnxExporter",
@@ -176,20 +187,21 @@ public final class TrainMain {
                         String.format(Locale.ROOT, "%d epochs, batch %d (%d clips x 2 patches), Adam + cosine LR 2e-3 -> 5e-5, weight decay 1e-4; "
                                 + "loss = BCE (instruments) + CE (content) + %.1f x NT-Xent (temperature %.2f, two patches of a clip as positives); "
                                 + "per-clip augmentation (tilt EQ, Schroeder reverb, compression, noise, level); %d training patches; "
+                                + melStatsNote
                                 + "training loop %.0f s on this machine", epochs, batch, batch / 2, TaggerTraining.CONTRASTIVE_WEIGHT,
-                                TaggerTraining.TEMPERATURE, trainRows.size(), trainSeconds)), 0);
+                                TaggerTraining.TEMPERATURE, trainRows.size(), trainSeconds)), embeddingDim);
         ObjectMapper json = mapper();
         json.writeValue(models.resolve(MODEL_ID + "-" + version + ".json").toFile(), card);
         log(t0, "wrote %s (%d bytes) and its card", onnx, Files.size(onnx));
     }
 
-    static ModelCard card(String version, FrontEndSpec spec, String sha, Map<String, Double> metrics, ModelCard.Training training, int unused) {
+    static ModelCard card(String version, FrontEndSpec spec, String sha, Map<String, Double> metrics, ModelCard.Training training, int embeddingDim) {
         return new ModelCard(MODEL_ID, version, ModelCard.ONNX, MODEL_ID + "-" + version + ".onnx", sha, "MIT",
                 ModelCard.Input.of("logmel", spec, 32, "log-mel patches of the 22050 Hz analysis stream, see FrontEndSpec"),
                 List.of(
                         new ModelCard.Output("instruments", "instruments", Labels.INSTRUMENTS, Labels.INSTRUMENTS.size(), "top_quarter_mean"),
                         new ModelCard.Output("content", "content", Labels.CONTENT, Labels.CONTENT.size(), "mean"),
-                        new ModelCard.Output("embedding", "embedding", null, NetSpec.EMBEDDING, "mean_l2")),
+                        new ModelCard.Output("embedding", "embedding", null, embeddingDim, "mean_l2")),
                 List.of(
                         new ModelCard.TrainingSource("FluidR3_GM soundfont renders", "Debian fluid-soundfont-gm (Frank Wen)", "MIT",
                                 "random General MIDI clips written by MidiCorpus, rendered with fluidsynth"),
