@@ -14,12 +14,14 @@ import java.util.List;
  * 2.0's design, written from its paper's description).
  *
  * <p>Runs as a stage of the single analysis pass on the mono stream's frames (22050 Hz, 2048-sample
- * Hann frames every 512 samples, so one frame = 23.2 ms). Each magnitude spectrum is folded into
- * {@value #BANDS} log-frequency bands of half a semitone from {@value #MIN_HZ} Hz (max over the FFT
- * bins of a band; where a band is narrower than a bin, the magnitude interpolated at its centre, so
- * that low bands have no plateaus), in log magnitude. A cell is a peak when it is the maximum of its
- * neighbourhood of ±{@value #PEAK_FRAMES} frames × ±{@value #PEAK_BANDS} bands and stands
- * {@value #PEAK_MIN_DB} dB above the frame's median. Peaks are evaluated with a delay of
+ * Hann frames every 512 samples, so one frame = 23.2 ms), or, in the landmark-only path
+ * ({@link #extract}), on 11025 Hz frames of 1024 every 256 samples: the same bins and frame times.
+ * Each magnitude spectrum is folded into {@value #BANDS} log-frequency bands of half a semitone from
+ * {@value #MIN_HZ} Hz (max over the FFT bins of a band; where a band is narrower than a bin, the
+ * magnitude interpolated at its centre, so that low bands have no plateaus). A cell is a peak when it
+ * is the maximum of its neighbourhood of ±{@value #PEAK_FRAMES} frames × ±{@value #PEAK_BANDS} bands
+ * (a running max over the bands per frame, then over the frames) and stands {@value #PEAK_MIN_DB} dB
+ * above the frame's median band (compared in linear magnitude: no logarithm per band). Peaks are evaluated with a delay of
  * {@value #PEAK_FRAMES} frames, so memory is a small ring whatever the file length. Each peak's
  * frequency is refined by parabolic interpolation over the FFT bins around it, to 1/{@value #FINE}
  * band: a pitch shift is then a translation of these log-frequencies, measured finer than the bands.
@@ -68,13 +70,21 @@ public final class LandmarkExtractor implements FrameProcessor {
     private float[] bandW;
     private double binHz;
     private int maxBin;
+    // bins a band or a peak's refinement can read (the rest of the spectrum is not copied)
+    private int usedBins;
     private int sampleRate;
     private int hop;
-    // ring of log-band spectra and of the frames' magnitudes (allocated once per file; no allocation per frame)
+    // magnitude floor added before the level test: 1e-6 for a 2048-point frame, scaled with the frame
+    // size (an FFT of half the points has half the magnitudes), so both frame geometries agree
+    private float eps;
+    // rings (allocated once per file; no allocation per frame): band maxima (linear magnitude), their
+    // running max over ±PEAK_BANDS bands, the frames' magnitudes and the frames' peak levels
     private float[][] spectra;
+    private float[][] bandMax;
     private float[][] mags;
-    private final float[] floor = new float[RING];
-    private final float[] sortScratch = new float[BANDS];
+    private final float[] minLevel = new float[RING];
+    private final float[] selectScratch = new float[BANDS];
+    private final int[] rows = new int[RING];
     private long frames;
     // recent peaks, waiting for later peaks to form triplets
     private final int[] peakT = new int[PEAK_RING];
@@ -85,6 +95,9 @@ public final class LandmarkExtractor implements FrameProcessor {
     private final LandmarkHashes.Builder out = new LandmarkHashes.Builder();
     private LandmarkHashes result;
 
+    /** 10^(PEAK_MIN_DB / 20): the level test in linear magnitude (no logarithm per band). */
+    private static final double PEAK_MIN_RATIO = Math.pow(10, PEAK_MIN_DB / 20);
+
     @Override
     public void process(Frame frame) {
         if (bandLo == null) {
@@ -93,34 +106,81 @@ public final class LandmarkExtractor implements FrameProcessor {
         int slot = (int) (frames % RING);
         float[] s = spectra[slot];
         float[] mag = frame.magnitude;
-        System.arraycopy(mag, 0, mags[slot], 0, mag.length);
+        System.arraycopy(mag, 0, mags[slot], 0, usedBins);
         for (int b = 0; b < BANDS; b++) {
             float m;
             int lo = bandLo[b];
             if (bandHi[b] < lo) {
                 m = mag[lo] + bandW[b] * (mag[lo + 1] - mag[lo]);
             } else {
-                m = 0;
-                for (int k = lo; k <= bandHi[b]; k++) {
+                m = mag[lo];
+                for (int k = lo + 1; k <= bandHi[b]; k++) {
                     m = Math.max(m, mag[k]);
                 }
             }
-            s[b] = (float) (20 * Math.log10(m + 1e-6));
+            s[b] = m;
         }
-        System.arraycopy(s, 0, sortScratch, 0, BANDS);
-        java.util.Arrays.sort(sortScratch);
-        floor[slot] = sortScratch[BANDS / 2];
+        // the level a peak must reach: PEAK_MIN_DB above the frame's median band (in dB of m + eps)
+        System.arraycopy(s, 0, selectScratch, 0, BANDS);
+        float median = select(selectScratch, BANDS / 2);
+        minLevel[slot] = (float) ((median + eps) * PEAK_MIN_RATIO - eps);
+        // running max over ±PEAK_BANDS bands (the band half of the separable neighbourhood max)
+        float[] bm = bandMax[slot];
+        for (int b = 0; b < BANDS; b++) {
+            int from = Math.max(0, b - PEAK_BANDS);
+            int to = Math.min(BANDS - 1, b + PEAK_BANDS);
+            float m = s[from];
+            for (int c = from + 1; c <= to; c++) {
+                m = Math.max(m, s[c]);
+            }
+            bm[b] = m;
+        }
         frames++;
         if (frames > PEAK_FRAMES) {
             findPeaks(frames - 1 - PEAK_FRAMES);
         }
     }
 
+    /** The k-th smallest of {@code a} (0-based; reorders a): quickselect, the value a full sort puts at k. */
+    static float select(float[] a, int k) {
+        int lo = 0;
+        int hi = a.length - 1;
+        while (lo < hi) {
+            float pivot = a[(lo + hi) >>> 1];
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (a[i] < pivot) {
+                    i++;
+                }
+                while (a[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    float x = a[i];
+                    a[i] = a[j];
+                    a[j] = x;
+                    i++;
+                    j--;
+                }
+            }
+            if (k <= j) {
+                hi = j;
+            } else if (k >= i) {
+                lo = i;
+            } else {
+                return a[k];
+            }
+        }
+        return a[k];
+    }
+
     private void init(Frame frame) {
         sampleRate = frame.sampleRate;
         hop = frame.hop;
+        eps = (float) (1e-6 * frame.size / 2048.0);
         spectra = new float[RING][BANDS];
-        mags = new float[RING][frame.magnitude.length];
+        bandMax = new float[RING][BANDS];
         bandLo = new int[BANDS];
         bandHi = new int[BANDS];
         bandW = new float[BANDS];
@@ -140,38 +200,53 @@ public final class LandmarkExtractor implements FrameProcessor {
             bandLo[b] = Math.min(l, maxBin);
             bandHi[b] = Math.min(h, maxBin);
         }
+        // fineBand reads up to 2 bins beyond a band's maximum, plus one for the interpolation
+        usedBins = Math.min(maxBin + 1, Math.max(bandHi[BANDS - 1], bandLo[BANDS - 1] + 1) + 4);
+        mags = new float[RING][usedBins];
     }
 
     /** Evaluates frame {@code t} once the frames up to t + PEAK_FRAMES are in the ring. */
     private void findPeaks(long t) {
-        float[] s = spectra[(int) (t % RING)];
-        float minLevel = floor[(int) (t % RING)] + (float) PEAK_MIN_DB;
+        int row = (int) (t % RING);
+        float[] s = spectra[row];
+        float level = minLevel[row];
         long tFrom = Math.max(0, t - PEAK_FRAMES);
         long tTo = Math.min(frames - 1, t + PEAK_FRAMES);
+        int nRows = 0;
+        for (long u = tFrom; u <= tTo; u++) {
+            rows[nRows++] = (int) (u % RING);
+        }
         for (int b = 0; b < BANDS; b++) {
             float v = s[b];
-            if (v < minLevel) {
+            if (v < level) {
                 continue;
             }
-            // cheap rejection first: a neighbour in the same frame
-            if ((b > 0 && s[b - 1] > v) || (b + 1 < BANDS && s[b + 1] > v)) {
+            // separable neighbourhood max: a cell below it is no peak
+            boolean below = false;
+            for (int r = 0; r < nRows; r++) {
+                if (bandMax[rows[r]][b] > v) {
+                    below = true;
+                    break;
+                }
+            }
+            if (below) {
                 continue;
             }
+            // v is the neighbourhood's maximum; ties: strict on one side so that plateaus yield exactly one peak
             boolean isMax = true;
+            int bFrom = Math.max(0, b - PEAK_BANDS);
+            int bTo = Math.min(BANDS - 1, b + PEAK_BANDS);
             for (long u = tFrom; u <= tTo && isMax; u++) {
                 float[] o = spectra[(int) (u % RING)];
-                int bFrom = Math.max(0, b - PEAK_BANDS);
-                int bTo = Math.min(BANDS - 1, b + PEAK_BANDS);
                 for (int c = bFrom; c <= bTo; c++) {
-                    // strict on one side so that plateaus yield exactly one peak
-                    if (o[c] > v || (o[c] == v && (u < t || (u == t && c < b)))) {
+                    if (o[c] == v && (u < t || (u == t && c < b))) {
                         isMax = false;
                         break;
                     }
                 }
             }
             if (isMax) {
-                addPeak((int) t, b, fineBand(mags[(int) (t % RING)], b));
+                addPeak((int) t, b, fineBand(mags[row], b));
             }
         }
     }
@@ -190,14 +265,14 @@ public final class LandmarkExtractor implements FrameProcessor {
             }
         }
         for (int step = 0; step < 2; step++) {
-            if (k + 1 < maxBin && mag[k + 1] > mag[k]) {
+            if (k + 1 < maxBin && k + 1 < usedBins - 1 && mag[k + 1] > mag[k]) {
                 k++;
             } else if (k > 1 && mag[k - 1] > mag[k]) {
                 k--;
             }
         }
         double pos = k;
-        if (k >= 1 && k < maxBin) {
+        if (k >= 1 && k < maxBin && k + 1 < usedBins) {
             double a = Math.log(mag[k - 1] + 1e-9);
             double c0 = Math.log(mag[k] + 1e-9);
             double c = Math.log(mag[k + 1] + 1e-9);
@@ -373,15 +448,20 @@ public final class LandmarkExtractor implements FrameProcessor {
         return result;
     }
 
-    /** Mono rate, frame and hop this extractor is designed for (those of the analysis pass). */
-    public static final int RATE = 22050;
-    public static final int FRAME_SIZE = 2048;
-    public static final int HOP = 512;
+    /**
+     * Mono rate, frame and hop of the landmark-only path ({@link #extract}): 11025 Hz, 1024-sample
+     * frames every 256 samples, the same bin width (10.8 Hz) and frame time (23.2 ms) as the analysis
+     * pass's 22050 Hz / 2048 / 512 at half the FFT and resampler output. The bands stop at 4.4 kHz, below
+     * both Nyquist frequencies, so both geometries give (almost) the same peaks and hashes.
+     */
+    public static final int RATE = 11025;
+    public static final int FRAME_SIZE = 1024;
+    public static final int HOP = 256;
 
     /**
-     * Decodes {@code file} once (mono, 22050 Hz) and extracts its landmark hashes. For tools that
-     * need only the landmarks ({@code references add}, {@code identify}); ingest gets them from the
-     * analysis pass.
+     * Decodes {@code file} once (mono, {@value #RATE} Hz) and extracts its landmark hashes. For tools
+     * that need only the landmarks ({@code references add}, {@code identify}); ingest gets them from
+     * the analysis pass (22050 Hz, 2048 / 512), which yields (almost) the same hashes.
      */
     public static LandmarkHashes extract(Path file, long timeLimitMillis) throws DecodeException {
         LandmarkExtractor x = new LandmarkExtractor();

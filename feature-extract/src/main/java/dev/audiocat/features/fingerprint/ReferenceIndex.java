@@ -31,9 +31,11 @@ public final class ReferenceIndex {
     private static final long MAGIC_PREFIX = 0x41434C4D4B310000L;
     /**
      * 2: triplet hashes with span levels and interpolated anchor frequencies (payload: 23-bit time,
-     * 11-bit frequency, 7-bit span). Version 1 indexes hold hashes of another design: they must be rebuilt.
+     * 11-bit frequency, 7-bit span). 3: the same design, references analysed at 11025 Hz (1024-point
+     * frames) with the level test in linear magnitude: a few peaks differ from version 2's. Older
+     * indexes hold hashes of another extractor: they must be rebuilt.
      */
-    static final int VERSION = 2;
+    static final int VERSION = 3;
     private static final long MAGIC = MAGIC_PREFIX | VERSION;
     private static final int REF_SHIFT = LandmarkHashes.PAYLOAD_BITS;
 

@@ -29,7 +29,13 @@ public final class DecodeOverhead {
             measure(p);
         }
         measure(music.get(0));
-        for (var group : List.of(List.of("Opus tracks", music), List.of("short samples (FLAC/WAV)", samples))) {
+        List<List<Object>> groups = new ArrayList<>();
+        groups.add(List.of("Opus tracks", music));
+        if (Boolean.parseBoolean(System.getProperty("overhead.samples", "true"))) {
+            groups.add(List.of("short samples (FLAC/WAV)", samples));
+        }
+        System.out.printf(Locale.ROOT, "landmark stream: %d Hz, frames of %d every %d samples%n", RATE, SIZE, HOP);
+        for (var group : groups) {
             @SuppressWarnings("unchecked")
             List<Path> files = (List<Path>) group.get(1);
             double[] sum = new double[4];
@@ -46,6 +52,11 @@ public final class DecodeOverhead {
         }
     }
 
+    // -Doverhead.rate=11025: the landmark stream at another rate (frame and hop scaled to keep their duration)
+    static final int RATE = Integer.getInteger("overhead.rate", LandmarkExtractor.RATE);
+    static final int SIZE = LandmarkExtractor.FRAME_SIZE * RATE / LandmarkExtractor.RATE;
+    static final int HOP = LandmarkExtractor.HOP * RATE / LandmarkExtractor.RATE;
+
     /** {seconds of audio, open CPU s, decode-only CPU s, decode + landmarks CPU s}. */
     static double[] measure(Path p) throws Exception {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
@@ -55,13 +66,13 @@ public final class DecodeOverhead {
         long c2;
         try (AudioDecoder d = AudioDecoder.open(p)) {
             c1 = mx.getCurrentThreadCpuTime();
-            seconds = d.decode(null, LandmarkExtractor.RATE, PcmSink.DISCARD) / (double) d.probe().sampleRate();
+            seconds = d.decode(null, RATE, PcmSink.DISCARD) / (double) d.probe().sampleRate();
             c2 = mx.getCurrentThreadCpuTime();
         }
         try (AudioDecoder d = AudioDecoder.open(p)) {
             long c4 = mx.getCurrentThreadCpuTime();
             LandmarkExtractor x = new LandmarkExtractor();
-            d.decode(null, LandmarkExtractor.RATE, new FrameDispatcher(LandmarkExtractor.FRAME_SIZE, LandmarkExtractor.HOP, List.of(x)));
+            d.decode(null, RATE, new FrameDispatcher(SIZE, HOP, List.of(x)));
             long c5 = mx.getCurrentThreadCpuTime();
             return new double[] {seconds, (c1 - c0) / 1e9, (c2 - c1) / 1e9, (c5 - c4) / 1e9};
         }

@@ -192,8 +192,8 @@ public final class FingerprintBench {
                 }
             }
             double decodeCpu = (mx.getCurrentThreadCpuTime() - d0) / 1e9;
-            out.printf(Locale.ROOT, "  of which decode + resample to 22.05 kHz mono alone: %.1f s CPU = %.0fx realtime (%.0f%% of the build); Opus tracks alone: %.0fx%n",
-                    decodeCpu, audioSeconds / decodeCpu, 100 * decodeCpu / cpuSeconds, opusSeconds / opusCpu);
+            out.printf(Locale.ROOT, "  of which decode + resample to %d Hz mono alone: %.1f s CPU = %.0fx realtime (%.0f%% of the build); Opus tracks alone: %.0fx%n",
+                    LandmarkExtractor.RATE, decodeCpu, audioSeconds / decodeCpu, 100 * decodeCpu / cpuSeconds, opusSeconds / opusCpu);
         }
         long l0 = System.nanoTime();
         ReferenceIndex loaded = ReferenceIndex.open(indexDir);
