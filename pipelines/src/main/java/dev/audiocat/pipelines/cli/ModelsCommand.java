@@ -152,7 +152,7 @@ public final class ModelsCommand implements Runnable {
 
     @Command(name = "train", mixinStandardHelpOptions = true,
             description = "Retrain the shipped tagger from scratch (renders the corpus with fluidsynth and espeak-ng, trains with DJL/PyTorch, "
-                    + "exports ONNX + card). Seeded and deterministic; ~30 min on 2 cores. Needs the source tree and Maven.")
+                    + "exports ONNX + card). Seeded and deterministic (reproduces the shipped weights bit for bit); ~11 min on 2 idle cores. Needs the source tree and Maven.")
     static final class Train implements Callable<Integer> {
         @Option(names = "--models-out", paramLabel = "DIR", description = "where to write the .onnx and card (default: $AUDIOCAT_HOME/models)")
         Path out;

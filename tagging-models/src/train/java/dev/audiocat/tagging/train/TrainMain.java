@@ -64,7 +64,13 @@ public final class TrainMain {
         long t0 = System.nanoTime();
 
         // 1. corpus: both training soundfonts render in parallel (one fluidsynth process each)
-        ExecutorService pool = Executors.newFixedThreadPool(2);
+        ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
+            // daemon threads: a failure in the main thread ends the run instead of leaving the
+            // renderers holding the JVM (and Maven's exec:java waiting for them) open
+            Thread t = new Thread(r, "render");
+            t.setDaemon(true);
+            return t;
+        });
         Future<List<Clip>> fFluid = pool.submit(() -> ClipCache.get(work, "fluidr3-" + clipsPerFont + "-" + (seed + 1),
                 () -> new MidiCorpus(fluid, work).render("fluidr3", clipsPerFont, seed + 1, 0.2, 0.15)));
         Future<List<Clip>> fMuse = pool.submit(() -> ClipCache.get(work, "musescore-" + clipsPerFont + "-" + (seed + 2),
@@ -76,15 +82,23 @@ public final class TrainMain {
                 () -> new MidiCorpus(fluid, work).withOneShotDrumShare(0.5).render("shots-fluidr3", shots, seed + 13, 1.0, 0)));
         Future<List<Clip>> fShotsMuse = pool.submit(() -> ClipCache.get(work, "shots-musescore-" + shots + "-" + (seed + 14),
                 () -> new MidiCorpus(muse, work).withOneShotDrumShare(0.5).render("shots-musescore", shots, seed + 14, 1.0, 0)));
-        List<Clip> speechClips = ClipCache.get(work, "speech-" + speech + "-" + (seed + 4), () -> new SpeechCorpus(work).render("train", speech, seed + 4, 5.0));
-        List<Clip> heldSpeech = ClipCache.get(work, "heldspeech-" + heldSpeechCount + "-" + (seed + 5),
-                () -> new SpeechCorpus(work).render("heldout", heldSpeechCount, seed + 5, 5.0));
-        List<Clip> music = new ArrayList<>(fFluid.get());
-        music.addAll(fMuse.get());
-        List<Clip> shotClips = new ArrayList<>(fShotsFluid.get());
-        shotClips.addAll(fShotsMuse.get());
-        List<Clip> held = new ArrayList<>(fHeld.get());
-        pool.shutdown();
+        List<Clip> speechClips;
+        List<Clip> heldSpeech;
+        List<Clip> music;
+        List<Clip> shotClips;
+        List<Clip> held;
+        try {
+            speechClips = ClipCache.get(work, "speech-" + speech + "-" + (seed + 4), () -> new SpeechCorpus(work).render("train", speech, seed + 4, 5.0));
+            heldSpeech = ClipCache.get(work, "heldspeech-" + heldSpeechCount + "-" + (seed + 5),
+                    () -> new SpeechCorpus(work).render("heldout", heldSpeechCount, seed + 5, 5.0));
+            music = new ArrayList<>(fFluid.get());
+            music.addAll(fMuse.get());
+            shotClips = new ArrayList<>(fShotsFluid.get());
+            shotClips.addAll(fShotsMuse.get());
+            held = new ArrayList<>(fHeld.get());
+        } finally {
+            pool.shutdownNow();
+        }
         List<Clip> train = new ArrayList<>(music);
         train.addAll(shotClips);
         train.addAll(speechClips);
