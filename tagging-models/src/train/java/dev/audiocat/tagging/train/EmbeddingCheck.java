@@ -27,22 +27,7 @@ final class EmbeddingCheck {
         List<float[]> stats = new ArrayList<>();
         for (int i = 0; i < data.size(); i++) {
             all.add(i);
-            float[] p = data.patches.get(i);
-            int frames = dev.audiocat.tagging.frontend.FrontEndSpec.DEFAULT.patchFrames();
-            int bands = p.length / frames;
-            float[] v = new float[2 * bands];
-            for (int b = 0; b < bands; b++) {
-                double s = 0;
-                double s2 = 0;
-                for (int t = 0; t < frames; t++) {
-                    double x = p[b * frames + t];
-                    s += x;
-                    s2 += x * x;
-                }
-                double m = s / frames;
-                v[b] = (float) m;
-                v[bands + b] = (float) Math.sqrt(Math.max(0, s2 / frames - m * m));
-            }
+            float[] v = MelStats.stats(data.patches.get(i), dev.audiocat.tagging.frontend.FrontEndSpec.DEFAULT.patchFrames());
             stats.add(v);
         }
         melStats = BenchMain.standardise(stats);

@@ -166,18 +166,7 @@ public final class OnnxExporter {
     }
 
     private static TensorProto tensor(String name, NDArray array) {
-        float[] data = array.toFloatArray();
-        ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (float f : data) {
-            buf.putFloat(f);
-        }
-        buf.flip();
-        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT.getNumber())
-                .setRawData(ByteString.copyFrom(buf));
-        for (long d : array.getShape().getShape()) {
-            t.addDims(d);
-        }
-        return t.build();
+        return floats(name, array.getShape().getShape(), array.toFloatArray());
     }
 
     private static OnnxMl.ValueInfoProto value(String name, String batchDim, long... dims) {
