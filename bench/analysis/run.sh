@@ -5,6 +5,7 @@
 # in $AUDIOCAT_HOME/bench/analysis/corpus-hard, music only.
 # Generates the labelled corpus under $AUDIOCAT_HOME/bench/analysis/corpus (reused when present;
 # delete it to regenerate), prints the Markdown table and writes corpus/results.md + details.csv.
+# MVN_FLAGS (e.g. -o, once the dependencies are in the local repository) is passed to Maven.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/tools.sh
@@ -15,8 +16,8 @@ mkdir -p "$WORK/tmp" "$WORK/node"
 if [ ! -d "$WORK/node/node_modules/essentia.js" ]; then
   (cd "$WORK/node" && npm install --no-audit --no-fund --silent essentia.js@0.1.3)
 fi
-mvn -B -q -o -pl feature-extract install -Dmaven.test.skip=true
-mvn -B -q -o -pl feature-extract dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$WORK/cp.txt"
+mvn -B -q ${MVN_FLAGS:-} -pl feature-extract install -Dmaven.test.skip=true
+mvn -B -q ${MVN_FLAGS:-} -pl feature-extract dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$WORK/cp.txt"
 # a private copy of the jar: other builds in this tree may rewrite target/classes while the bench runs
 cp feature-extract/target/feature-extract-*.jar "$WORK/feature-extract.jar"
 CP="$WORK/feature-extract.jar:$(cat "$WORK/cp.txt")"

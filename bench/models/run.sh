@@ -4,6 +4,7 @@
 # MFCC-statistics baseline (same family; same recording, warzone2100-music), speech/music accuracy,
 # inference speed per core at batch 1/32/128. Results: $AUDIOCAT_HOME/models-bench/results.json.
 #   bench/models/run.sh [--models DIR] [--clips N] [--hydrogen-max N]
+# MVN_FLAGS (e.g. -o, once the dependencies are in the local repository) is passed to Maven.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 source "$ROOT/scripts/tools.sh"
@@ -12,7 +13,7 @@ export AUDIOCAT_HOME="${AUDIOCAT_HOME:-$HOME/.audiocat}"
 export ORT_DISABLE_TELEMETRY=1 DJL_OFFLINE=true
 mkdir -p "$AUDIOCAT_HOME/tmp"
 cd "$ROOT"
-mvn -B -q -pl feature-extract install -DskipTests
-exec mvn -B -q -pl tagging-models -Ptrain -Daudiocat.home="$AUDIOCAT_HOME" \
+mvn -B -q ${MVN_FLAGS:-} -pl feature-extract install -DskipTests
+exec mvn -B -q ${MVN_FLAGS:-} -pl tagging-models -Ptrain -Daudiocat.home="$AUDIOCAT_HOME" \
   -Dmodels.main=dev.audiocat.tagging.train.BenchMain \
   -Dmodels.args="--out $AUDIOCAT_HOME/models-bench $*" compile exec:java
