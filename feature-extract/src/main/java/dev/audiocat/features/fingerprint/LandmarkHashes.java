@@ -63,7 +63,7 @@ public record LandmarkHashes(int[] hashes, short[] hints, long[] payloads, doubl
     }
 
     /** The anchor peak of a payload: {@code time << BAND_BITS | band} (the payload without its span). */
-    public static long anchorOf(long payload) {
+    static long anchorOf(long payload) {
         return payload >>> SPAN_BITS;
     }
 
@@ -135,7 +135,7 @@ public record LandmarkHashes(int[] hashes, short[] hints, long[] payloads, doubl
     }
 
     /** The first {@code n} values of {@code a}, sorted, each once (sorts {@code a} in place). */
-    public static long[] sortedDistinct(long[] a, int n) {
+    static long[] sortedDistinct(long[] a, int n) {
         Arrays.sort(a, 0, n);
         int u = 0;
         for (int i = 0; i < n; i++) {

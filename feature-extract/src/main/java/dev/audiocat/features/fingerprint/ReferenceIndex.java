@@ -199,28 +199,43 @@ public final class ReferenceIndex {
      * references on the first call (one pass over the entries).
      */
     public synchronized long[] anchors(int number) {
-        compact();
         if (anchors == null) {
-            int refs = references.size();
-            int[] count = new int[refs];
-            for (long e : entries) {
-                count[referenceNumber(e)]++;
-            }
-            long[][] a = new long[refs][];
-            for (int r = 0; r < refs; r++) {
-                a[r] = new long[count[r]];
-            }
-            int[] fill = new int[refs];
-            for (long e : entries) {
-                int r = referenceNumber(e);
-                a[r][fill[r]++] = LandmarkHashes.anchorOf(payloadOf(e));
-            }
-            for (int r = 0; r < refs; r++) {
-                a[r] = LandmarkHashes.sortedDistinct(a[r], a[r].length);
-            }
-            anchors = a;
+            anchors = anchors(0, 1);
         }
         return anchors[number];
+    }
+
+    /**
+     * The distinct anchor peaks (as {@link #anchors(int)}) of every reference {@code r} with
+     * {@code r % shards == shard}, at {@code [r / shards]}: one shard of readers that split the
+     * references between them builds only its own arrays.
+     */
+    public synchronized long[][] anchors(int shard, int shards) {
+        compact();
+        int n = (references.size() + shards - 1 - shard) / shards;
+        int[] count = new int[n];
+        for (long e : entries) {
+            int r = referenceNumber(e);
+            if (r % shards == shard) {
+                count[r / shards]++;
+            }
+        }
+        long[][] a = new long[n][];
+        for (int k = 0; k < n; k++) {
+            a[k] = new long[count[k]];
+        }
+        int[] fill = new int[n];
+        for (long e : entries) {
+            int r = referenceNumber(e);
+            if (r % shards == shard) {
+                int k = r / shards;
+                a[k][fill[k]++] = LandmarkHashes.anchorOf(payloadOf(e));
+            }
+        }
+        for (int k = 0; k < n; k++) {
+            a[k] = LandmarkHashes.sortedDistinct(a[k], a[k].length);
+        }
+        return a;
     }
 
     long entry(int position) {

@@ -55,7 +55,7 @@ import org.apache.beam.sdk.values.TupleTagList;
  * identify}; assets longer than {@value ExcerptMatcher#WINDOWED_ABOVE_SECONDS} s are checked in
  * {@link ExcerptMatcher#windows windows}), then the votes that reach the threshold are verified
  * against every peak ({@link ExcerptMatcher#verification}: the asset's peaks joined by asset, the
- * reference's peaks, taken from the postings already read, joined by reference), then the matches
+ * reference's peaks, emitted by the reference readers, joined by reference), then the matches
  * join back to the rows by {@code asset_id}. No worker holds the whole index in memory.
  *
  * <p>Fills {@code reference_matches} (best first; an empty list means "checked, nothing found") and
@@ -224,7 +224,7 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
                 .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(Candidate.class)));
         // verification: every peak of the asset's window against every peak of the reference at the
         // voted alignment. The asset's peaks join its candidates by asset; the reference's peaks are
-        // gathered from the reference postings already read for the hash join, only for the
+        // emitted by the same readers as the reference postings, only for the
         // references some candidate names (a side input), and join the candidates by reference.
         TupleTag<Candidate> candidateTag = new TupleTag<>() { };
         TupleTag<byte[]> blockTag = new TupleTag<>() { };
@@ -350,28 +350,16 @@ public final class CheckFingerprints extends PTransform<PCollection<GenericRecor
         public void process(@Element Integer shard, MultiOutputReceiver out) throws IOException {
             OutputReceiver<KV<Integer, KV<Integer, Long>>> postings = out.get(postingsTag);
             ReferenceIndex index = ReferenceIndex.open(Path.of(dir));
-            int refs = index.referenceCount();
-            // this shard's references: every (hash, payload) of theirs, whatever the hash's residue
-            long[][] peaks = new long[(refs + shards - 1 - shard) / shards][];
-            int[] fill = new int[peaks.length];
             index.forEachHash((hash, ref, payload) -> {
                 if (Math.floorMod(hash, shards) == shard) {
                     postings.output(KV.of(Math.floorMod(hash, buckets), KV.of(hash, ReferenceIndex.entryOf(ref, payload))));
                 }
-                if (ref % shards == shard) {
-                    int k = ref / shards;
-                    if (peaks[k] == null) {
-                        peaks[k] = new long[256];
-                    } else if (fill[k] == peaks[k].length) {
-                        peaks[k] = java.util.Arrays.copyOf(peaks[k], fill[k] * 2);
-                    }
-                    peaks[k][fill[k]++] = LandmarkHashes.anchorOf(payload);
-                }
             });
+            // this shard's references (whatever their hashes' residues): their anchor peaks
+            long[][] peaks = index.anchors(shard, shards);
             for (int k = 0; k < peaks.length; k++) {
-                if (peaks[k] != null) {
-                    out.get(peaksTag).output(KV.of(k * shards + shard, packPeaks(LandmarkHashes.sortedDistinct(peaks[k], fill[k]))));
-                    peaks[k] = null;
+                if (peaks[k].length > 0) {
+                    out.get(peaksTag).output(KV.of(k * shards + shard, packPeaks(peaks[k])));
                 }
             }
         }
