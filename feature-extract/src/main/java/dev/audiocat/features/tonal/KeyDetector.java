@@ -130,7 +130,6 @@ public final class KeyDetector implements FrameProcessor {
     private double endDecay = -1; // per frame, set from the first frame's rate and hop
     private long tonalFrames;
     private KeyEstimate result;
-    private Cues cues;
 
     /** The whole-file profile plus the V-I cadence evidence: the defaults chosen on the tuning seeds (docs/analysis.md). */
     public KeyDetector() {
@@ -347,8 +346,7 @@ public final class KeyDetector implements FrameProcessor {
         double[] chroma = foldToSemitones(profileSum, offsetCents / 10);
         double[] end = foldToSemitones(endProfile, offsetCents / 10);
         double[] bass = foldToSemitones(bassSum, offsetCents / 10);
-        cues = new Cues(chroma, end, bass, cadence, chords.clone());
-        result = matchProfiles(cues, new Weights(endWeight, bassWeight, cadenceWeight, chordWeight),
+        result = matchProfiles(new Cues(chroma, end, bass, cadence, chords), new Weights(endWeight, bassWeight, cadenceWeight, chordWeight),
                 440.0 * Math.pow(2, offsetCents / 1200));
     }
 
@@ -383,11 +381,6 @@ public final class KeyDetector implements FrameProcessor {
 
     /** Weights of the cues beside the whole-file profile correlation (weight 1). */
     record Weights(double end, double bass, double cadence, double chords) {
-    }
-
-    /** The cues of the last {@link #finish()}, for tuning harnesses; null before. */
-    Cues cues() {
-        return cues;
     }
 
     /**
