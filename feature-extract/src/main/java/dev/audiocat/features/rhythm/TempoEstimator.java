@@ -334,11 +334,7 @@ public final class TempoEstimator implements FrameProcessor {
             double lag = (1 << j) * p;
             a[j] = Double.NaN;
             for (int l = (int) Math.floor(lag) - 2; l <= (int) Math.ceil(lag) + 2 && l + 1 < frames; l++) {
-                double sum = 0;
-                for (int i = l; i < frames; i++) {
-                    sum += (h[i] - mean) * (h[i - l] - mean);
-                }
-                double v = sum / (frames - l) * frames / a0;
+                double v = autocorrelationAt(h, 0, frames, mean, l) / a0;
                 a[j] = Double.isNaN(a[j]) ? v : Math.max(a[j], v);
             }
         }
@@ -399,13 +395,19 @@ public final class TempoEstimator implements FrameProcessor {
         double[] a = new double[lags];
         int n = to - from;
         for (int l = 0; l < lags && l < n; l++) {
-            double s = 0;
-            for (int i = from + l; i < to; i++) {
-                s += (o[i] - mean) * (o[i - l] - mean);
-            }
-            a[l] = s / (n - l) * n; // unbiased, on the scale of lag 0
+            a[l] = autocorrelationAt(o, from, to, mean, l);
         }
         return a;
+    }
+
+    /** The unbiased autocorrelation of {@code o[from, to)} around {@code mean} at lag {@code l}, on the scale of lag 0. */
+    private static double autocorrelationAt(double[] o, int from, int to, double mean, int l) {
+        double s = 0;
+        for (int i = from + l; i < to; i++) {
+            s += (o[i] - mean) * (o[i - l] - mean);
+        }
+        int n = to - from;
+        return s / (n - l) * n;
     }
 
     private static double interp(double[] a, double x) {
