@@ -82,16 +82,21 @@ class QualityCheckerTest {
     @Test
     void clippedSineIsOneClippingRegion() throws Exception {
         float[][] x = clean();
-        for (int i = 5 * RATE; i < 8 * RATE; i++) {
-            float s = (float) (1.6 * Math.sin(2 * Math.PI * 441 * i / RATE)); // clipped to +-1 by the 16-bit writer
-            x[0][i] = s;
-            x[1][i] = s;
-        }
+        clippedSine(x, 5 * RATE, 8 * RATE);
         List<QcFlag> clip = ofType(analyse("clipped", x), QcFlag.CLIPPING);
         assertEquals(1, clip.size(), clip::toString);
         assertEquals(5.0, clip.get(0).startSeconds(), POS_TOL);
         assertEquals(8.0, clip.get(0).endSeconds(), POS_TOL);
         assertEquals(QcFlag.ERROR, clip.get(0).severity()); // 2 x 3 x 441 runs
+    }
+
+    /** A +4 dB 441 Hz sine on both channels over samples [from, to), clipped to +-1 by the 16-bit writer. */
+    static void clippedSine(float[][] x, int from, int to) {
+        for (int i = from; i < to; i++) {
+            float s = (float) (1.6 * Math.sin(2 * Math.PI * 441 * i / RATE));
+            x[0][i] = s;
+            x[1][i] = s;
+        }
     }
 
     @Test
@@ -101,11 +106,7 @@ class QualityCheckerTest {
         float[][] x = clean();
         double[] bursts = {3.0, 3.6, 4.2, 4.8, 5.4, 6.0, 7.7, 11.9};
         for (double b : bursts) {
-            for (int i = (int) (b * RATE); i < (int) ((b + 0.2) * RATE); i++) {
-                float s = (float) (1.6 * Math.sin(2 * Math.PI * 441 * i / RATE)); // clipped to +-1 by the 16-bit writer
-                x[0][i] = s;
-                x[1][i] = s;
-            }
+            clippedSine(x, (int) (b * RATE), (int) ((b + 0.2) * RATE));
         }
         List<QcFlag> clip = ofType(analyse("clipped-bursts", x), QcFlag.CLIPPING);
         assertEquals(2, clip.size(), clip::toString);
