@@ -62,11 +62,7 @@ public final class TempoEstimator implements FrameProcessor {
     /** Harmonic change at frame n: chroma of the W frames before against the W frames after (~0.28 s each). */
     static final int CHANGE_HALF = 24;
     /** Weight of the harmonic-rhythm contrast beside the log tempo prior ({@link #harmonicRhythm}). */
-    static final double CHANGE_WEIGHT = 1.0;
-    /** Half-beat positions of the harmonic-rhythm profile: 16 beats, four bars of four ({@link #harmonicRhythm}). */
-    static final int PROFILE_STEPS = 32;
-    /** The harmonic change at a grid point is its maximum within this many frames (~46 ms) either side. */
-    static final int GRID_SLACK = 2;
+    static final double CHANGE_WEIGHT = 3.0;
     /**
      * Below this mean of the detrended harmonic-change curve the file has no chord changes to go by
      * (the tempo-less files of the bench stay under 0.0015, its music pieces above 0.012).
@@ -78,7 +74,6 @@ public final class TempoEstimator implements FrameProcessor {
     private final double priorCentreBpm;
     private final double offbeatRatio;
     private final double changeWeight;
-    private final double stayBonus;
     private int[] binPc;           // pitch class of each FFT bin in the chroma range, -1 outside
     private int chromaLo;
     private int chromaHi;
@@ -95,15 +90,14 @@ public final class TempoEstimator implements FrameProcessor {
     private TempoEstimate result;
 
     public TempoEstimator() {
-        this(PRIOR_CENTRE_BPM, OFFBEAT_RATIO, CHANGE_WEIGHT, STAY_BONUS);
+        this(PRIOR_CENTRE_BPM, OFFBEAT_RATIO, CHANGE_WEIGHT);
     }
 
     /** For tuning on a labelled corpus; the public constructor uses the documented defaults. */
-    TempoEstimator(double priorCentreBpm, double offbeatRatio, double changeWeight, double stayBonus) {
+    TempoEstimator(double priorCentreBpm, double offbeatRatio, double changeWeight) {
         this.priorCentreBpm = priorCentreBpm;
         this.offbeatRatio = offbeatRatio;
         this.changeWeight = changeWeight;
-        this.stayBonus = stayBonus;
     }
 
     @Override
@@ -296,7 +290,7 @@ public final class TempoEstimator implements FrameProcessor {
             return unstable(confidence);
         }
         // stability is judged on the onsets' period; the harmonic rhythm may then move it by an octave
-        double level = harmonicRhythm(bestPeriod, phase, fps);
+        double level = harmonicRhythm(bestPeriod, fps);
         if (level != bestPeriod) {
             bestPeriod = refine(o, level);
             phase = bestPhase(o, frames, bestPeriod);
@@ -310,21 +304,16 @@ public final class TempoEstimator implements FrameProcessor {
     }
 
     /**
-     * The metrical level by harmonic rhythm (after Goto and Muraoka, who placed chord changes on the
-     * beat grid to choose between the beat, half-note and bar levels): chords change on bar lines, a
-     * bar has four beats, and they seldom change half-way through it. The harmonic-change curve,
-     * detrended like the onsets, is read on the onsets' beat grid at half-beat steps (its maximum
-     * within +-{@link #GRID_SLACK} frames of each grid point, {@code phase + k p / 2}), and folded
-     * into {@link #PROFILE_STEPS} positions (16 beats: four bars of four). For each candidate beat
-     * q in p / 2, p, 2 p (within {@link #MIN_BPM}..{@link #MAX_TACTUS_BPM}) the positions fold again
-     * into one bar of four q, and the contrast is the largest difference between a position (the
-     * downbeat) and the one half a bar later, over the curve's mean: a beat too fast halves it (every
-     * other "bar line" has no change), a beat too slow cancels it (its half bar is a real bar line).
-     * The candidate with the best log tempo prior + {@code changeWeight} x contrast wins, p holding a
-     * bonus of {@code stayBonus} (the onsets chose it). Without chord changes (drums alone, a drone,
-     * one chord) p stays.
+     * The metrical level by harmonic rhythm (after Goto and Muraoka, who used chord changes to choose
+     * between the beat, half-note and bar levels): chords change on bar lines, a bar has four beats, and
+     * they seldom change half-way through it. The harmonic-change curve, detrended like the onsets, is
+     * autocorrelated at 1, 2, 4 and 8 periods p; for each candidate beat q in p / 2, p, 2 p (within
+     * {@link #MIN_BPM}..{@link #MAX_TACTUS_BPM}) the contrast is its bar's autocorrelation (4 q) less its
+     * half bar's (2 q, when positive). The candidate with the best log tempo prior + {@code changeWeight}
+     * x contrast wins, p holding a bonus of {@link #STAY_BONUS} (the onsets chose it). Without chord
+     * changes (drums alone, a drone, one chord) every contrast is about 0 and p stays.
      */
-    double harmonicRhythm(double p, double phase, double fps) {
+    double harmonicRhythm(double p, double fps) {
         if (changeWeight <= 0) {
             return p;
         }
@@ -333,47 +322,34 @@ public final class TempoEstimator implements FrameProcessor {
         if (mean < MIN_CHANGE) {
             return p; // no chord changes to speak of: clicks, drums, a drone
         }
-        // the curve on the half-beat grid, folded into PROFILE_STEPS positions
-        double[] sum = new double[PROFILE_STEPS];
-        int[] count = new int[PROFILE_STEPS];
-        double u = p / 2;
-        int j = 0;
-        for (double t = phase; t < frames - 1; t += u, j++) {
-            int i = (int) Math.rint(t);
-            double v = 0;
-            for (int k = Math.max(0, i - GRID_SLACK); k <= Math.min(frames - 1, i + GRID_SLACK); k++) {
-                v = Math.max(v, h[k]);
-            }
-            sum[j % PROFILE_STEPS] += v;
-            count[j % PROFILE_STEPS]++;
+        double a0 = 0;
+        for (int i = 0; i < frames; i++) {
+            a0 += (h[i] - mean) * (h[i] - mean);
         }
-        double[] profile = new double[PROFILE_STEPS];
-        for (int k = 0; k < PROFILE_STEPS; k++) {
-            profile[k] = count[k] == 0 ? 0 : sum[k] / count[k];
+        if (a0 <= 0) {
+            return p;
+        }
+        double[] a = new double[4]; // at 1, 2, 4, 8 periods; NaN beyond the file
+        for (int j = 0; j < 4; j++) {
+            double lag = (1 << j) * p;
+            a[j] = Double.NaN;
+            for (int l = (int) Math.floor(lag) - 2; l <= (int) Math.ceil(lag) + 2 && l + 1 < frames; l++) {
+                double v = autocorrelationAt(h, 0, frames, mean, l) / a0;
+                a[j] = Double.isNaN(a[j]) ? v : Math.max(a[j], v);
+            }
         }
         double best = Double.NEGATIVE_INFINITY;
         double bestQ = p;
-        for (int m = 0; m < 3; m++) {           // q = p / 2, p, 2 p: s = 1, 2, 4 half-beat steps
-            int s = 1 << m;
-            double q = p * s / 2;
+        for (int m = 0; m < 3; m++) {           // q = p / 2, p, 2 p: half bar at a[m], bar at a[m + 1]
+            double q = p * (1 << m) / 2;
             double bpm = 60 * fps / q;
             if (bpm < MIN_BPM || bpm > MAX_TACTUS_BPM) {
                 continue;
             }
-            int bar = 4 * s;                    // steps in a bar of four q
-            double[] fold = new double[bar];
-            for (int d = 0; d < bar; d++) {
-                for (int k = d; k < PROFILE_STEPS; k += bar) {
-                    fold[d] += profile[k];
-                }
-                fold[d] /= PROFILE_STEPS / bar;
-            }
-            double contrast = Double.NEGATIVE_INFINITY;
-            for (int d = 0; d < bar; d++) {
-                contrast = Math.max(contrast, fold[d] - fold[(d + 2 * s) % bar]);
-            }
-            contrast /= mean;
-            double score = Math.log(prior(bpm, priorCentreBpm)) + changeWeight * contrast + (m == 1 ? stayBonus : 0);
+            double halfBar = a[m];
+            double bar = a[m + 1];
+            double contrast = Double.isNaN(halfBar) || Double.isNaN(bar) ? 0 : bar - Math.max(0, halfBar);
+            double score = Math.log(prior(bpm, priorCentreBpm)) + changeWeight * contrast + (m == 1 ? STAY_BONUS : 0);
             if (score > best) {
                 best = score;
                 bestQ = q;
