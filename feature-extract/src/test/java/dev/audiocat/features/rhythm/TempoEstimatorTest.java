@@ -80,6 +80,41 @@ class TempoEstimatorTest {
         assertEquals(bpm, e.bpm(), bpm * 0.02, () -> "got " + e);
     }
 
+    /**
+     * A slow piece without drums: the chords C, A minor, F, G, one a bar of four beats, struck as
+     * block triads on every eighth note, evenly loud, over the chord's root an octave below on every
+     * beat. The onsets alone pulse at twice the tempo (the bass adds little); the chord changes, every
+     * eight eighths, say the beat is the quarter note.
+     */
+    static float[] slowChords(double bpm, double seconds) {
+        int[][] chords = {{60, 64, 67}, {57, 60, 64}, {53, 57, 60}, {55, 59, 62}};
+        float[] x = new float[(int) (seconds * RATE)];
+        double eighth = 30 / bpm;
+        int n = 0;
+        for (double t = 0.3; t < seconds - 2 * eighth; t += eighth, n++) {
+            int[] chord = chords[(n / 8) % chords.length];
+            for (int midi : chord) {
+                TestAudio.addTone(x, RATE, t, eighth, TestAudio.hz(midi + 12, 440), 0.1);
+            }
+            if (n % 2 == 0) {
+                TestAudio.addTone(x, RATE, t, 2 * eighth, TestAudio.hz(chord[0] - 12, 440), 0.12);
+            }
+        }
+        return x;
+    }
+
+    @Test
+    void slowChordProgressionWithoutDrumsIsNotReadAtDoubleTempo() {
+        float[] x = slowChords(66, 40);
+        TempoEstimate e = run(x);
+        assertTrue(e.stable(), () -> "unstable: " + e);
+        assertEquals(66, e.bpm(), 66 * 0.02, () -> "got " + e);
+        // the onsets alone (no harmonic-rhythm step) read it at double tempo: the step decides here
+        TempoEstimator onsetsOnly = new TempoEstimator(TempoEstimator.PRIOR_CENTRE_BPM, TempoEstimator.OFFBEAT_RATIO, 0);
+        TestAudio.feed(x, onsetsOnly);
+        assertEquals(132, onsetsOnly.result().bpm(), 132 * 0.02, () -> "onsets alone got " + onsetsOnly.result());
+    }
+
     @Test
     void noiseHasNoStableTempo() {
         Random r = new Random(11);
