@@ -85,7 +85,6 @@ final class HumDetector implements PcmSink {
     private final double[] accIm = new double[LINES];
     private final double[][] ringRe = new double[LINES][WINDOW];
     private final double[][] ringIm = new double[LINES][WINDOW];
-    private final double[] fftBuf = new double[2 * WINDOW]; // interleaved re, im; complexForward works in place
     private final double[] neighbours = new double[2 * WINDOW]; // scratch for the median
     private final double[] score = new double[HARMONICS];
     private final boolean[] comb = new boolean[HARMONICS]; // the line is a tooth of a comb
@@ -93,7 +92,7 @@ final class HumDetector implements PcmSink {
     // The last LAG + 1 spectra of every line (interleaved re, im), for phase coherence across windows.
     private final double[][][] spectra = new double[LINES][LAG + 1][2 * WINDOW];
     private final double[] unsteady = new double[HARMONICS];
-    private final double[] toothOffset = new double[HARMONICS];
+    private final double[] linePower = new double[HARMONICS];
     private final double[] above = new double[WINDOW]; // scratch: frequencies of the teeth above and below the line
     private final double[] below = new double[WINDOW];
     private final double[] offsets = new double[WINDOW];
@@ -235,15 +234,15 @@ final class HumDetector implements PcmSink {
             double amplitude = 0;
             for (int h = 1; h <= HARMONICS; h++) {
                 int l = m * HARMONICS + h - 1;
-                for (int i = 0; i < WINDOW; i++) {
-                    int slot = (int) ((first + i) % WINDOW);
-                    fftBuf[2 * i] = ringRe[l][slot] * window[i];
-                    fftBuf[2 * i + 1] = ringIm[l][slot] * window[i];
-                }
-                fft.complexForward(fftBuf);
+                // the spectrum is computed in place in the slot of the oldest kept one
                 double[] now = spectra[l][(int) (analyses % (LAG + 1))];
                 double[] then = spectra[l][(int) ((analyses + 1) % (LAG + 1))]; // LAG analyses ago
-                System.arraycopy(fftBuf, 0, now, 0, 2 * WINDOW);
+                for (int i = 0; i < WINDOW; i++) {
+                    int slot = (int) ((first + i) % WINDOW);
+                    now[2 * i] = ringRe[l][slot] * window[i];
+                    now[2 * i + 1] = ringIm[l][slot] * window[i];
+                }
+                fft.complexForward(now);
                 boolean lagged = analyses > LAG;
                 double change = (now[0] - then[0]) * (now[0] - then[0]) + (now[1] - then[1]) * (now[1] - then[1]);
                 double energy = now[0] * now[0] + now[1] * now[1] + then[0] * then[0] + then[1] * then[1];
@@ -252,7 +251,7 @@ final class HumDetector implements PcmSink {
                 int nb = 0;
                 for (int k = 0; k < WINDOW; k++) {
                     double d = Math.abs((k < WINDOW / 2 ? k : k - WINDOW) * binHz);
-                    double p = fftBuf[2 * k] * fftBuf[2 * k] + fftBuf[2 * k + 1] * fftBuf[2 * k + 1];
+                    double p = now[2 * k] * now[2 * k] + now[2 * k + 1] * now[2 * k + 1];
                     if (d <= LINE_HZ) {
                         line = Math.max(line, p);
                     } else if (d >= NEIGHBOURS_FROM_HZ && d <= NEIGHBOURS_TO_HZ) {
@@ -260,10 +259,10 @@ final class HumDetector implements PcmSink {
                     }
                 }
                 for (int k = 0; k < WINDOW; k++) {
-                    power[k] = fftBuf[2 * k] * fftBuf[2 * k] + fftBuf[2 * k + 1] * fftBuf[2 * k + 1];
+                    power[k] = now[2 * k] * now[2 * k] + now[2 * k + 1] * now[2 * k + 1];
                 }
                 comb[h - 1] = combTooth(line, binHz);
-                toothOffset[h - 1] = comb[h - 1] && lagged ? toothOffset(now, then, line, binHz) : Double.NaN;
+                linePower[h - 1] = line;
                 java.util.Arrays.sort(neighbours, 0, nb);
                 double median = nb % 2 == 1 ? neighbours[nb / 2] : (neighbours[nb / 2 - 1] + neighbours[nb / 2]) / 2;
                 score[h - 1] = median > 0 ? 10 * Math.log10(line / median) : line > 0 ? Double.POSITIVE_INFINITY : 0;
@@ -279,7 +278,7 @@ final class HumDetector implements PcmSink {
                 }
             }
             boolean hums = (score[0] >= LINE_DB && !comb[0] || score[1] >= LINE_DB && !comb[1]) && weak >= MIN_HARMONICS
-                    || steadyOffComb(binHz);
+                    || steadyOffComb(m, binHz);
             if (hums) {
                 if (running[m] && start - runEnd[m] <= MERGE_GAP_S) {
                     runEnd[m] = end;
@@ -319,21 +318,32 @@ final class HumDetector implements PcmSink {
      * {@link #MIN_HARMONICS} harmonics steady and {@link #WEAK_DB} over their neighbourhood, and no
      * harmonic inside a centred comb.
      */
-    private boolean steadyOffComb(double binHz) {
-        double lagSeconds = LAG * HOP * BASEBAND / rate;
-        double alignHz = Math.acos(1 - STEADY) / (2 * Math.PI * lagSeconds);
+    private boolean steadyOffComb(int m, double binHz) {
+        if (analyses <= LAG) {
+            return false;
+        }
         int steady = 0;
-        boolean offComb = false;
+        boolean inComb = false;
         for (int h = 0; h < HARMONICS; h++) {
-            if (comb[h] && toothOffset[h] < alignHz) {
-                return false; // NaN (no symmetric teeth to judge) compares false
-            }
             if (unsteady[h] <= STEADY && score[h] >= WEAK_DB) {
                 steady++;
-                offComb |= h < 2 && comb[h];
+                inComb |= h < 2 && comb[h];
             }
         }
-        return offComb && steady >= MIN_HARMONICS;
+        if (!inComb || steady < MIN_HARMONICS) {
+            return false;
+        }
+        // Only now (rarely) the teeth's frequencies: is any harmonic's comb centred on its line?
+        double lagSeconds = LAG * HOP * BASEBAND / rate;
+        double alignHz = Math.acos(1 - STEADY) / (2 * Math.PI * lagSeconds);
+        for (int h = 0; h < HARMONICS; h++) {
+            int l = m * HARMONICS + h;
+            if (comb[h] && toothOffset(spectra[l][(int) (analyses % (LAG + 1))], spectra[l][(int) ((analyses + 1) % (LAG + 1))],
+                    linePower[h], binHz, lagSeconds) < alignHz) {
+                return false; // NaN (no symmetric teeth to judge) compares false
+            }
+        }
+        return true;
     }
 
     /**
@@ -344,16 +354,15 @@ final class HumDetector implements PcmSink {
      * mirror image, and half the median mismatch is the offset (0 for a comb with a tooth on the line).
      * NaN when no tooth has a mirror within 1.5 bins.
      */
-    private double toothOffset(double[] now, double[] then, double line, double binHz) {
-        double lagSeconds = LAG * HOP * BASEBAND / rate;
+    private double toothOffset(double[] now, double[] then, double line, double binHz, double lagSeconds) {
         double floor = line * Math.pow(10, -COMB_DB / 10);
         int last = Math.min(WINDOW / 2 - 2, (int) (COMB_TO_HZ / binHz));
         int na = 0;
         int nb = 0;
         for (int k = -last; k <= last; k++) {
             int i = Math.floorMod(k, WINDOW);
-            double p = power[i];
-            if (Math.abs(k) < 2 || p < floor || p < power[Math.floorMod(k - 1, WINDOW)] || p < power[Math.floorMod(k + 1, WINDOW)]) {
+            double p = power(now, k);
+            if (Math.abs(k) < 2 || p < floor || p < power(now, k - 1) || p < power(now, k + 1)) {
                 continue;
             }
             double re = now[2 * i] * then[2 * i] + now[2 * i + 1] * then[2 * i + 1];
@@ -382,6 +391,11 @@ final class HumDetector implements PcmSink {
         }
         java.util.Arrays.sort(offsets, 0, n);
         return offsets[n / 2];
+    }
+
+    private static double power(double[] spectrum, int k) {
+        int i = Math.floorMod(k, WINDOW);
+        return spectrum[2 * i] * spectrum[2 * i] + spectrum[2 * i + 1] * spectrum[2 * i + 1];
     }
 
     /**
