@@ -24,7 +24,9 @@ import org.jtransforms.fft.DoubleFFT_1D;
  * {@link #LINE_DB} and is not a tooth of a comb (lines at -2d, -d, +d, +2d within {@link #COMB_DB} of
  * it, for a spacing d of 0.4-4 Hz: a steady beat or a re-struck bass note repeats, and a repeating
  * sound is a comb of lines whose teeth can fall on 50/60 Hz; hum is one line), and at least
- * {@link #MIN_HARMONICS} harmonics score {@link #WEAK_DB}. Humming windows
+ * {@link #MIN_HARMONICS} harmonics score {@link #WEAK_DB}; or, hum no louder than the teeth, when a
+ * line taken for a tooth keeps its phase over {@link #LAG} windows while the comb is not centred on
+ * it ({@code steadyOffComb}). Humming windows
  * of the same mains closer than {@link #MERGE_GAP_S} merge into one run; a run is reported from the
  * centre of its first window whose fundamental reaches half the run's largest amplitude to the centre
  * of the last such window (the coherent amplitude grows with the share of the window holding the hum).
