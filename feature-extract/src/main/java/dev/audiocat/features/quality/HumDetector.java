@@ -24,7 +24,9 @@ import org.jtransforms.fft.DoubleFFT_1D;
  * {@link #LINE_DB} and is not a tooth of a comb (lines at -2d, -d, +d, +2d within {@link #COMB_DB} of
  * it, for a spacing d of 0.4-4 Hz: a steady beat or a re-struck bass note repeats, and a repeating
  * sound is a comb of lines whose teeth can fall on 50/60 Hz; hum is one line), and at least
- * {@link #MIN_HARMONICS} harmonics score {@link #WEAK_DB}. Humming windows
+ * {@link #MIN_HARMONICS} harmonics score {@link #WEAK_DB}; or, hum no louder than the teeth, when a
+ * line taken for a tooth keeps its phase over {@link #LAG} windows while the comb is not centred on
+ * it ({@code steadyOffComb}). Humming windows
  * of the same mains closer than {@link #MERGE_GAP_S} merge into one run; a run is reported from the
  * centre of its first window whose fundamental reaches half the run's largest amplitude to the centre
  * of the last such window (the coherent amplitude grows with the share of the window holding the hum).
@@ -58,6 +60,15 @@ final class HumDetector implements PcmSink {
     static final double COMB_FROM_HZ = 0.4;
     static final double COMB_TO_HZ = 4;
     static final int COMB_TEETH = 3;
+    /**
+     * Phase coherence: the 0 Hz bin of a line is compared with its value {@value #LAG} windows earlier
+     * (2.97 s, half overlapping). Hum keeps one complex value; a partial or comb tooth f Hz off the
+     * line turns by 2 pi f 2.97 s. Instability is |c - c'|^2 / (|c|^2 + |c'|^2): 0 for a steady line,
+     * about 1 for unrelated values, 1 - cos(phi) for a rotation by phi at equal amplitude.
+     */
+    static final int LAG = 4;
+    /** Instability at most this (a rotation of at most 26 degrees) makes a line steady. */
+    static final double STEADY = 0.1;
     /** Fraction of a window trimmed at both ends of a run: a line shows once most of a window holds it. */
     static final double PAD = 0.3;
     private static final int[] MAINS_HZ = {50, 60};
@@ -76,11 +87,18 @@ final class HumDetector implements PcmSink {
     private final double[] accIm = new double[LINES];
     private final double[][] ringRe = new double[LINES][WINDOW];
     private final double[][] ringIm = new double[LINES][WINDOW];
-    private final double[] fftBuf = new double[2 * WINDOW]; // interleaved re, im; complexForward works in place
     private final double[] neighbours = new double[2 * WINDOW]; // scratch for the median
     private final double[] score = new double[HARMONICS];
     private final boolean[] comb = new boolean[HARMONICS]; // the line is a tooth of a comb
     private final double[] power = new double[WINDOW];
+    // The last LAG + 1 spectra of every line (interleaved re, im), for phase coherence across windows.
+    private final double[][][] spectra = new double[LINES][LAG + 1][2 * WINDOW];
+    private final double[] unsteady = new double[HARMONICS];
+    private final double[] linePower = new double[HARMONICS];
+    private final double[] above = new double[WINDOW]; // scratch: frequencies of the teeth above and below the line
+    private final double[] below = new double[WINDOW];
+    private final double[] offsets = new double[WINDOW];
+    private long analyses;
     private final FlagList flags = new FlagList(QcFlag.MAINS_HUM);
     private double rate;       // decimated rate
     private double acc;
@@ -208,6 +226,7 @@ final class HumDetector implements PcmSink {
     }
 
     private void analyse() {
+        analyses++;
         double bandRate = rate / BASEBAND;
         double binHz = bandRate / WINDOW;
         long first = baseband - WINDOW;
@@ -217,17 +236,24 @@ final class HumDetector implements PcmSink {
             double amplitude = 0;
             for (int h = 1; h <= HARMONICS; h++) {
                 int l = m * HARMONICS + h - 1;
+                // the spectrum is computed in place in the slot of the oldest kept one
+                double[] now = spectra[l][(int) (analyses % (LAG + 1))];
+                double[] then = spectra[l][(int) ((analyses + 1) % (LAG + 1))]; // LAG analyses ago
                 for (int i = 0; i < WINDOW; i++) {
                     int slot = (int) ((first + i) % WINDOW);
-                    fftBuf[2 * i] = ringRe[l][slot] * window[i];
-                    fftBuf[2 * i + 1] = ringIm[l][slot] * window[i];
+                    now[2 * i] = ringRe[l][slot] * window[i];
+                    now[2 * i + 1] = ringIm[l][slot] * window[i];
                 }
-                fft.complexForward(fftBuf);
+                fft.complexForward(now);
+                boolean lagged = analyses > LAG;
+                double change = (now[0] - then[0]) * (now[0] - then[0]) + (now[1] - then[1]) * (now[1] - then[1]);
+                double energy = now[0] * now[0] + now[1] * now[1] + then[0] * then[0] + then[1] * then[1];
+                unsteady[h - 1] = lagged && energy > 0 ? change / energy : 1;
                 double line = 0;
                 int nb = 0;
                 for (int k = 0; k < WINDOW; k++) {
                     double d = Math.abs((k < WINDOW / 2 ? k : k - WINDOW) * binHz);
-                    double p = fftBuf[2 * k] * fftBuf[2 * k] + fftBuf[2 * k + 1] * fftBuf[2 * k + 1];
+                    double p = now[2 * k] * now[2 * k] + now[2 * k + 1] * now[2 * k + 1];
                     if (d <= LINE_HZ) {
                         line = Math.max(line, p);
                     } else if (d >= NEIGHBOURS_FROM_HZ && d <= NEIGHBOURS_TO_HZ) {
@@ -235,9 +261,10 @@ final class HumDetector implements PcmSink {
                     }
                 }
                 for (int k = 0; k < WINDOW; k++) {
-                    power[k] = fftBuf[2 * k] * fftBuf[2 * k] + fftBuf[2 * k + 1] * fftBuf[2 * k + 1];
+                    power[k] = now[2 * k] * now[2 * k] + now[2 * k + 1] * now[2 * k + 1];
                 }
                 comb[h - 1] = combTooth(line, binHz);
+                linePower[h - 1] = line;
                 java.util.Arrays.sort(neighbours, 0, nb);
                 double median = nb % 2 == 1 ? neighbours[nb / 2] : (neighbours[nb / 2 - 1] + neighbours[nb / 2]) / 2;
                 score[h - 1] = median > 0 ? 10 * Math.log10(line / median) : line > 0 ? Double.POSITIVE_INFINITY : 0;
@@ -252,7 +279,8 @@ final class HumDetector implements PcmSink {
                     weak++;
                 }
             }
-            boolean hums = (score[0] >= LINE_DB && !comb[0] || score[1] >= LINE_DB && !comb[1]) && weak >= MIN_HARMONICS;
+            boolean hums = (score[0] >= LINE_DB && !comb[0] || score[1] >= LINE_DB && !comb[1]) && weak >= MIN_HARMONICS
+                    || steadyOffComb(m, binHz);
             if (hums) {
                 if (running[m] && start - runEnd[m] <= MERGE_GAP_S) {
                     runEnd[m] = end;
@@ -277,6 +305,99 @@ final class HumDetector implements PcmSink {
                 closeRun(m);
             }
         }
+    }
+
+    /**
+     * The second way a window hums: a line that the comb test took for a tooth, but that is steady in
+     * phase while the comb around it is not centred on it. Under a drum pattern whose teeth fall near
+     * 50/60 Hz (146-175 BPM in the bench), hum can be as loud as the teeth and so fail the comb test
+     * and the {@link #LINE_DB} score; but a tooth 0.05-0.3 Hz off the line turns from window to window
+     * and hum does not. A comb whose teeth sit exactly on the line (a tempo that divides the mains
+     * frequency, e.g. 150 BPM) is as steady as hum there: it is recognised by its teeth lying
+     * symmetrically about the line (their offset below {@code alignHz}, the frequency that turns less
+     * than {@link #STEADY} allows over the lag) and then, as before, nothing can tell hum from the tooth.
+     * Requires the 1st or 2nd harmonic steady inside an off-centre comb, at least
+     * {@link #MIN_HARMONICS} harmonics steady and {@link #WEAK_DB} over their neighbourhood, and no
+     * harmonic inside a centred comb.
+     */
+    private boolean steadyOffComb(int m, double binHz) {
+        if (analyses <= LAG) {
+            return false;
+        }
+        int steady = 0;
+        boolean inComb = false;
+        for (int h = 0; h < HARMONICS; h++) {
+            if (unsteady[h] <= STEADY && score[h] >= WEAK_DB) {
+                steady++;
+                inComb |= h < 2 && comb[h];
+            }
+        }
+        if (!inComb || steady < MIN_HARMONICS) {
+            return false;
+        }
+        // Only now (rarely) the teeth's frequencies: is any harmonic's comb centred on its line?
+        double lagSeconds = LAG * HOP * BASEBAND / rate;
+        double alignHz = Math.acos(1 - STEADY) / (2 * Math.PI * lagSeconds);
+        for (int h = 0; h < HARMONICS; h++) {
+            int l = m * HARMONICS + h;
+            if (comb[h] && toothOffset(spectra[l][(int) (analyses % (LAG + 1))], spectra[l][(int) ((analyses + 1) % (LAG + 1))],
+                    linePower[h], binHz, lagSeconds) < alignHz) {
+                return false; // NaN (no symmetric teeth to judge) compares false
+            }
+        }
+        return true;
+    }
+
+    /**
+     * How far the comb around the line is from being centred on it, in Hz: each tooth (a local maximum
+     * within {@link #COMB_DB} of the line, 2 bins to {@link #COMB_TO_HZ} away) gets its exact frequency
+     * from its phase advance over the lag (a phase vocoder: the bin's centre plus the advance beyond
+     * the centre's, +-1 bin), each tooth above the line is paired with the tooth below nearest to its
+     * mirror image, and half the median mismatch is the offset (0 for a comb with a tooth on the line).
+     * NaN when no tooth has a mirror within 1.5 bins.
+     */
+    private double toothOffset(double[] now, double[] then, double line, double binHz, double lagSeconds) {
+        double floor = line * Math.pow(10, -COMB_DB / 10);
+        int last = Math.min(WINDOW / 2 - 2, (int) (COMB_TO_HZ / binHz));
+        int na = 0;
+        int nb = 0;
+        for (int k = -last; k <= last; k++) {
+            int i = Math.floorMod(k, WINDOW);
+            double p = power(now, k);
+            if (Math.abs(k) < 2 || p < floor || p < power(now, k - 1) || p < power(now, k + 1)) {
+                continue;
+            }
+            double re = now[2 * i] * then[2 * i] + now[2 * i + 1] * then[2 * i + 1];
+            double im = now[2 * i + 1] * then[2 * i] - now[2 * i] * then[2 * i + 1];
+            double advance = Math.atan2(im, re) - 2 * Math.PI * k * binHz * lagSeconds;
+            advance -= 2 * Math.PI * Math.rint(advance / (2 * Math.PI));
+            double hz = k * binHz + advance / (2 * Math.PI * lagSeconds);
+            if (k > 0) {
+                above[na++] = hz;
+            } else {
+                below[nb++] = hz;
+            }
+        }
+        int n = 0;
+        for (int a = 0; a < na; a++) {
+            double best = Double.POSITIVE_INFINITY;
+            for (int b = 0; b < nb; b++) {
+                best = Math.min(best, Math.abs(above[a] + below[b]));
+            }
+            if (best < 1.5 * binHz) {
+                offsets[n++] = best / 2;
+            }
+        }
+        if (n == 0) {
+            return Double.NaN;
+        }
+        java.util.Arrays.sort(offsets, 0, n);
+        return offsets[n / 2];
+    }
+
+    private static double power(double[] spectrum, int k) {
+        int i = Math.floorMod(k, WINDOW);
+        return spectrum[2 * i] * spectrum[2 * i] + spectrum[2 * i + 1] * spectrum[2 * i + 1];
     }
 
     /**
