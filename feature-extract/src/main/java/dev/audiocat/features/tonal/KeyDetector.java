@@ -199,19 +199,14 @@ public final class KeyDetector implements FrameProcessor {
         java.util.Arrays.fill(bassFrame, 0);
         double floor = max * PEAK_FLOOR;
         boolean any = false;
-        int lastPeak = -3;
-        double lastLc = 0;
         for (int k = lo; k <= hi; k++) {
             float b = mag[k];
             if (b <= floor || b <= mag[k - 1] || b < mag[k + 1]) {
                 continue;
             }
-            // peaks two bins apart share a neighbour: its logarithm is the previous peak's lc
-            double la = k - lastPeak == 2 ? lastLc : Math.log(mag[k - 1] + 1e-12);
+            double la = Math.log(mag[k - 1] + 1e-12);
             double lb = Math.log(b);
             double lc = Math.log(mag[k + 1] + 1e-12);
-            lastPeak = k;
-            lastLc = lc;
             double den = la - 2 * lb + lc;
             double p = den < 0 ? 0.5 * (la - lc) / den : 0;
             double hz = (k + p) * binHz;
