@@ -49,7 +49,7 @@ public final class KeyDetector implements FrameProcessor {
     private static final double HARMONIC_DECAY = 0.6;
     private static final double PEAK_FLOOR = 1e-3; // -60 dB below the frame's largest bin
     private static final double SILENT_FRAME = 1e-4; // frame max magnitude below this: skip
-    /** Math.log(2), once: the JIT does not fold it, and process() divided by it for every spectral peak. */
+    /** Math.log(2), computed once instead of in process() for every spectral peak (the same value). */
     private static final double LN2 = Math.log(2);
 
     // Krumhansl-Kessler and Temperley (Kostka-Payne) probe-tone profiles, C = index 0.
