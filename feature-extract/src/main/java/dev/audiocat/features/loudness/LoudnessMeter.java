@@ -152,8 +152,9 @@ public final class LoudnessMeter implements PcmSink {
             double y = Math.fma(-pa1, ya, pb0 * x + pb1 * xa + pb2 * xb - pa2 * yb);
             xb = xa;
             xa = x;
-            // RLB high-pass: numerator 1, -2, 1 on the pre-filter output history.
-            double z = Math.fma(-ra1, za, y - 2.0 * ya + yb - ra2 * zb);
+            // RLB high-pass: numerator 1, -2, 1 on the pre-filter output history. 2 * ya is exact, so
+            // fma(-2, ya, y) is y - 2.0 * ya to the bit, in one instruction instead of two.
+            double z = Math.fma(-ra1, za, Math.fma(-2.0, ya, y) + yb - ra2 * zb);
             yb = ya;
             ya = y;
             zb = za;

@@ -49,6 +49,8 @@ public final class KeyDetector implements FrameProcessor {
     private static final double HARMONIC_DECAY = 0.6;
     private static final double PEAK_FLOOR = 1e-3; // -60 dB below the frame's largest bin
     private static final double SILENT_FRAME = 1e-4; // frame max magnitude below this: skip
+    /** Math.log(2), computed once instead of in process() for every spectral peak (the same value). */
+    private static final double LN2 = Math.log(2);
 
     // Krumhansl-Kessler and Temperley (Kostka-Payne) probe-tone profiles, C = index 0.
     private static final double[] KK_MAJOR = {6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88};
@@ -209,7 +211,7 @@ public final class KeyDetector implements FrameProcessor {
             double p = den < 0 ? 0.5 * (la - lc) / den : 0;
             double hz = (k + p) * binHz;
             double amp = Math.exp(lb - 0.25 * (la - lc) * p);
-            double pos = BINS_PER_OCTAVE * Math.log(hz / 440.0) / Math.log(2); // 10-cent bins from A440
+            double pos = BINS_PER_OCTAVE * Math.log(hz / 440.0) / LN2; // 10-cent bins from A440
             double cents = pos * 10;
             double dev = cents - 100 * Math.rint(cents / 100); // -50..50 around the nearest semitone
             int cent = (int) Math.floor(dev + 50);
