@@ -69,6 +69,15 @@ final class HumDetector implements PcmSink {
     static final int LAG = 4;
     /** Instability at most this (a rotation of at most 26 degrees) makes a line steady. */
     static final double STEADY = 0.1;
+    /**
+     * Fundamental amplitude (dBFS) below which a line is not reported: -100 dBFS is below half the
+     * least significant bit of 16-bit audio (-96 dBFS), so such a line is inaudible at any sane
+     * playback gain and is not mains interference a transfer picked up. Without it, the decaying
+     * tail of a single hit followed by near-digital silence scored as "hum" against neighbours of
+     * almost zero power (the bench's tempo-less hit2.wav was flagged at -145 dBFS on every seed).
+     */
+    static final double MIN_DBFS = -100;
+    private static final double MIN_AMPLITUDE = Math.pow(10, MIN_DBFS / 20);
     /** Fraction of a window trimmed at both ends of a run: a line shows once most of a window holds it. */
     static final double PAD = 0.3;
     private static final int[] MAINS_HZ = {50, 60};
@@ -281,7 +290,7 @@ final class HumDetector implements PcmSink {
             }
             boolean hums = (score[0] >= LINE_DB && !comb[0] || score[1] >= LINE_DB && !comb[1]) && weak >= MIN_HARMONICS
                     || steadyOffComb(m, binHz);
-            if (hums) {
+            if (hums && amplitude >= MIN_AMPLITUDE) {
                 if (running[m] && start - runEnd[m] <= MERGE_GAP_S) {
                     runEnd[m] = end;
                     runAmplitude[m] = Math.max(runAmplitude[m], amplitude);

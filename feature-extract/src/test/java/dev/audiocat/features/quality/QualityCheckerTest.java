@@ -313,6 +313,20 @@ class QualityCheckerTest {
         }
     }
 
+    @Test
+    void humBelowSixteenBitResolutionIsNotReported() throws Exception {
+        // Over digital silence every neighbour of the line has almost no power, so any line scores;
+        // hum at -120 dBFS is below half an LSB of 16-bit audio and must not be reported, at -80 dBFS it is.
+        for (double a : new double[] {1e-6, 1e-4}) {
+            float[][] x = new float[2][20 * RATE];
+            hum(x, 50, a);
+            Path f = dir.resolve("hum-at-" + a + ".wav");
+            TestAudio.writeFloatWav(f, RATE, x);
+            List<QcFlag> hum = ofType(analyse(f), QcFlag.MAINS_HUM);
+            assertEquals(a > 1e-5 ? 1 : 0, hum.size(), hum::toString);
+        }
+    }
+
     /** Hum with 2nd and 3rd harmonics (amplitudes a, a/2, 0.3a) from 5 to 17 s. */
     static void hum(float[][] x, int mains, double a) {
         for (float[] c : x) {

@@ -87,4 +87,23 @@ public final class TestAudio {
             out.write(b.array());
         }
     }
+
+    /** Writes planar float channels as a 32-bit IEEE float WAV (levels below 16-bit resolution survive). */
+    public static void writeFloatWav(Path file, int rate, float[]... channels) throws IOException {
+        int ch = channels.length;
+        int n = channels[0].length;
+        ByteBuffer b = ByteBuffer.allocate(44 + n * ch * 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes()).putInt(36 + n * ch * 4).put("WAVE".getBytes());
+        b.put("fmt ".getBytes()).putInt(16).putShort((short) 3).putShort((short) ch).putInt(rate)
+                .putInt(rate * ch * 4).putShort((short) (ch * 4)).putShort((short) 32);
+        b.put("data".getBytes()).putInt(n * ch * 4);
+        for (int i = 0; i < n; i++) {
+            for (float[] c : channels) {
+                b.putFloat(c[i]);
+            }
+        }
+        try (OutputStream out = Files.newOutputStream(file)) {
+            out.write(b.array());
+        }
+    }
 }
