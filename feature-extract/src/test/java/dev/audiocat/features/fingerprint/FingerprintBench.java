@@ -221,6 +221,15 @@ public final class FingerprintBench {
         List<Double> negVerification = new ArrayList<>();
         int negVotedOnly = 0;
         List<String> lines = new ArrayList<>();
+        // -Dbench.dump=FILE: every query's answers of both matchers, doubles printed exactly (diff two
+        // runs to prove a matcher change leaves the results alone); -Dbench.saveQueries=DIR: every
+        // query's landmark hashes (LandmarkHashes.toBytes), to replay the matcher without re-cutting
+        String dumpFile = System.getProperty("bench.dump");
+        PrintStream dump = dumpFile == null ? null : new PrintStream(Files.newOutputStream(Path.of(dumpFile)), false, StandardCharsets.UTF_8);
+        String saveQueries = System.getProperty("bench.saveQueries");
+        if (saveQueries != null) {
+            Files.createDirectories(Path.of(saveQueries));
+        }
         Map<Integer, List<Integer>> negByLength = new java.util.TreeMap<>();
         for (int len : LENGTHS) {
             for (int i = 0; i < perLength; i++) {
@@ -249,6 +258,13 @@ public final class FingerprintBench {
                         extractCpu.add((c1 - c0) / 1e6);
                         matchCpu.add((c2 - c1) / 1e6);
                         matchWall.add((System.nanoTime() - m0) / 1e6);
+                        String name = (positive ? "pos" : "neg") + len + "_" + i + "_" + deg;
+                        if (dump != null) {
+                            dump.println(name + " " + src.getFileName() + " start=" + start + " all=" + m + " identify=" + answer);
+                        }
+                        if (saveQueries != null) {
+                            Files.write(Path.of(saveQueries, name + ".lh"), qh.toBytes());
+                        }
                         int best = m.isEmpty() ? 0 : m.get(0).score();
                         // the product's threshold for this query's length
                         int threshold = ExcerptMatcher.minScoreFor(ExcerptMatcher.DEFAULT_MIN_SCORE, qh.seconds());
@@ -296,6 +312,9 @@ public final class FingerprintBench {
                     }
                 }
             }
+        }
+        if (dump != null) {
+            dump.close();
         }
         int hits = 0;
         int total = 0;
