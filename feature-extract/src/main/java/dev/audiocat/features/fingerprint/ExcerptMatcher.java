@@ -181,6 +181,11 @@ public final class ExcerptMatcher {
         for (int i = 0; i < query.size(); i++) {
             int nv = query.queryVariants(i, variants);
             long q = payloads[i];
+            // plausible(q, r) with the query side worked out once
+            long spans = plausibleSpans(LandmarkHashes.span(q));
+            int minSpan = (int) (spans >> 32);
+            int maxSpan = (int) spans;
+            int bq = LandmarkHashes.band(q);
             for (int v = 0; v < nv; v++) {
                 long range = index.range(variants[v]);
                 int start = (int) (range >>> 32);
@@ -191,7 +196,8 @@ public final class ExcerptMatcher {
                 for (int k = start; k < start + count; k++) {
                     long e = index.entry(k);
                     long r = ReferenceIndex.payloadOf(e);
-                    if (!plausible(q, r)) {
+                    int sr = LandmarkHashes.span(r);
+                    if (sr < minSpan || sr > maxSpan || Math.abs(LandmarkHashes.band(r) - bq) > MAX_BAND_SHIFT) {
                         continue;
                     }
                     int ref = ReferenceIndex.referenceNumber(e);
@@ -232,6 +238,17 @@ public final class ExcerptMatcher {
             return false;
         }
         return Math.abs(LandmarkHashes.band(refPayload) - LandmarkHashes.band(queryPayload)) <= MAX_BAND_SHIFT;
+    }
+
+    /**
+     * The reference spans {@link #plausible} accepts for query span {@code sq}, as {@code min << 32 | max}
+     * (inclusive): for a whole number of frames sr, {@code sr < x} exactly when {@code sr < ceil(x)} and
+     * {@code sr > x} exactly when {@code sr > floor(x)}.
+     */
+    static long plausibleSpans(int sq) {
+        int min = (int) Math.ceil(MIN_SCALE * sq - 1);
+        int max = (int) Math.floor(MAX_SCALE * sq + 1);
+        return ((long) min << 32) | (max & 0xFFFFFFFFL);
     }
 
     /** The outcome of one (query, reference) vote. */
@@ -417,6 +434,11 @@ public final class ExcerptMatcher {
         int[] stepFrom = new int[0];
         int[] stepTo = new int[0];
         long[] byOffset = new long[0];
+        int[] oq = new int[0];
+        int[] or = new int[0];
+        int[] od = new int[0];
+        int[] oFrom = new int[0];
+        int[] oTo = new int[0];
         double[] offsets = new double[0];
         final int[] pairsAtStep = new int[SCALE_STEPS + 1];
         final int[] ratioVotes = new int[SCALE_STEPS];
@@ -433,6 +455,11 @@ public final class ExcerptMatcher {
                 stepFrom = new int[c];
                 stepTo = new int[c];
                 byOffset = new long[c];
+                oq = new int[c];
+                or = new int[c];
+                od = new int[c];
+                oFrom = new int[c];
+                oTo = new int[c];
                 offsets = new double[c];
             }
         }
@@ -591,6 +618,20 @@ public final class ExcerptMatcher {
         if (floor > 2 && offsetBound(byOffset, m, qLast - qFirst) < floor) {
             return null;
         }
+        // the pairs' times, differences and agreeing scale steps in that order (sequential access below)
+        int[] oq = w.oq;
+        int[] or = w.or;
+        int[] od = w.od;
+        int[] oFrom = w.oFrom;
+        int[] oTo = w.oTo;
+        for (int o = 0; o < m; o++) {
+            int i = (int) byOffset[o];
+            oq[o] = tq[i];
+            or[o] = tr[i];
+            od[o] = tr[i] - tq[i];
+            oFrom[o] = w.stepFrom[i];
+            oTo[o] = w.stepTo[i];
+        }
         // 4. for each candidate scale, among the pairs whose own span ratio agrees with it, the
         //    densest window of offsets t_ref - scale * t_query
         double[] offsets = w.offsets;
@@ -602,14 +643,33 @@ public final class ExcerptMatcher {
                 continue;
             }
             double s = SCALES[step];
+            // the scale's own offset bound (as offsetBound, with this scale's deviation and only the
+            // pairs that agree with it): a scale that cannot beat or tie-and-replace the best is skipped
+            double width = 2 * OFFSET_TOLERANCE + Math.abs(s - 1) * (qLast - qFirst) + 1e-6;
+            int bound = 0;
+            int inWindow = 0;
+            for (int o = 0, j = 0; o < m; o++) {
+                if (step >= oFrom[o] && step < oTo[o]) {
+                    inWindow++;
+                    while (od[o] - od[j] > width) {
+                        if (step >= oFrom[j] && step < oTo[j]) {
+                            inWindow--;
+                        }
+                        j++;
+                    }
+                    bound = Math.max(bound, inWindow);
+                }
+            }
+            if (bound < bestCount || (bound == bestCount && !(Math.abs(s - 1) < Math.abs(bestScale - 1)))) {
+                continue;
+            }
             int k = 0;
             // insertion stops paying when the pairs are crowded (many moves per pair): the rest is
             // appended and the whole list sorted instead
-            long movesLeft = 16L * m + 64;
+            long movesLeft = 8L * m + 64;
             for (int o = 0; o < m; o++) {
-                int i = (int) byOffset[o];
-                if (step >= w.stepFrom[i] && step < w.stepTo[i]) {
-                    double off = tr[i] - s * tq[i];
+                if (step >= oFrom[o] && step < oTo[o]) {
+                    double off = or[o] - s * oq[o];
                     int at = k++;
                     if (movesLeft >= 0) {
                         while (at > 0 && offsets[at - 1] > off) {

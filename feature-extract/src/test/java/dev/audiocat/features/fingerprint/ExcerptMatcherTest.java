@@ -329,6 +329,25 @@ class ExcerptMatcherTest {
         assertTrue(strong > 100, "votes of at least 15: " + strong);
     }
 
+    /** The lookup's precomputed span range accepts exactly the pairs {@code plausible} accepts. */
+    @Test
+    void plausibleSpansAgreeWithPlausible() {
+        int accepted = 0;
+        int rejected = 0;
+        for (int sq = 0; sq < (1 << LandmarkHashes.SPAN_BITS); sq++) {
+            long range = ExcerptMatcher.plausibleSpans(sq);
+            int min = (int) (range >> 32);
+            int max = (int) range;
+            for (int sr = 0; sr < (1 << LandmarkHashes.SPAN_BITS); sr++) {
+                boolean expected = ExcerptMatcher.plausible(LandmarkHashes.payload(100, 500, sq), LandmarkHashes.payload(900, 500, sr));
+                assertEquals(expected, sr >= min && sr <= max, sq + "/" + sr);
+                accepted += expected ? 1 : 0;
+                rejected += expected ? 0 : 1;
+            }
+        }
+        assertTrue(accepted > 1000 && rejected > 1000, accepted + " accepted, " + rejected + " rejected");
+    }
+
     /** The scale steps a pair's spans agree with, as an interval, are exactly those of the predicate. */
     @Test
     void agreeingStepsAreExactlyTheStepsWhereTheSpansAgree() {
