@@ -329,6 +329,34 @@ class ExcerptMatcherTest {
         assertTrue(strong > 100, "votes of at least 15: " + strong);
     }
 
+    /**
+     * Anchor peaks built one reference at a time (the first few) and then all at once give, for every
+     * reference, the arrays of the all-at-once build (which the Beam readers use).
+     */
+    @Test
+    void anchorsBuiltOneByOneEqualTheAllAtOnceBuild() {
+        java.util.Random rnd = new java.util.Random(7);
+        ReferenceIndex idx = ReferenceIndex.inMemory();
+        int refs = 13;
+        for (int r = 0; r < refs; r++) {
+            int n = 50 + rnd.nextInt(400);
+            int[] hashes = new int[n];
+            long[] payloads = new long[n];
+            for (int i = 0; i < n; i++) {
+                hashes[i] = rnd.nextInt(1 << 12);
+                payloads[i] = LandmarkHashes.payload(rnd.nextInt(3000), rnd.nextInt(1 << LandmarkHashes.BAND_BITS), 1 + rnd.nextInt(100));
+            }
+            idx.add("ref" + r, "uri" + r, new LandmarkHashes(hashes, new short[n], payloads, 0.0232, 3000));
+        }
+        long[][] all = idx.anchors(0, 1);
+        int nonEmpty = 0;
+        for (int r = refs - 1; r >= 0; r--) {
+            assertTrue(java.util.Arrays.equals(all[r], idx.anchors(r)), "reference " + r);
+            nonEmpty += all[r].length > 40 ? 1 : 0;
+        }
+        assertEquals(refs, nonEmpty);
+    }
+
     /** The lookup's precomputed span range accepts exactly the pairs {@code plausible} accepts. */
     @Test
     void plausibleSpansAgreeWithPlausible() {
