@@ -181,6 +181,11 @@ public final class ExcerptMatcher {
         for (int i = 0; i < query.size(); i++) {
             int nv = query.queryVariants(i, variants);
             long q = payloads[i];
+            // plausible(q, r) with the query side worked out once
+            long spans = plausibleSpans(LandmarkHashes.span(q));
+            int minSpan = (int) (spans >> 32);
+            int maxSpan = (int) spans;
+            int bq = LandmarkHashes.band(q);
             for (int v = 0; v < nv; v++) {
                 long range = index.range(variants[v]);
                 int start = (int) (range >>> 32);
@@ -191,7 +196,8 @@ public final class ExcerptMatcher {
                 for (int k = start; k < start + count; k++) {
                     long e = index.entry(k);
                     long r = ReferenceIndex.payloadOf(e);
-                    if (!plausible(q, r)) {
+                    int sr = LandmarkHashes.span(r);
+                    if (sr < minSpan || sr > maxSpan || Math.abs(LandmarkHashes.band(r) - bq) > MAX_BAND_SHIFT) {
                         continue;
                     }
                     int ref = ReferenceIndex.referenceNumber(e);
@@ -210,13 +216,14 @@ public final class ExcerptMatcher {
         List<Candidate> out = new ArrayList<>();
         int threshold = minScoreFor(minScore, query.seconds());
         Arrays.sort(touched, 0, nTouched);
+        VoteScratch scratch = new VoteScratch();
         for (int t = 0; t < nTouched; t++) {
             int ref = touched[t];
             Pairs p = perRef[ref];
             if (p.n < threshold) {
                 continue;
             }
-            vote(p.query, p.ref, p.n, query.frameSeconds(), threshold).filter(x -> x.score() >= threshold)
+            vote(p.query, p.ref, p.n, query.frameSeconds(), threshold, scratch).filter(x -> x.score() >= threshold)
                     .ifPresent(v -> out.add(new Candidate(ref, v)));
         }
         return out;
@@ -231,6 +238,17 @@ public final class ExcerptMatcher {
             return false;
         }
         return Math.abs(LandmarkHashes.band(refPayload) - LandmarkHashes.band(queryPayload)) <= MAX_BAND_SHIFT;
+    }
+
+    /**
+     * The reference spans {@link #plausible} accepts for query span {@code sq}, as {@code min << 32 | max}
+     * (inclusive): for a whole number of frames sr, {@code sr < x} exactly when {@code sr < ceil(x)} and
+     * {@code sr > x} exactly when {@code sr > floor(x)}.
+     */
+    static long plausibleSpans(int sq) {
+        int min = (int) Math.ceil(MIN_SCALE * sq - 1);
+        int max = (int) Math.floor(MAX_SCALE * sq + 1);
+        return ((long) min << 32) | (max & 0xFFFFFFFFL);
     }
 
     /** The outcome of one (query, reference) vote. */
@@ -344,6 +362,11 @@ public final class ExcerptMatcher {
      * @return the best alignment if its score is at least {@code minScore}, else empty
      */
     public static Optional<Vote> vote(long[] query, long[] ref, int n, double frameSeconds, int minScore) {
+        return vote(query, ref, n, frameSeconds, minScore, new VoteScratch());
+    }
+
+    /** {@link #vote(long[], long[], int, double, int)} with working arrays reused across calls (one thread). */
+    static Optional<Vote> vote(long[] query, long[] ref, int n, double frameSeconds, int minScore, VoteScratch scratch) {
         int floor = Math.max(2, minScore);
         if (n < floor) {
             return Optional.empty();
@@ -378,7 +401,7 @@ public final class ExcerptMatcher {
             for (int s = Math.max(0, at - 2 * SHIFT_TOLERANCE); s <= Math.min(windows.length - 1, at + 2 * SHIFT_TOLERANCE); s++) {
                 windows[s] = -1;
             }
-            Vote v = voteAtShift(query, ref, n, frameSeconds, at - MAX_BAND_SHIFT, floor);
+            Vote v = voteAtShift(query, ref, n, frameSeconds, at - MAX_BAND_SHIFT, floor, scratch);
             if (v != null && (best == null || v.score() > best.score())) {
                 best = v;
             }
@@ -386,41 +409,142 @@ public final class ExcerptMatcher {
         return Optional.ofNullable(best);
     }
 
-    /** Steps 2-5 of the vote, for the pairs whose anchor shift is within the tolerance of {@code bestShift}. */
-    private static Vote voteAtShift(long[] query, long[] ref, int n, double frameSeconds, int bestShift, int floor) {
+    /** Number of candidate time scales, {@value #MIN_SCALE} to {@value #MAX_SCALE} in steps of {@value #SCALE_STEP}. */
+    static final int SCALE_STEPS = (int) Math.round((MAX_SCALE - MIN_SCALE) / SCALE_STEP) + 1;
+    /** The candidate time scales, each computed once as {@code MIN_SCALE + step * SCALE_STEP}. */
+    private static final double[] SCALES = new double[SCALE_STEPS];
+
+    static {
+        for (int step = 0; step < SCALE_STEPS; step++) {
+            SCALES[step] = MIN_SCALE + step * SCALE_STEP;
+        }
+    }
+
+    /**
+     * Working arrays of {@link #voteAtShift}, reused across the references (and pitch hypotheses) of
+     * one query instead of allocated per call: a query votes on ~10^2 references of ~10^3 pairs.
+     */
+    static final class VoteScratch {
+        long[] keys = new long[0];
+        int[] tq = new int[0];
+        int[] tr = new int[0];
+        int[] sq = new int[0];
+        int[] sr = new int[0];
+        // per pair, the first and one past the last scale step its span ratio agrees with
+        int[] stepFrom = new int[0];
+        int[] stepTo = new int[0];
+        long[] byOffset = new long[0];
+        int[] oq = new int[0];
+        int[] or = new int[0];
+        int[] od = new int[0];
+        int[] oFrom = new int[0];
+        int[] oTo = new int[0];
+        double[] offsets = new double[0];
+        final int[] pairsAtStep = new int[SCALE_STEPS + 1];
+        final int[] ratioVotes = new int[SCALE_STEPS];
+        final boolean[] tryScale = new boolean[SCALE_STEPS];
+
+        void ensure(int n) {
+            if (keys.length < n) {
+                int c = Math.max(n, keys.length * 2);
+                keys = new long[c];
+                tq = new int[c];
+                tr = new int[c];
+                sq = new int[c];
+                sr = new int[c];
+                stepFrom = new int[c];
+                stepTo = new int[c];
+                byOffset = new long[c];
+                oq = new int[c];
+                or = new int[c];
+                od = new int[c];
+                oFrom = new int[c];
+                oTo = new int[c];
+                offsets = new double[c];
+            }
+        }
+    }
+
+    /** True when a pair's reference span agrees with {@code scale ×} its query span (step 4's filter). */
+    static boolean spanAgrees(int sq, int sr, double scale) {
+        return Math.abs(sr - scale * sq) <= SPAN_TOLERANCE;
+    }
+
+    /**
+     * The scale steps at which {@link #spanAgrees} holds for a pair, as {@code from << 32 | to} (steps
+     * {@code from} to {@code to - 1}; empty when equal). As the scale grows {@code sr - scale * sq}
+     * falls (monotonically, in floating point too), so the steps form one interval; its ends are
+     * estimated and then settled with the predicate itself, so the interval holds exactly the steps
+     * where the predicate holds.
+     */
+    static long agreeingSteps(int sq, int sr) {
+        int from;
+        int to;
+        if (sq == 0) {
+            boolean all = Math.abs((double) sr) <= SPAN_TOLERANCE;
+            from = 0;
+            to = all ? SCALE_STEPS : 0;
+            return ((long) from << 32) | to;
+        }
+        // first step with sr - s * sq <= tolerance
+        from = clampStep(Math.ceil(((sr - SPAN_TOLERANCE) / sq - MIN_SCALE) / SCALE_STEP));
+        while (from > 0 && sr - SCALES[from - 1] * sq <= SPAN_TOLERANCE) {
+            from--;
+        }
+        while (from < SCALE_STEPS && !(sr - SCALES[from] * sq <= SPAN_TOLERANCE)) {
+            from++;
+        }
+        // first step with sr - s * sq < -tolerance
+        to = clampStep(Math.floor(((sr + SPAN_TOLERANCE) / sq - MIN_SCALE) / SCALE_STEP) + 1);
+        while (to > 0 && !(sr - SCALES[to - 1] * sq >= -SPAN_TOLERANCE)) {
+            to--;
+        }
+        while (to < SCALE_STEPS && sr - SCALES[to] * sq >= -SPAN_TOLERANCE) {
+            to++;
+        }
+        return ((long) from << 32) | Math.max(from, to);
+    }
+
+    private static int clampStep(double step) {
+        return (int) Math.max(0, Math.min(SCALE_STEPS, step));
+    }
+
+    /**
+     * Steps 2-5 of the vote, for the pairs whose anchor shift is within the tolerance of {@code bestShift}.
+     * Pairs are visited in the order of {@code t_ref - t_query}, which is nearly the order of
+     * {@code t_ref - s * t_query} at every scale s, so each scale's offsets are sorted by insertion
+     * in close to linear time; the result is the same sorted list, and the vote the same, as sorting
+     * each scale's offsets from scratch.
+     */
+    private static Vote voteAtShift(long[] query, long[] ref, int n, double frameSeconds, int bestShift, int floor, VoteScratch w) {
+        w.ensure(n);
+        long[] keys = w.keys;
         int m = 0;
-        double[] tq = new double[n];
-        double[] tr = new double[n];
-        double[] sq = new double[n];
-        double[] sr = new double[n];
         for (int i = 0; i < n; i++) {
             int d = LandmarkHashes.band(ref[i]) - LandmarkHashes.band(query[i]);
             if (Math.abs(d - bestShift) <= SHIFT_TOLERANCE) {
-                tq[m] = LandmarkHashes.time(query[i]);
-                tr[m] = LandmarkHashes.time(ref[i]);
-                sq[m] = LandmarkHashes.span(query[i]);
-                sr[m] = LandmarkHashes.span(ref[i]);
-                m++;
+                keys[m++] = ((long) LandmarkHashes.time(query[i]) << 40) | ((long) LandmarkHashes.time(ref[i]) << 16)
+                        | ((long) LandmarkHashes.span(query[i]) << 8) | (long) LandmarkHashes.span(ref[i]);
             }
         }
-        if (m < floor || (floor > 2 && offsetBound(tq, tr, m) < floor)) {
+        if (m < floor) {
             return null;
         }
         // 2. one pair per (query anchor, reference anchor): an anchor's several triplets count once
-        long[] keys = new long[m];
-        for (int i = 0; i < m; i++) {
-            keys[i] = ((long) tq[i] << 40) | ((long) tr[i] << 16) | ((long) sq[i] << 8) | (long) sr[i];
-        }
         Arrays.sort(keys, 0, m);
+        int[] tq = w.tq;
+        int[] tr = w.tr;
+        int[] sq = w.sq;
+        int[] sr = w.sr;
         int u = 0;
         for (int i = 0; i < m; i++) {
             if (i > 0 && (keys[i] >>> 16) == (keys[i - 1] >>> 16)) {
                 continue;
             }
-            tq[u] = keys[i] >>> 40;
-            tr[u] = (keys[i] >>> 16) & 0xFFFFFF;
-            sq[u] = (keys[i] >>> 8) & 0xFF;
-            sr[u] = keys[i] & 0xFF;
+            tq[u] = (int) (keys[i] >>> 40);
+            tr[u] = (int) ((keys[i] >>> 16) & 0xFFFFFF);
+            sq[u] = (int) ((keys[i] >>> 8) & 0xFF);
+            sr[u] = (int) (keys[i] & 0xFF);
             u++;
         }
         m = u;
@@ -428,22 +552,24 @@ public final class ExcerptMatcher {
             return null;
         }
         // 3. candidate scales: where the pairs' own span ratios pile up (long spans are precise)
-        int steps = (int) Math.round((MAX_SCALE - MIN_SCALE) / SCALE_STEP) + 1;
-        int[] ratioVotes = new int[steps];
+        int steps = SCALE_STEPS;
+        int[] ratioVotes = w.ratioVotes;
+        Arrays.fill(ratioVotes, 0);
         int precise = 0;
         for (int i = 0; i < m; i++) {
             if (sq[i] >= 12) {
-                int b = (int) Math.round((sr[i] / sq[i] - MIN_SCALE) / SCALE_STEP);
+                int b = (int) Math.round(((double) sr[i] / sq[i] - MIN_SCALE) / SCALE_STEP);
                 if (b >= 0 && b < steps) {
                     ratioVotes[b]++;
                     precise++;
                 }
             }
         }
-        boolean[] tryScale = new boolean[steps];
+        boolean[] tryScale = w.tryScale;
         if (precise < 8) {
             Arrays.fill(tryScale, true);
         } else {
+            Arrays.fill(tryScale, false);
             for (int pick = 0; pick < 3; pick++) {
                 int best = 0;
                 for (int b = 1; b < steps; b++) {
@@ -457,28 +583,107 @@ public final class ExcerptMatcher {
                 ratioVotes[best] = -1;
             }
         }
+        // the number of pairs that agree with each scale (a vote at that scale counts at most these):
+        // a scale is only voted on when enough pairs agree with it
+        int[] atStep = w.pairsAtStep;
+        Arrays.fill(atStep, 0);
+        for (int i = 0; i < m; i++) {
+            long a = agreeingSteps(sq[i], sr[i]);
+            w.stepFrom[i] = (int) (a >>> 32);
+            w.stepTo[i] = (int) a;
+            atStep[w.stepFrom[i]]++;
+            atStep[w.stepTo[i]]--;
+        }
+        int most = 0;
+        for (int step = 0, k = 0; step < steps; step++) {
+            k += atStep[step];
+            atStep[step] = k;
+            if (tryScale[step]) {
+                most = Math.max(most, k);
+            }
+        }
+        if (most < floor) {
+            return null;
+        }
+        // pairs in the order of t_ref - t_query (integers): the bound below, and each scale's offsets
+        long[] byOffset = w.byOffset;
+        int qFirst = Integer.MAX_VALUE;
+        int qLast = Integer.MIN_VALUE;
+        for (int i = 0; i < m; i++) {
+            byOffset[i] = ((long) (tr[i] - tq[i] + (1 << 24)) << 32) | i;
+            qFirst = Math.min(qFirst, tq[i]);
+            qLast = Math.max(qLast, tq[i]);
+        }
+        Arrays.sort(byOffset, 0, m);
+        if (floor > 2 && offsetBound(byOffset, m, qLast - qFirst) < floor) {
+            return null;
+        }
+        // the pairs' times, differences and agreeing scale steps in that order (sequential access below)
+        int[] oq = w.oq;
+        int[] or = w.or;
+        int[] od = w.od;
+        int[] oFrom = w.oFrom;
+        int[] oTo = w.oTo;
+        for (int o = 0; o < m; o++) {
+            int i = (int) byOffset[o];
+            oq[o] = tq[i];
+            or[o] = tr[i];
+            od[o] = tr[i] - tq[i];
+            oFrom[o] = w.stepFrom[i];
+            oTo[o] = w.stepTo[i];
+        }
         // 4. for each candidate scale, among the pairs whose own span ratio agrees with it, the
         //    densest window of offsets t_ref - scale * t_query
-        double[] offsets = new double[m];
-        // a scale is only sorted and scanned when enough pairs agree with it to reach the floor
+        double[] offsets = w.offsets;
         int bestCount = floor - 1;
         double bestScale = 1;
         double bestOffset = 0;
         for (int step = 0; step < steps; step++) {
-            if (!tryScale[step]) {
+            if (!tryScale[step] || atStep[step] <= bestCount) {
                 continue;
             }
-            double s = MIN_SCALE + step * SCALE_STEP;
-            int k = 0;
-            for (int i = 0; i < m; i++) {
-                if (Math.abs(sr[i] - s * sq[i]) <= SPAN_TOLERANCE) {
-                    offsets[k++] = tr[i] - s * tq[i];
+            double s = SCALES[step];
+            // the scale's own offset bound (as offsetBound, with this scale's deviation and only the
+            // pairs that agree with it): a scale that cannot beat or tie-and-replace the best is skipped
+            double width = 2 * OFFSET_TOLERANCE + Math.abs(s - 1) * (qLast - qFirst) + 1e-6;
+            int bound = 0;
+            int inWindow = 0;
+            for (int o = 0, j = 0; o < m; o++) {
+                if (step >= oFrom[o] && step < oTo[o]) {
+                    inWindow++;
+                    while (od[o] - od[j] > width) {
+                        if (step >= oFrom[j] && step < oTo[j]) {
+                            inWindow--;
+                        }
+                        j++;
+                    }
+                    bound = Math.max(bound, inWindow);
                 }
             }
-            if (k <= bestCount) {
+            if (bound < bestCount || (bound == bestCount && !(Math.abs(s - 1) < Math.abs(bestScale - 1)))) {
                 continue;
             }
-            Arrays.sort(offsets, 0, k);
+            int k = 0;
+            // insertion stops paying when the pairs are crowded (many moves per pair): the rest is
+            // appended and the whole list sorted instead
+            long movesLeft = 8L * m + 64;
+            for (int o = 0; o < m; o++) {
+                if (step >= oFrom[o] && step < oTo[o]) {
+                    double off = or[o] - s * oq[o];
+                    int at = k++;
+                    if (movesLeft >= 0) {
+                        while (at > 0 && offsets[at - 1] > off) {
+                            offsets[at] = offsets[at - 1];
+                            at--;
+                        }
+                        movesLeft -= k - 1 - at;
+                    }
+                    offsets[at] = off;
+                }
+            }
+            if (movesLeft < 0) {
+                Arrays.sort(offsets, 0, k);
+            }
             int j = 0;
             for (int i = 0; i < k; i++) {
                 while (offsets[i] - offsets[j] > 2 * OFFSET_TOLERANCE) {
@@ -504,8 +709,8 @@ public final class ExcerptMatcher {
                     && Math.abs(sr[i] - bestScale * sq[i]) <= SPAN_TOLERANCE) {
                 sx += tq[i];
                 sy += tr[i];
-                sxx += tq[i] * tq[i];
-                sxy += tq[i] * tr[i];
+                sxx += (double) tq[i] * tq[i];
+                sxy += (double) tq[i] * tr[i];
                 k++;
                 firstQuery = Math.min(firstQuery, tq[i]);
             }
@@ -536,22 +741,16 @@ public final class ExcerptMatcher {
      * for some scale s; as {@code t_ref - t_query} differs from that by {@code (s - 1) * t_query}, they
      * also lie within {@code 2 * OFFSET_TOLERANCE + MAX_SCALE_DEVIATION * (query time range)} of each
      * other in {@code t_ref - t_query}. The densest such window of those differences bounds the vote.
+     *
+     * @param byOffset   the pairs' {@code t_ref - t_query + 2^24} in the high 32 bits, sorted
+     * @param queryRange the pairs' largest minus smallest {@code t_query}
      */
-    static int offsetBound(double[] tq, double[] tr, int m) {
-        double lo = Double.MAX_VALUE;
-        double hi = -Double.MAX_VALUE;
-        double[] d = new double[m];
-        for (int i = 0; i < m; i++) {
-            d[i] = tr[i] - tq[i];
-            lo = Math.min(lo, tq[i]);
-            hi = Math.max(hi, tq[i]);
-        }
-        double width = 2 * OFFSET_TOLERANCE + MAX_SCALE_DEVIATION * (hi - lo) + 1e-6;
-        Arrays.sort(d);
+    static int offsetBound(long[] byOffset, int m, int queryRange) {
+        double width = 2 * OFFSET_TOLERANCE + MAX_SCALE_DEVIATION * queryRange + 1e-6;
         int best = 0;
         int j = 0;
         for (int i = 0; i < m; i++) {
-            while (d[i] - d[j] > width) {
+            while ((int) (byOffset[i] >>> 32) - (int) (byOffset[j] >>> 32) > width) {
                 j++;
             }
             best = Math.max(best, i - j + 1);

@@ -251,37 +251,150 @@ class ExcerptMatcherTest {
      * a planted alignment at a random scale in the supported range (and chance pairs around it), the
      * full vote never counts more pairs than the bound.
      */
+    /** Planted alignments at random scales among chance pairs: {query payloads, reference payloads}. */
+    static long[][] plantedPairs(java.util.Random rnd, int refRange) {
+        double scale = ExcerptMatcher.MIN_SCALE + rnd.nextDouble() * (ExcerptMatcher.MAX_SCALE - ExcerptMatcher.MIN_SCALE);
+        int offset = 200 + rnd.nextInt(5000);
+        int planted = rnd.nextInt(40);
+        int chance = 10 + rnd.nextInt(400);
+        int n = planted + chance;
+        long[] q = new long[n];
+        long[] r = new long[n];
+        for (int i = 0; i < n; i++) {
+            int tQuery = rnd.nextInt(430);
+            int span = 2 + rnd.nextInt(40);
+            int tRef = i < planted ? (int) Math.round(offset + scale * tQuery) : offset + rnd.nextInt(refRange);
+            int spanRef = i < planted ? (int) Math.round(span * scale) : 2 + rnd.nextInt(40);
+            q[i] = LandmarkHashes.payload(tQuery, 100 + rnd.nextInt(3), span);
+            r[i] = LandmarkHashes.payload(tRef, 100 + rnd.nextInt(3), Math.max(1, spanRef));
+        }
+        return new long[][] {q, r};
+    }
+
     @Test
     void offsetBoundNeverUndercountsAVote() {
         java.util.Random rnd = new java.util.Random(20261122);
         int checked = 0;
         for (int trial = 0; trial < 400; trial++) {
-            double scale = ExcerptMatcher.MIN_SCALE + rnd.nextDouble() * (ExcerptMatcher.MAX_SCALE - ExcerptMatcher.MIN_SCALE);
-            int offset = 200 + rnd.nextInt(5000);
-            int planted = rnd.nextInt(40);
-            int chance = 10 + rnd.nextInt(400);
-            int n = planted + chance;
-            long[] q = new long[n];
-            long[] r = new long[n];
-            double[] tq = new double[n];
-            double[] tr = new double[n];
+            long[][] pairs = plantedPairs(rnd, 8000);
+            long[] q = pairs[0];
+            long[] r = pairs[1];
+            int n = q.length;
+            long[] byOffset = new long[n];
+            int qFirst = Integer.MAX_VALUE;
+            int qLast = Integer.MIN_VALUE;
             for (int i = 0; i < n; i++) {
-                int tQuery = rnd.nextInt(430);
-                int span = 2 + rnd.nextInt(40);
-                int tRef = i < planted ? (int) Math.round(offset + scale * tQuery) : rnd.nextInt(8000);
-                int spanRef = i < planted ? (int) Math.round(span * scale) : 2 + rnd.nextInt(40);
-                q[i] = LandmarkHashes.payload(tQuery, 100, span);
-                r[i] = LandmarkHashes.payload(tRef, 100, Math.max(1, spanRef));
-                tq[i] = tQuery;
-                tr[i] = tRef;
+                int tq = LandmarkHashes.time(q[i]);
+                byOffset[i] = ((long) (LandmarkHashes.time(r[i]) - tq + (1 << 24)) << 32) | i;
+                qFirst = Math.min(qFirst, tq);
+                qLast = Math.max(qLast, tq);
             }
+            java.util.Arrays.sort(byOffset);
             var vote = ExcerptMatcher.vote(q, r, n, 0.0232, 2);
             if (vote.isPresent()) {
                 checked++;
-                int bound = ExcerptMatcher.offsetBound(tq, tr, n);
+                int bound = ExcerptMatcher.offsetBound(byOffset, n, qLast - qFirst);
                 assertTrue(vote.get().score() <= bound, "trial " + trial + ": vote " + vote.get().score() + " > bound " + bound);
             }
         }
         assertTrue(checked > 300, "votes checked: " + checked);
+    }
+
+    /**
+     * The vote's exact prunings (pairs per scale, offset bound, skipped scales, insertion-sorted
+     * offsets with its fallback for crowded pairs) never lose a real match: asked for exactly its
+     * score, a vote comes back identical (every field); asked for one more, it is empty. Half the
+     * trials crowd the chance pairs into 60 reference frames, where the offsets are far from sorted.
+     */
+    @Test
+    void prunedVoteKeepsEveryVoteThatReachesTheFloor() {
+        java.util.Random rnd = new java.util.Random(424242);
+        int checked = 0;
+        int strong = 0;
+        for (int trial = 0; trial < 600; trial++) {
+            long[][] pairs = plantedPairs(rnd, trial % 2 == 0 ? 8000 : 60);
+            long[] q = pairs[0];
+            long[] r = pairs[1];
+            var all = ExcerptMatcher.vote(q, r, q.length, 0.0232, 2);
+            if (all.isEmpty()) {
+                continue;
+            }
+            int score = all.get().score();
+            assertEquals(all, ExcerptMatcher.vote(q, r, q.length, 0.0232, score), "trial " + trial);
+            assertTrue(ExcerptMatcher.vote(q, r, q.length, 0.0232, score + 1).isEmpty(), "trial " + trial);
+            checked++;
+            strong += score >= 15 ? 1 : 0;
+        }
+        assertTrue(checked > 500, "votes checked: " + checked);
+        assertTrue(strong > 100, "votes of at least 15: " + strong);
+    }
+
+    /**
+     * Anchor peaks built one reference at a time (the first few) and then all at once give, for every
+     * reference, the arrays of the all-at-once build (which the Beam readers use).
+     */
+    @Test
+    void anchorsBuiltOneByOneEqualTheAllAtOnceBuild() {
+        java.util.Random rnd = new java.util.Random(7);
+        ReferenceIndex idx = ReferenceIndex.inMemory();
+        int refs = 13;
+        for (int r = 0; r < refs; r++) {
+            int n = 50 + rnd.nextInt(400);
+            int[] hashes = new int[n];
+            long[] payloads = new long[n];
+            for (int i = 0; i < n; i++) {
+                hashes[i] = rnd.nextInt(1 << 12);
+                payloads[i] = LandmarkHashes.payload(rnd.nextInt(3000), rnd.nextInt(1 << LandmarkHashes.BAND_BITS), 1 + rnd.nextInt(100));
+            }
+            idx.add("ref" + r, "uri" + r, new LandmarkHashes(hashes, new short[n], payloads, 0.0232, 3000));
+        }
+        long[][] all = idx.anchors(0, 1);
+        int nonEmpty = 0;
+        for (int r = refs - 1; r >= 0; r--) {
+            assertTrue(java.util.Arrays.equals(all[r], idx.anchors(r)), "reference " + r);
+            nonEmpty += all[r].length > 40 ? 1 : 0;
+        }
+        assertEquals(refs, nonEmpty);
+    }
+
+    /** The lookup's precomputed span range accepts exactly the pairs {@code plausible} accepts. */
+    @Test
+    void plausibleSpansAgreeWithPlausible() {
+        int accepted = 0;
+        int rejected = 0;
+        for (int sq = 0; sq < (1 << LandmarkHashes.SPAN_BITS); sq++) {
+            long range = ExcerptMatcher.plausibleSpans(sq);
+            int min = (int) (range >> 32);
+            int max = (int) range;
+            for (int sr = 0; sr < (1 << LandmarkHashes.SPAN_BITS); sr++) {
+                boolean expected = ExcerptMatcher.plausible(LandmarkHashes.payload(100, 500, sq), LandmarkHashes.payload(900, 500, sr));
+                assertEquals(expected, sr >= min && sr <= max, sq + "/" + sr);
+                accepted += expected ? 1 : 0;
+                rejected += expected ? 0 : 1;
+            }
+        }
+        assertTrue(accepted > 1000 && rejected > 1000, accepted + " accepted, " + rejected + " rejected");
+    }
+
+    /** The scale steps a pair's spans agree with, as an interval, are exactly those of the predicate. */
+    @Test
+    void agreeingStepsAreExactlyTheStepsWhereTheSpansAgree() {
+        int agreeing = 0;
+        int empty = 0;
+        for (int sq = 0; sq < (1 << LandmarkHashes.SPAN_BITS); sq++) {
+            for (int sr = 0; sr < (1 << LandmarkHashes.SPAN_BITS); sr++) {
+                long a = ExcerptMatcher.agreeingSteps(sq, sr);
+                int from = (int) (a >>> 32);
+                int to = (int) a;
+                assertTrue(from <= to && to <= ExcerptMatcher.SCALE_STEPS, sq + "/" + sr + ": " + from + ".." + to);
+                for (int step = 0; step < ExcerptMatcher.SCALE_STEPS; step++) {
+                    boolean agrees = ExcerptMatcher.spanAgrees(sq, sr, ExcerptMatcher.MIN_SCALE + step * ExcerptMatcher.SCALE_STEP);
+                    assertEquals(agrees, step >= from && step < to, sq + "/" + sr + " at step " + step);
+                    agreeing += agrees ? 1 : 0;
+                }
+                empty += from == to ? 1 : 0;
+            }
+        }
+        assertTrue(agreeing > 10000 && empty > 10000, agreeing + " agreeing (pair, step), " + empty + " pairs with none");
     }
 }

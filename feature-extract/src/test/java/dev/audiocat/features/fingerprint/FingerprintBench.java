@@ -221,6 +221,15 @@ public final class FingerprintBench {
         List<Double> negVerification = new ArrayList<>();
         int negVotedOnly = 0;
         List<String> lines = new ArrayList<>();
+        // -Dbench.dump=FILE: every query's answers of both matchers, doubles printed exactly (diff two
+        // runs to prove a matcher change leaves the results alone); -Dbench.saveQueries=DIR: every
+        // query's landmark hashes (LandmarkHashes.toBytes), to replay the matcher without re-cutting
+        String dumpFile = System.getProperty("bench.dump");
+        PrintStream dump = dumpFile == null ? null : new PrintStream(Files.newOutputStream(Path.of(dumpFile)), false, StandardCharsets.UTF_8);
+        String saveQueries = System.getProperty("bench.saveQueries");
+        if (saveQueries != null) {
+            Files.createDirectories(Path.of(saveQueries));
+        }
         Map<Integer, List<Integer>> negByLength = new java.util.TreeMap<>();
         for (int len : LENGTHS) {
             for (int i = 0; i < perLength; i++) {
@@ -249,6 +258,13 @@ public final class FingerprintBench {
                         extractCpu.add((c1 - c0) / 1e6);
                         matchCpu.add((c2 - c1) / 1e6);
                         matchWall.add((System.nanoTime() - m0) / 1e6);
+                        String name = (positive ? "pos" : "neg") + len + "_" + i + "_" + deg;
+                        if (dump != null) {
+                            dump.println(name + " " + src.getFileName() + " start=" + start + " all=" + m + " identify=" + answer);
+                        }
+                        if (saveQueries != null) {
+                            Files.write(Path.of(saveQueries, name + ".lh"), qh.toBytes());
+                        }
                         int best = m.isEmpty() ? 0 : m.get(0).score();
                         // the product's threshold for this query's length
                         int threshold = ExcerptMatcher.minScoreFor(ExcerptMatcher.DEFAULT_MIN_SCORE, qh.seconds());
@@ -296,6 +312,9 @@ public final class FingerprintBench {
                     }
                 }
             }
+        }
+        if (dump != null) {
+            dump.close();
         }
         int hits = 0;
         int total = 0;
@@ -368,6 +387,11 @@ public final class FingerprintBench {
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.floor(p * sorted.size())));
     }
 
+    /**
+     * One degraded version of {@code cut}. sox runs with {@code -R}: its dither is otherwise seeded at
+     * random, and the same excerpt gave other samples (and a few other hashes) in every run, so that
+     * runs could not be compared query by query ({@code -Dbench.dump}).
+     */
     static Path degrade(Path cut, String deg, long seed) throws Exception {
         String base = cut.toString().replace(".wav", "");
         Path out = Path.of(base + "_" + deg + (deg.startsWith("mp3") ? ".mp3" : ".wav"));
@@ -377,12 +401,12 @@ public final class FingerprintBench {
             }
             case "noise10dB" -> addNoise(cut, out, 10, seed);
             case "mp3_64k" -> run("ffmpeg", "-loglevel", "error", "-y", "-i", cut.toString(), "-b:a", "64k", out.toString());
-            case "gain-15dB" -> run("sox", cut.toString(), out.toString(), "vol", "-15dB");
-            case "bandpass300-3400" -> run("sox", cut.toString(), out.toString(), "sinc", "300-3400");
-            case "reverb" -> run("sox", cut.toString(), out.toString(), "reverb");
-            case "speed1.03" -> run("sox", cut.toString(), out.toString(), "speed", "1.03");
-            case "tempo0.95" -> run("sox", cut.toString(), out.toString(), "tempo", "0.95");
-            case "pitch+100c" -> run("sox", cut.toString(), out.toString(), "pitch", "100");
+            case "gain-15dB" -> run("sox", "-R", cut.toString(), out.toString(), "vol", "-15dB");
+            case "bandpass300-3400" -> run("sox", "-R", cut.toString(), out.toString(), "sinc", "300-3400");
+            case "reverb" -> run("sox", "-R", cut.toString(), out.toString(), "reverb");
+            case "speed1.03" -> run("sox", "-R", cut.toString(), out.toString(), "speed", "1.03");
+            case "tempo0.95" -> run("sox", "-R", cut.toString(), out.toString(), "tempo", "0.95");
+            case "pitch+100c" -> run("sox", "-R", cut.toString(), out.toString(), "pitch", "100");
             default -> throw new IllegalArgumentException(deg);
         }
         return out;
@@ -391,7 +415,7 @@ public final class FingerprintBench {
     /** White Gaussian noise at {@code snrDb} below the excerpt's own power (seeded). */
     static void addNoise(Path in, Path out, double snrDb, long seed) throws Exception {
         Path raw = Path.of(in + ".raw");
-        run("sox", in.toString(), "-t", "raw", "-e", "floating-point", "-b", "32", "-r", "44100", "-c", "1", raw.toString());
+        run("sox", "-R", in.toString(), "-t", "raw", "-e", "floating-point", "-b", "32", "-r", "44100", "-c", "1", raw.toString());
         byte[] b = Files.readAllBytes(raw);
         ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
         int n = b.length / 4;
@@ -407,7 +431,7 @@ public final class FingerprintBench {
             bb.putFloat(i * 4, (float) (bb.getFloat(i * 4) + sigma * r.nextGaussian()));
         }
         Files.write(raw, b);
-        run("sox", "-t", "raw", "-e", "floating-point", "-b", "32", "-r", "44100", "-c", "1", raw.toString(), "-b", "16", out.toString());
+        run("sox", "-R", "-t", "raw", "-e", "floating-point", "-b", "32", "-r", "44100", "-c", "1", raw.toString(), "-b", "16", out.toString());
         Files.deleteIfExists(raw);
     }
 
