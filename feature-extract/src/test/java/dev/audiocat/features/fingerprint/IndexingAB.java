@@ -12,10 +12,14 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Interleaved A/B of the index build's two halves in one JVM, CPU time of this thread: decode +
- * resample to the landmark rate under several swresample option sets ({@code swr}), alternating the
- * variants in every repetition. Not a test. Arguments: {@code swr FILES REPS OPTIONS...} (OPTIONS:
- * swresample key=value lists, {@code default} for none, {@code @48000} for no resampling), on the first FILES Opus soundtrack tracks.
+ * Interleaved A/B of the index build's decoder settings in one JVM, CPU time of this thread, on the
+ * first FILES Opus soundtrack tracks. Not a test. Arguments: {@code MODE FILES REPS VARIANTS...}.
+ * MODE {@code swr}: decode + resample to the landmark rate only; {@code build}: decode + FFT +
+ * landmarks; {@code compare} (two variants): per file, the two mono streams' levels and difference
+ * and the share of identical (hash, payload) entries. A variant is {@code default} (swresample's
+ * defaults), swresample options ({@code filter_size=8:cutoff=0.9}), either prefixed with {@code dm:}
+ * for {@link AudioDecoder#openDownmixed} (the landmark path's decoder), or {@code @48000} (no
+ * resampling at all: the decode's floor). The variants alternate file by file, their order rotated.
  */
 public final class IndexingAB {
 
