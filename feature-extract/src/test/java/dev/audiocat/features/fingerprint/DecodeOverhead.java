@@ -35,7 +35,8 @@ public final class DecodeOverhead {
             groups.add(List.of("short samples (FLAC/WAV)", samples));
         }
         System.out.printf(Locale.ROOT, "landmark stream: %d Hz, frames of %d every %d samples; decoder: %s%n", RATE, SIZE, HOP,
-                LEGACY ? "stereo Opus decode, swresample defaults" : "LandmarkExtractor.extract's (Opus downmixed by the decoder, " + RESAMPLER + ")");
+                LEGACY ? "stereo Opus decode, swresample defaults" : "LandmarkExtractor.extract's (Opus downmixed by the decoder, resampler "
+                        + (RESAMPLER == null ? "swresample defaults" : RESAMPLER) + ")");
         for (var group : groups) {
             @SuppressWarnings("unchecked")
             List<Path> files = (List<Path>) group.get(1);
