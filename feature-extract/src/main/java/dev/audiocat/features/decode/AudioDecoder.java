@@ -53,8 +53,12 @@ public final class AudioDecoder implements AutoCloseable {
     private int streamIndex = -1;
     private AudioProbe probe;
 
-    private AudioDecoder(Path file, long timeLimitNanos) {
+    private final boolean downmixInDecoder;
+    private boolean downmixedByDecoder;
+
+    private AudioDecoder(Path file, long timeLimitNanos, boolean downmixInDecoder) {
         this.file = file;
+        this.downmixInDecoder = downmixInDecoder;
         this.deadlineNanos = timeLimitNanos <= 0 ? Long.MAX_VALUE : System.nanoTime() + timeLimitNanos;
     }
 
@@ -64,7 +68,27 @@ public final class AudioDecoder implements AutoCloseable {
      * @param timeLimitMillis wall-clock limit for opening and decoding, 0 for none
      */
     public static AudioDecoder open(Path file, long timeLimitMillis) throws DecodeException {
-        AudioDecoder d = new AudioDecoder(file, timeLimitMillis * 1_000_000L);
+        return open(file, timeLimitMillis, false);
+    }
+
+    /**
+     * Opens {@code file} for its mono stream only, letting the decoder downmix where it can do so
+     * before its synthesis: a stereo Opus stream (channel mapping family 0) is opened as a mono one
+     * (the channel count of its OpusHead set to 1 in the decoder's copy), so that FFmpeg's Opus
+     * decoder sums the two channels' MDCT coefficients and runs one inverse MDCT, post-filter and
+     * de-emphasis instead of two (the same linear operations, so the same signal up to float rounding;
+     * Opus is decoded at 48 kHz whatever is asked, and these stages are a large part of its cost).
+     * The level is then that of swresample's stereo-to-mono downmix, as with {@link #open}. Other
+     * codecs open as with {@link #open}. The native stream and {@link #probe()}'s channel count are
+     * then those of the downmix: for the landmark path ({@code references add}, {@code identify}), not
+     * for the analysis pass.
+     */
+    public static AudioDecoder openDownmixed(Path file, long timeLimitMillis) throws DecodeException {
+        return open(file, timeLimitMillis, true);
+    }
+
+    private static AudioDecoder open(Path file, long timeLimitMillis, boolean downmixInDecoder) throws DecodeException {
+        AudioDecoder d = new AudioDecoder(file, timeLimitMillis * 1_000_000L, downmixInDecoder);
         try {
             d.openInput();
             return d;
@@ -123,6 +147,17 @@ public final class AudioDecoder implements AutoCloseable {
         codecContext = avcodec_alloc_context3(codec);
         avcodec_parameters_to_context(codecContext, par);
         codecContext.pkt_timebase(stream.time_base());
+        if (downmixInDecoder && par.codec_id() == AV_CODEC_ID_OPUS && codecContext.ch_layout().nb_channels() == 2
+                && codecContext.extradata_size() >= 19) {
+            BytePointer head = codecContext.extradata().capacity(codecContext.extradata_size());
+            // OpusHead: byte 9 = channel count, byte 18 = mapping family (0: mono or one coupled stereo stream)
+            if (head.get(18) == 0 && head.get(9) == 2) {
+                head.put(9, (byte) 1);
+                av_channel_layout_uninit(codecContext.ch_layout());
+                av_channel_layout_default(codecContext.ch_layout(), 1);
+                downmixedByDecoder = true;
+            }
+        }
         r = avcodec_open2(codecContext, codec, (PointerPointer<?>) null);
         if (r < 0) {
             throw new DecodeException("decoder_open_failed", file + ": cannot open the " + codec.name().getString() + " decoder (" + error(r) + ")");
@@ -189,6 +224,15 @@ public final class AudioDecoder implements AutoCloseable {
      * @return the number of native-rate sample frames decoded
      */
     public long decode(PcmSink nativeSink, int analysisRate, PcmSink monoSink) throws DecodeException {
+        return decode(nativeSink, analysisRate, monoSink, null);
+    }
+
+    /**
+     * {@link #decode(PcmSink, int, PcmSink)} with swresample options for the mono stream's resampler
+     * ({@code "filter_size=16:cutoff=0.9"}: key=value pairs separated by ':', names as in
+     * {@code ffmpeg -h resampler}), or {@code null} for swresample's defaults (the analysis pass).
+     */
+    public long decode(PcmSink nativeSink, int analysisRate, PcmSink monoSink, String monoResamplerOptions) throws DecodeException {
         int rate = codecContext.sample_rate();
         int nch = codecContext.ch_layout().nb_channels();
         AVChannelLayout inLayout = new AVChannelLayout();
@@ -208,14 +252,19 @@ public final class AudioDecoder implements AutoCloseable {
             }
             av_channel_layout_default(monoLayout, 1);
             if (nativeSink != null) {
-                toNative = swr(inLayout, rate, inLayout, codecContext.sample_fmt(), rate);
+                toNative = swr(inLayout, rate, inLayout, codecContext.sample_fmt(), rate, null);
                 nat = new Resampled(nch, BLOCK_FRAMES * 2);
                 nativeSink.start(rate, nch);
             }
             if (monoSink != null) {
-                toMono = swr(monoLayout, analysisRate, inLayout, codecContext.sample_fmt(), rate);
+                toMono = swr(monoLayout, analysisRate, inLayout, codecContext.sample_fmt(), rate, monoResamplerOptions);
                 int cap = (int) ((long) BLOCK_FRAMES * 2 * analysisRate / rate) + 256;
                 mono = new Resampled(1, Math.max(cap, 1024));
+                if (downmixedByDecoder) {
+                    // the Opus decoder's downmix is (L + R) / 2; swresample's stereo-to-mono (what the
+                    // analysis pass gets) is (L + R) / sqrt(2): the same level on both paths
+                    mono.gain = (float) Math.sqrt(2);
+                }
                 monoSink.start(analysisRate, 1);
             }
             int decodeErrors = 0;
@@ -308,13 +357,23 @@ public final class AudioDecoder implements AutoCloseable {
         }
     }
 
-    private SwrContext swr(AVChannelLayout outLayout, int outRate, AVChannelLayout inLayout, int inFmt, int inRate)
+    private SwrContext swr(AVChannelLayout outLayout, int outRate, AVChannelLayout inLayout, int inFmt, int inRate, String options)
             throws DecodeException {
         // a SwrContext with a null address: swr_alloc_set_opts2 allocates and the wrapper takes the address
         SwrContext ctx = new SwrContext(null);
         int r = swr_alloc_set_opts2(ctx, outLayout, AV_SAMPLE_FMT_FLTP, outRate, inLayout, inFmt, inRate, 0, null);
         if (r < 0 || ctx.isNull()) {
             throw new DecodeException("resampler_failed", file + ": cannot set up the resampler (" + error(r) + ")");
+        }
+        if (options != null && !options.isEmpty()) {
+            for (String option : options.split(":")) {
+                int eq = option.indexOf('=');
+                r = eq < 0 ? -1 : av_opt_set(ctx, option.substring(0, eq), option.substring(eq + 1), 0);
+                if (r < 0) {
+                    swr_free(ctx);
+                    throw new IllegalArgumentException("resampler option '" + option + "' is not a valid swresample key=value (" + error(r) + ")");
+                }
+            }
         }
         r = swr_init(ctx);
         if (r < 0) {
@@ -331,6 +390,7 @@ public final class AudioDecoder implements AutoCloseable {
         private final FloatPointer[] planes;
         private final PointerPointer<FloatPointer> out;
         private final float[][] block;
+        private float gain = 1f;
 
         Resampled(int channels, int capacity) {
             this.channels = channels;
@@ -380,6 +440,12 @@ public final class AudioDecoder implements AutoCloseable {
             }
             for (int c = 0; c < channels; c++) {
                 planes[c].get(block[c], 0, n);
+                if (gain != 1f) {
+                    float[] b = block[c];
+                    for (int i = 0; i < n; i++) {
+                        b[i] *= gain;
+                    }
+                }
             }
             sink.accept(block, n);
         }

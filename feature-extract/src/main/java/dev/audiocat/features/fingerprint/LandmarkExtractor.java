@@ -459,14 +459,25 @@ public final class LandmarkExtractor implements FrameProcessor {
     public static final int HOP = 256;
 
     /**
+     * swresample options of the landmark-only path's resampler: {@code null}, swresample's defaults.
+     * A shorter filter (filter_size 8: ~36 instead of ~140 taps per output sample from 48 kHz) saved
+     * ~0.2 ms of CPU per second of audio but let a drum loop's energy above 5.5 kHz fold into the
+     * bands (loop_amen_full.flac: 87 % of its hashes the same as the analysis pass's, against 100 %):
+     * docs/benchmarks.md, "Indexing (round s5i)".
+     */
+    static final String RESAMPLER_OPTIONS = null;
+
+    /**
      * Decodes {@code file} once (mono, {@value #RATE} Hz) and extracts its landmark hashes. For tools
      * that need only the landmarks ({@code references add}, {@code identify}); ingest gets them from
-     * the analysis pass (22050 Hz, 2048 / 512), which yields (almost) the same hashes.
+     * the analysis pass (22050 Hz, 2048 / 512), which yields (almost) the same hashes. The decoder
+     * downmixes stereo Opus before its synthesis ({@link AudioDecoder#openDownmixed}): only here,
+     * never in the analysis pass.
      */
     public static LandmarkHashes extract(Path file, long timeLimitMillis) throws DecodeException {
         LandmarkExtractor x = new LandmarkExtractor();
-        try (AudioDecoder d = AudioDecoder.open(file, timeLimitMillis)) {
-            d.decode(null, RATE, new FrameDispatcher(FRAME_SIZE, HOP, List.of(x)));
+        try (AudioDecoder d = AudioDecoder.openDownmixed(file, timeLimitMillis)) {
+            d.decode(null, RATE, new FrameDispatcher(FRAME_SIZE, HOP, List.of(x)), RESAMPLER_OPTIONS);
         }
         return x.result();
     }

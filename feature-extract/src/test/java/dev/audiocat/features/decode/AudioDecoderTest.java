@@ -116,4 +116,75 @@ class AudioDecoderTest {
         });
         assertEquals("timeout", e.reason());
     }
+
+    /** The mono stream at {@code rate} of {@code f}, opened with {@link AudioDecoder#open} or {@link AudioDecoder#openDownmixed}. */
+    private static float[] mono(Path f, boolean downmixed, int rate, int[] channels) throws Exception {
+        float[][] out = {new float[1 << 16]};
+        int[] len = {0};
+        try (AudioDecoder d = downmixed ? AudioDecoder.openDownmixed(f, 0) : AudioDecoder.open(f)) {
+            channels[0] = d.probe().channels();
+            d.decode(null, rate, new PcmSink() {
+                @Override
+                public void start(int sampleRate, int channelCount) {
+                }
+
+                @Override
+                public void accept(float[][] data, int n) {
+                    if (len[0] + n > out[0].length) {
+                        out[0] = java.util.Arrays.copyOf(out[0], 2 * (len[0] + n));
+                    }
+                    System.arraycopy(data[0], 0, out[0], len[0], n);
+                    len[0] += n;
+                }
+
+                @Override
+                public void finish() {
+                }
+            });
+        }
+        return java.util.Arrays.copyOf(out[0], len[0]);
+    }
+
+    @Test
+    void opusDownmixedByItsDecoderMatchesTheResamplersDownmix() throws Exception {
+        // 8 s of a real stereo Opus track, packets copied (no re-encoding)
+        Path f = dir.resolve("stereo.opus");
+        Process p = new ProcessBuilder("ffmpeg", "-loglevel", "error", "-y", "-ss", "60", "-t", "8", "-i",
+                "/usr/share/games/warzone2100/music/albums/legacy_soundtrack/track5.opus", "-c", "copy", f.toString())
+                .inheritIO().start();
+        assertEquals(0, p.waitFor());
+        int[] channels = new int[1];
+        float[] resampled = mono(f, false, 11025, channels);
+        assertEquals(2, channels[0]);
+        float[] downmixed = mono(f, true, 11025, channels);
+        assertEquals(1, channels[0]);
+        assertEquals(resampled.length, downmixed.length, 1);
+        assertTrue(resampled.length > 8 * 11025 - 2048, "decoded " + resampled.length + " samples of 8 s at 11025 Hz");
+        int n = Math.min(resampled.length, downmixed.length);
+        double e = 0;
+        double ed = 0;
+        double diff = 0;
+        for (int i = 0; i < n; i++) {
+            e += resampled[i] * (double) resampled[i];
+            ed += downmixed[i] * (double) downmixed[i];
+            double d = resampled[i] - downmixed[i];
+            diff += d * d;
+        }
+        assertTrue(e > 1e-3 * n, "the excerpt is not silent");
+        // the same level (the decoder's (L + R) / 2 scaled to swresample's (L + R) / sqrt(2)) ...
+        assertEquals(0, 10 * Math.log10(ed / e), 0.05);
+        // ... and the same signal: the downmix moved before the decoder's linear synthesis
+        assertTrue(10 * Math.log10(e / diff) > 25, "difference only " + 10 * Math.log10(e / diff) + " dB below the signal");
+    }
+
+    @Test
+    void otherCodecsOpenDownmixedAsBefore() throws Exception {
+        Path f = sineWav("stereo.wav", 44100, 2, 16, 44100);
+        int[] channels = new int[1];
+        float[] a = mono(f, false, 11025, channels);
+        assertEquals(2, channels[0]);
+        float[] b = mono(f, true, 11025, channels);
+        assertEquals(2, channels[0]);
+        assertTrue(java.util.Arrays.equals(a, b), "a WAV's mono stream changed");
+    }
 }

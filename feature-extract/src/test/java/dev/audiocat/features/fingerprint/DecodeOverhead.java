@@ -34,7 +34,9 @@ public final class DecodeOverhead {
         if (Boolean.parseBoolean(System.getProperty("overhead.samples", "true"))) {
             groups.add(List.of("short samples (FLAC/WAV)", samples));
         }
-        System.out.printf(Locale.ROOT, "landmark stream: %d Hz, frames of %d every %d samples%n", RATE, SIZE, HOP);
+        System.out.printf(Locale.ROOT, "landmark stream: %d Hz, frames of %d every %d samples; decoder: %s%n", RATE, SIZE, HOP,
+                LEGACY ? "stereo Opus decode, swresample defaults" : "LandmarkExtractor.extract's (Opus downmixed by the decoder, resampler "
+                        + (RESAMPLER == null ? "swresample defaults" : RESAMPLER) + ")");
         for (var group : groups) {
             @SuppressWarnings("unchecked")
             List<Path> files = (List<Path>) group.get(1);
@@ -57,6 +59,14 @@ public final class DecodeOverhead {
     static final int SIZE = LandmarkExtractor.FRAME_SIZE * RATE / LandmarkExtractor.RATE;
     static final int HOP = LandmarkExtractor.HOP * RATE / LandmarkExtractor.RATE;
 
+    // -Doverhead.legacyDecode=true: the decoder settings before round s5i (stereo Opus decode, swresample's default filter)
+    static final boolean LEGACY = Boolean.getBoolean("overhead.legacyDecode");
+    static final String RESAMPLER = LEGACY ? null : LandmarkExtractor.RESAMPLER_OPTIONS;
+
+    static AudioDecoder open(Path p) throws Exception {
+        return LEGACY ? AudioDecoder.open(p) : AudioDecoder.openDownmixed(p, 0);
+    }
+
     /** {seconds of audio, open CPU s, decode-only CPU s, decode + landmarks CPU s}. */
     static double[] measure(Path p) throws Exception {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
@@ -64,15 +74,15 @@ public final class DecodeOverhead {
         double seconds;
         long c1;
         long c2;
-        try (AudioDecoder d = AudioDecoder.open(p)) {
+        try (AudioDecoder d = open(p)) {
             c1 = mx.getCurrentThreadCpuTime();
-            seconds = d.decode(null, RATE, PcmSink.DISCARD) / (double) d.probe().sampleRate();
+            seconds = d.decode(null, RATE, PcmSink.DISCARD, RESAMPLER) / (double) d.probe().sampleRate();
             c2 = mx.getCurrentThreadCpuTime();
         }
-        try (AudioDecoder d = AudioDecoder.open(p)) {
+        try (AudioDecoder d = open(p)) {
             long c4 = mx.getCurrentThreadCpuTime();
             LandmarkExtractor x = new LandmarkExtractor();
-            d.decode(null, RATE, new FrameDispatcher(SIZE, HOP, List.of(x)));
+            d.decode(null, RATE, new FrameDispatcher(SIZE, HOP, List.of(x)), RESAMPLER);
             long c5 = mx.getCurrentThreadCpuTime();
             return new double[] {seconds, (c1 - c0) / 1e9, (c2 - c1) / 1e9, (c5 - c4) / 1e9};
         }

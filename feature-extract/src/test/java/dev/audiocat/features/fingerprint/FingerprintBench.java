@@ -182,9 +182,11 @@ public final class FingerprintBench {
             for (Path p : indexed) {
                 long f0 = mx.getCurrentThreadCpuTime();
                 double seconds;
-                try (AudioDecoder d = AudioDecoder.open(p)) {
+                // the landmark path's decoder settings (LandmarkExtractor.extract)
+                try (AudioDecoder d = AudioDecoder.openDownmixed(p, 0)) {
                     int nativeRate = d.probe().sampleRate();
-                    seconds = d.decode(null, LandmarkExtractor.RATE, dev.audiocat.features.decode.PcmSink.DISCARD) / (double) nativeRate;
+                    seconds = d.decode(null, LandmarkExtractor.RATE, dev.audiocat.features.decode.PcmSink.DISCARD,
+                            LandmarkExtractor.RESAMPLER_OPTIONS) / (double) nativeRate;
                 }
                 if (p.toString().endsWith(".opus")) {
                     opusSeconds += seconds;
