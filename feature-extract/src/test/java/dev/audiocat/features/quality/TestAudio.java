@@ -70,36 +70,31 @@ public final class TestAudio {
 
     /** Writes planar float channels as a 16-bit PCM WAV (values clipped to [-1, 1]). */
     public static void writeWav(Path file, int rate, float[]... channels) throws IOException {
-        int ch = channels.length;
-        int n = channels[0].length;
-        ByteBuffer b = ByteBuffer.allocate(44 + n * ch * 2).order(ByteOrder.LITTLE_ENDIAN);
-        b.put("RIFF".getBytes()).putInt(36 + n * ch * 2).put("WAVE".getBytes());
-        b.put("fmt ".getBytes()).putInt(16).putShort((short) 1).putShort((short) ch).putInt(rate)
-                .putInt(rate * ch * 2).putShort((short) (ch * 2)).putShort((short) 16);
-        b.put("data".getBytes()).putInt(n * ch * 2);
-        for (int i = 0; i < n; i++) {
-            for (float[] c : channels) {
-                double x = Math.max(-1, Math.min(1, c[i]));
-                b.putShort((short) Math.round(x * 32767));
-            }
-        }
-        try (OutputStream out = Files.newOutputStream(file)) {
-            out.write(b.array());
-        }
+        write(file, rate, false, channels);
     }
 
     /** Writes planar float channels as a 32-bit IEEE float WAV (levels below 16-bit resolution survive). */
     public static void writeFloatWav(Path file, int rate, float[]... channels) throws IOException {
+        write(file, rate, true, channels);
+    }
+
+    private static void write(Path file, int rate, boolean floats, float[]... channels) throws IOException {
         int ch = channels.length;
         int n = channels[0].length;
-        ByteBuffer b = ByteBuffer.allocate(44 + n * ch * 4).order(ByteOrder.LITTLE_ENDIAN);
-        b.put("RIFF".getBytes()).putInt(36 + n * ch * 4).put("WAVE".getBytes());
-        b.put("fmt ".getBytes()).putInt(16).putShort((short) 3).putShort((short) ch).putInt(rate)
-                .putInt(rate * ch * 4).putShort((short) (ch * 4)).putShort((short) 32);
-        b.put("data".getBytes()).putInt(n * ch * 4);
+        int bytes = floats ? 4 : 2;
+        ByteBuffer b = ByteBuffer.allocate(44 + n * ch * bytes).order(ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes()).putInt(36 + n * ch * bytes).put("WAVE".getBytes());
+        b.put("fmt ".getBytes()).putInt(16).putShort((short) (floats ? 3 : 1)).putShort((short) ch).putInt(rate)
+                .putInt(rate * ch * bytes).putShort((short) (ch * bytes)).putShort((short) (8 * bytes));
+        b.put("data".getBytes()).putInt(n * ch * bytes);
         for (int i = 0; i < n; i++) {
             for (float[] c : channels) {
-                b.putFloat(c[i]);
+                if (floats) {
+                    b.putFloat(c[i]);
+                } else {
+                    double x = Math.max(-1, Math.min(1, c[i]));
+                    b.putShort((short) Math.round(x * 32767));
+                }
             }
         }
         try (OutputStream out = Files.newOutputStream(file)) {
