@@ -465,7 +465,7 @@ public final class ExcerptMatcher {
         }
     }
 
-    /** True when a pair's reference span agrees with {@code scale ×} its query span (step 4's filter). */
+    /** True when a pair's reference span agrees with {@code scale ×} its query span (steps 4 and 5 of the vote). */
     static boolean spanAgrees(int sq, int sr, double scale) {
         return Math.abs(sr - scale * sq) <= SPAN_TOLERANCE;
     }
@@ -706,7 +706,7 @@ public final class ExcerptMatcher {
         double firstQuery = Double.MAX_VALUE;
         for (int i = 0; i < m; i++) {
             if (Math.abs(tr[i] - bestScale * tq[i] - bestOffset) <= OFFSET_TOLERANCE
-                    && Math.abs(sr[i] - bestScale * sq[i]) <= SPAN_TOLERANCE) {
+                    && spanAgrees(sq[i], sr[i], bestScale)) {
                 sx += tq[i];
                 sy += tr[i];
                 sxx += (double) tq[i] * tq[i];
