@@ -60,6 +60,8 @@ final class HumDetector implements PcmSink {
     static final double COMB_FROM_HZ = 0.4;
     static final double COMB_TO_HZ = 4;
     static final int COMB_TEETH = 3;
+    /** {@link #COMB_DB} as a power ratio: a tooth has at least this share of the line's power. */
+    private static final double COMB_RATIO = Math.pow(10, -COMB_DB / 10);
     /**
      * Phase coherence: the 0 Hz bin of a line is compared with its value {@value #LAG} windows earlier
      * (2.97 s, half overlapping). Hum keeps one complex value; a partial or comb tooth f Hz off the
@@ -246,8 +248,8 @@ final class HumDetector implements PcmSink {
             for (int h = 1; h <= HARMONICS; h++) {
                 int l = m * HARMONICS + h - 1;
                 // the spectrum is computed in place in the slot of the oldest kept one
-                double[] now = spectra[l][(int) (analyses % (LAG + 1))];
-                double[] then = spectra[l][(int) ((analyses + 1) % (LAG + 1))]; // LAG analyses ago
+                double[] now = spectrum(l, 0);
+                double[] then = spectrum(l, LAG);
                 for (int i = 0; i < WINDOW; i++) {
                     int slot = (int) ((first + i) % WINDOW);
                     now[2 * i] = ringRe[l][slot] * window[i];
@@ -263,14 +265,12 @@ final class HumDetector implements PcmSink {
                 for (int k = 0; k < WINDOW; k++) {
                     double d = Math.abs((k < WINDOW / 2 ? k : k - WINDOW) * binHz);
                     double p = now[2 * k] * now[2 * k] + now[2 * k + 1] * now[2 * k + 1];
+                    power[k] = p;
                     if (d <= LINE_HZ) {
                         line = Math.max(line, p);
                     } else if (d >= NEIGHBOURS_FROM_HZ && d <= NEIGHBOURS_TO_HZ) {
                         neighbours[nb++] = p;
                     }
-                }
-                for (int k = 0; k < WINDOW; k++) {
-                    power[k] = now[2 * k] * now[2 * k] + now[2 * k + 1] * now[2 * k + 1];
                 }
                 comb[h - 1] = combTooth(line, binHz);
                 linePower[h - 1] = line;
@@ -349,8 +349,7 @@ final class HumDetector implements PcmSink {
         double alignHz = Math.acos(1 - STEADY) / (2 * Math.PI * lagSeconds);
         for (int h = 0; h < HARMONICS; h++) {
             int l = m * HARMONICS + h;
-            if (comb[h] && toothOffset(spectra[l][(int) (analyses % (LAG + 1))], spectra[l][(int) ((analyses + 1) % (LAG + 1))],
-                    linePower[h], binHz, lagSeconds) < alignHz) {
+            if (comb[h] && toothOffset(spectrum(l, 0), spectrum(l, LAG), linePower[h], binHz, lagSeconds) < alignHz) {
                 return false; // NaN (no symmetric teeth to judge) compares false
             }
         }
@@ -366,7 +365,7 @@ final class HumDetector implements PcmSink {
      * NaN when no tooth has a mirror within 1.5 bins.
      */
     private double toothOffset(double[] now, double[] then, double line, double binHz, double lagSeconds) {
-        double floor = line * Math.pow(10, -COMB_DB / 10);
+        double floor = line * COMB_RATIO;
         int last = Math.min(WINDOW / 2 - 2, (int) (COMB_TO_HZ / binHz));
         int na = 0;
         int nb = 0;
@@ -404,6 +403,14 @@ final class HumDetector implements PcmSink {
         return offsets[n / 2];
     }
 
+    /**
+     * The spectrum of line {@code l} of the latest analysis ({@code ago} 0) or of {@code ago} analyses
+     * before it (at most {@link #LAG}); the latest is computed in the slot of the oldest kept one.
+     */
+    private double[] spectrum(int l, int ago) {
+        return spectra[l][(int) ((analyses - ago + LAG + 1) % (LAG + 1))];
+    }
+
     private static double power(double[] spectrum, int k) {
         int i = Math.floorMod(k, WINDOW);
         return spectrum[2 * i] * spectrum[2 * i] + spectrum[2 * i + 1] * spectrum[2 * i + 1];
@@ -416,7 +423,7 @@ final class HumDetector implements PcmSink {
      * beat or bar) whose comb puts a tooth on the mains frequency, not hum.
      */
     private boolean combTooth(double line, double binHz) {
-        double floor = line * Math.pow(10, -COMB_DB / 10);
+        double floor = line * COMB_RATIO;
         for (double d = COMB_FROM_HZ; d <= COMB_TO_HZ; d += binHz / 4) {
             int teeth = 0;
             for (int j = -2; j <= 2; j++) {
