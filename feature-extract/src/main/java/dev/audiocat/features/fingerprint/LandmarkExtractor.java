@@ -2,6 +2,7 @@ package dev.audiocat.features.fingerprint;
 
 import dev.audiocat.features.decode.AudioDecoder;
 import dev.audiocat.features.decode.DecodeException;
+import dev.audiocat.features.decode.PcmSink;
 import dev.audiocat.features.dsp.Frame;
 import dev.audiocat.features.dsp.FrameDispatcher;
 import dev.audiocat.features.dsp.FrameProcessor;
@@ -476,10 +477,21 @@ public final class LandmarkExtractor implements FrameProcessor {
      */
     public static LandmarkHashes extract(Path file, long timeLimitMillis) throws DecodeException {
         LandmarkExtractor x = new LandmarkExtractor();
-        try (AudioDecoder d = AudioDecoder.openDownmixed(file, timeLimitMillis)) {
-            d.decode(null, RATE, new FrameDispatcher(FRAME_SIZE, HOP, List.of(x)), RESAMPLER_OPTIONS);
-        }
+        decodeLandmarkStream(file, timeLimitMillis, new FrameDispatcher(FRAME_SIZE, HOP, List.of(x)));
         return x.result();
+    }
+
+    /**
+     * Decodes {@code file} into {@code sink} exactly as {@link #extract} does (mono, {@value #RATE} Hz,
+     * {@link AudioDecoder#openDownmixed}, {@link #RESAMPLER_OPTIONS}): the one place that says how the
+     * landmark path decodes, also for benches that time the decode alone.
+     *
+     * @return seconds of audio decoded
+     */
+    static double decodeLandmarkStream(Path file, long timeLimitMillis, PcmSink sink) throws DecodeException {
+        try (AudioDecoder d = AudioDecoder.openDownmixed(file, timeLimitMillis)) {
+            return d.decode(null, RATE, sink, RESAMPLER_OPTIONS) / (double) d.probe().sampleRate();
+        }
     }
 
     /** Peaks found so far (for tests and density figures). */

@@ -181,13 +181,8 @@ public final class FingerprintBench {
             double opusCpu = 0;
             for (Path p : indexed) {
                 long f0 = mx.getCurrentThreadCpuTime();
-                double seconds;
                 // the landmark path's decoder settings (LandmarkExtractor.extract)
-                try (AudioDecoder d = AudioDecoder.openDownmixed(p, 0)) {
-                    int nativeRate = d.probe().sampleRate();
-                    seconds = d.decode(null, LandmarkExtractor.RATE, dev.audiocat.features.decode.PcmSink.DISCARD,
-                            LandmarkExtractor.RESAMPLER_OPTIONS) / (double) nativeRate;
-                }
+                double seconds = LandmarkExtractor.decodeLandmarkStream(p, 0, dev.audiocat.features.decode.PcmSink.DISCARD);
                 if (p.toString().endsWith(".opus")) {
                     opusSeconds += seconds;
                     opusCpu += (mx.getCurrentThreadCpuTime() - f0) / 1e9;

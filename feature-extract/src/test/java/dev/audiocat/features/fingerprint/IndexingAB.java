@@ -17,9 +17,9 @@ import java.util.Locale;
  * MODE {@code swr}: decode + resample to the landmark rate only; {@code build}: decode + FFT +
  * landmarks; {@code compare} (two variants): per file, the two mono streams' levels and difference
  * and the share of identical (hash, payload) entries. A variant is {@code default} (swresample's
- * defaults), swresample options ({@code filter_size=8:cutoff=0.9}), either prefixed with {@code dm:}
- * for {@link AudioDecoder#openDownmixed} (the landmark path's decoder), or {@code @48000} (no
- * resampling at all: the decode's floor). The variants alternate file by file, their order rotated.
+ * defaults), swresample options ({@code filter_size=8:cutoff=0.9}) or {@code @48000} (no
+ * resampling at all: the decode's floor), each optionally prefixed with {@code dm:} for
+ * {@link AudioDecoder#openDownmixed} (the landmark path's decoder). The variants alternate file by file, their order rotated.
  */
 public final class IndexingAB {
 
@@ -68,9 +68,16 @@ public final class IndexingAB {
         return variant.startsWith("dm:") ? AudioDecoder.openDownmixed(p, 0) : AudioDecoder.open(p);
     }
 
+    /** The variant's swresample options: null for {@code default}, {@code dm:default} and {@code @RATE}. */
     private static String options(String variant) {
         String o = variant.startsWith("dm:") ? variant.substring(3) : variant;
-        return o.equals("default") ? null : o;
+        return o.equals("default") || o.startsWith("@") ? null : o;
+    }
+
+    /** The variant's output rate: {@code @48000} decodes at that rate (no resampling: the decode's floor). */
+    private static int rate(String variant) {
+        String o = variant.startsWith("dm:") ? variant.substring(3) : variant;
+        return o.startsWith("@") ? Integer.parseInt(o.substring(1)) : LandmarkExtractor.RATE;
     }
 
     private static float[] decode(Path p, String variant) throws Exception {
@@ -132,24 +139,12 @@ public final class IndexingAB {
                 Path p = files.get(f);
                 for (int v = 0; v < variants.length; v++) {
                     int vv = (v + f + r) % variants.length;
-                    // "@48000": no resampling (the decoder's own rate), the decode's floor
-                    boolean atRate = variants[vv].startsWith("@");
-                    int rate = atRate ? Integer.parseInt(variants[vv].substring(1)) : LandmarkExtractor.RATE;
-                    String opts = variants[vv].equals("default") || atRate ? null : variants[vv];
+                    String variant = variants[vv];
                     long c0 = mx.getCurrentThreadCpuTime();
-                    // "dm:" prefix: AudioDecoder.openDownmixed (the decoder downmixes before its synthesis)
-                    boolean dm = variants[vv].startsWith("dm:");
-                    if (dm) {
-                        opts = variants[vv].substring(3);
-                        opts = opts.equals("default") ? null : opts;
-                    }
-                    try (AudioDecoder d = dm ? AudioDecoder.openDownmixed(p, 0) : AudioDecoder.open(p)) {
-                        if (args[0].equals("swr")) {
-                            d.decode(null, rate, PcmSink.DISCARD, opts);
-                        } else {
-                            LandmarkExtractor x = new LandmarkExtractor();
-                            d.decode(null, rate, new FrameDispatcher(LandmarkExtractor.FRAME_SIZE, LandmarkExtractor.HOP, List.of(x)), opts);
-                        }
+                    try (AudioDecoder d = open(p, variant)) {
+                        PcmSink sink = args[0].equals("swr") ? PcmSink.DISCARD
+                                : new FrameDispatcher(LandmarkExtractor.FRAME_SIZE, LandmarkExtractor.HOP, List.of(new LandmarkExtractor()));
+                        d.decode(null, rate(variant), sink, options(variant));
                     }
                     cpu[vv][r] += (mx.getCurrentThreadCpuTime() - c0) / 1e9;
                 }
