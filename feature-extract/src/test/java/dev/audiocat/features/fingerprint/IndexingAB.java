@@ -143,7 +143,8 @@ public final class IndexingAB {
                     long c0 = mx.getCurrentThreadCpuTime();
                     try (AudioDecoder d = open(p, variant)) {
                         PcmSink sink = args[0].equals("swr") ? PcmSink.DISCARD
-                                : new FrameDispatcher(LandmarkExtractor.FRAME_SIZE, LandmarkExtractor.HOP, List.of(new LandmarkExtractor()));
+                                : new dev.audiocat.features.decode.BatchingSink(new FrameDispatcher(LandmarkExtractor.FRAME_SIZE, LandmarkExtractor.HOP,
+                                        List.of(new LandmarkExtractor())), LandmarkExtractor.BATCH);
                         d.decode(null, rate(variant), sink, options(variant));
                     }
                     cpu[vv][r] += (mx.getCurrentThreadCpuTime() - c0) / 1e9;
