@@ -385,6 +385,130 @@ class QualityCheckerTest {
         assertEquals(QcFlag.INFO, mp3Itself.get(0).severity()); // expected of the codec
     }
 
+    /**
+     * A codec that keeps its top bands only in some frames: above the edge the power mean holds those
+     * bursts, 20 dB over the file's floor, and the cliff under them is only about 10 dB; the log mean
+     * shows the cliff most snapshots have (about 30 dB). Chords loud enough to measure, noise standing
+     * 30 dB above the 16-bit floor up to 16 kHz, and the 16-17 kHz band at that level for 0.2 s every
+     * 2 s (10 % of the time). The same noise without the lowpass is not flagged.
+     */
+    @Test
+    void burstsAboveALowpassDoNotHideIt() throws Exception {
+        float[][] limited = quietHighs(16000, 17000, 0.1);
+        List<QcFlag> flags = ofType(analyse("lowpass-bursts", limited), QcFlag.LIMITED_BANDWIDTH);
+        assertEquals(1, flags.size(), flags::toString);
+        assertTrue(flags.get(0).detail().matches("content ends at (15\\.[89]|16\\.[0-2]) kHz of 22\\.1 kHz.*"),
+                flags.get(0).detail());
+        float[][] full = quietHighs(RATE / 2.0, RATE / 2.0, 0);
+        assertEquals(List.of(), ofType(analyse("full-band", full), QcFlag.LIMITED_BANDWIDTH));
+    }
+
+    /**
+     * A real MP3 round trip (FFmpeg's libmp3lame, 128 kbit/s, into 16-bit WAV) of chords over white
+     * noise at -70 dBFS: the highs stand only about 30 dB above the floor, and the encoder drops its
+     * top bands in some frames and keeps them in others, so the power mean's cliff stays under 30 dB;
+     * the log mean's is over 20. The WAV it was made from is not flagged.
+     */
+    @Test
+    void mp3RoundTripOfQuietHighsIsFlagged() throws Exception {
+        float[][] x = chords();
+        Random rnd = new Random(5);
+        double sigma = Math.pow(10, -70 / 20.0);
+        for (float[] c : x) {
+            for (int i = 0; i < c.length; i++) {
+                c[i] += (float) (sigma * rnd.nextGaussian());
+            }
+        }
+        Path wav = dir.resolve("quiet-highs.wav");
+        TestAudio.writeWav(wav, RATE, x);
+        Path mp3 = dir.resolve("quiet-highs.mp3");
+        Path mp3wav = dir.resolve("quiet-highs-mp3.wav");
+        run("ffmpeg", "-v", "error", "-y", "-i", wav.toString(), "-c:a", "libmp3lame", "-b:a", "128k", mp3.toString());
+        run("ffmpeg", "-v", "error", "-y", "-i", mp3.toString(), "-c:a", "pcm_s16le", mp3wav.toString());
+        assertEquals(List.of(), ofType(analyse(wav), QcFlag.LIMITED_BANDWIDTH));
+        List<QcFlag> flags = ofType(analyse(mp3wav), QcFlag.LIMITED_BANDWIDTH);
+        assertEquals(1, flags.size(), flags::toString);
+        assertTrue(flags.get(0).detail().matches("content ends at 1[5-7]\\.\\d kHz of 22\\.1 kHz.*"), flags.get(0).detail());
+    }
+
+    /** The clean signal's chords without its noise. */
+    static float[][] chords() {
+        int n = (int) (SECONDS * RATE);
+        float[] l = new float[n];
+        float[] r = new float[n];
+        int[] roots = {60, 65, 67, 60};
+        for (int s = 0; s < SECONDS; s++) {
+            for (int iv : new int[] {0, 4, 7}) {
+                TestAudio.addTone(l, RATE, s, 1.0, TestAudio.hz(roots[s % 4] + iv, 440), 0.12);
+                TestAudio.addTone(r, RATE, s, 1.0, TestAudio.hz(roots[s % 4] + iv + 12, 440), 0.10);
+            }
+        }
+        return new float[][] {l, r};
+    }
+
+    /**
+     * Chords over noise with the density of white noise at -71 dBFS (in the meter's long-term spectrum
+     * about 30 dB over a 16-bit file's floor) from 0 Hz to edgeHz, and from edgeHz to burstHz only for
+     * the first fraction of every 2 s (10 ms raised-cosine ramps).
+     */
+    static float[][] quietHighs(double edgeHz, double burstHz, double fraction) {
+        float[][] x = chords();
+        int n = x[0].length;
+        double sigma = Math.pow(10, -71 / 20.0);
+        Random rnd = new Random(7);
+        double[] gate = new double[n];
+        int ramp = RATE / 100;
+        int on = (int) (fraction * 2 * RATE);
+        for (int i = 0; i < n; i++) {
+            int j = i % (2 * RATE);
+            double up = Math.min(1, (j + 0.5) / ramp);
+            double down = Math.min(1, (on - j - 0.5) / ramp);
+            double g = Math.min(up, down);
+            gate[i] = j >= on ? 0 : 0.5 - 0.5 * Math.cos(Math.PI * g);
+        }
+        for (float[] c : x) {
+            double[] low = bandNoise(n, 0, edgeHz, sigma, rnd);
+            double[] top = fraction > 0 ? bandNoise(n, edgeHz, burstHz, sigma, rnd) : new double[n];
+            for (int i = 0; i < n; i++) {
+                c[i] += (float) (low[i] + gate[i] * top[i]);
+            }
+        }
+        return x;
+    }
+
+    /**
+     * n samples of white Gaussian noise of standard deviation sigma with every frequency outside
+     * [fromHz, toHz) removed (zeroed in one power-of-two FFT, then cut to n samples); plain white
+     * noise when the band is the whole spectrum.
+     */
+    static double[] bandNoise(int n, double fromHz, double toHz, double sigma, Random rnd) {
+        int size = Integer.highestOneBit(n - 1) * 2;
+        double[] a = new double[fromHz <= 0 && toHz >= RATE / 2.0 ? n : size];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = sigma * rnd.nextGaussian();
+        }
+        if (a.length == n) {
+            return a;
+        }
+        org.jtransforms.fft.DoubleFFT_1D fft = new org.jtransforms.fft.DoubleFFT_1D(size);
+        fft.realForward(a);
+        for (int k = 0; k <= size / 2; k++) {
+            double f = k * (double) RATE / size;
+            if (f < fromHz || f >= toHz) {
+                if (k == 0) {
+                    a[0] = 0;
+                } else if (k == size / 2) {
+                    a[1] = 0;
+                } else {
+                    a[2 * k] = 0;
+                    a[2 * k + 1] = 0;
+                }
+            }
+        }
+        fft.realInverse(a, true);
+        return java.util.Arrays.copyOf(a, n);
+    }
+
     static void run(String... cmd) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
