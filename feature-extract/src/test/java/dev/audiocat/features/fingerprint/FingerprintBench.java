@@ -192,8 +192,7 @@ public final class FingerprintBench {
             out.printf(Locale.ROOT, "  of which decode + resample to %d Hz mono alone: %.1f s CPU = %.0fx realtime (%.0f%% of the build); Opus tracks alone: %.0fx%n",
                     LandmarkExtractor.RATE, decodeCpu, audioSeconds / decodeCpu, 100 * decodeCpu / cpuSeconds, opusSeconds / opusCpu);
             // the same build again in this JVM, now warm (into a scratch index, not saved): the rate a
-            // long-running indexer reaches; the difference to the first build is the JIT's warm-up,
-            // a fixed cost per process, not per hour of audio
+            // long-running indexer reaches once the JIT has compiled the landmark path
             Path warmDir = work.resolve("index-warm");
             deleteRecursively(warmDir);
             ReferenceIndex warm = ReferenceIndex.open(warmDir);
@@ -203,8 +202,8 @@ public final class FingerprintBench {
             }
             double warmCpu = (mx.getCurrentThreadCpuTime() - w0) / 1e9;
             deleteRecursively(warmDir);
-            out.printf(Locale.ROOT, "index build again, warm JVM (steady state): %.1f s CPU = %.0fx realtime per core; "
-                            + "the first build's extra %.1f s CPU is the JIT's warm-up (per process)%n",
+            out.printf(Locale.ROOT, "index build again, warm JVM (steady state): %.1f s CPU = %.0fx realtime per core "
+                            + "(first build minus this one: %+.1f s CPU, the JIT's warm-up plus the machine's noise)%n",
                     warmCpu, audioSeconds / warmCpu, cpuSeconds - warmCpu);
         }
         long l0 = System.nanoTime();
