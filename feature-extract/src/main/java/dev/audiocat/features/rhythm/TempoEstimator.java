@@ -88,6 +88,8 @@ public final class TempoEstimator implements FrameProcessor {
     private int hop;
     private int size;
     private TempoEstimate result;
+    /** The stability statistics of the last {@link #finish()} for the bench's replay harness: periodicity, agreement, beats with onsets, bpm tested. */
+    double[] stats = new double[0];
 
     public TempoEstimator() {
         this(PRIOR_CENTRE_BPM, OFFBEAT_RATIO, CHANGE_WEIGHT);
@@ -286,6 +288,7 @@ public final class TempoEstimator implements FrameProcessor {
         double confidence = Math.max(0, Math.min(1, periodicity / 0.4)) * agreement;
         double minPeriodicity = frames < 2 * WINDOW_FRAMES ? MIN_PERIODICITY_SHORT : MIN_PERIODICITY;
         boolean stable = periodicity >= minPeriodicity && agreement >= MIN_AGREEMENT && beatsWithOnsets >= 8;
+        stats = new double[] {periodicity, agreement, beatsWithOnsets, 60 * fps / bestPeriod};
         if (!stable) {
             return unstable(confidence);
         }
@@ -569,5 +572,35 @@ public final class TempoEstimator implements FrameProcessor {
             }
         }
         return false;
+    }
+
+    // ---- replay (bench/analysis/tempo-replay.sh): the per-frame curves out, and finish() on given curves
+
+    float[] onsetCurve() {
+        return java.util.Arrays.copyOf(onset, frames);
+    }
+
+    float[] changeCurve() {
+        return java.util.Arrays.copyOf(change, frames);
+    }
+
+    int rate() {
+        return rate;
+    }
+
+    int hop() {
+        return hop;
+    }
+
+    /** An estimator in the state {@link #process} would leave after these curves, {@link #finish()}ed. */
+    static TempoEstimator replay(float[] onsetCurve, float[] changeCurve, int rate, int hop) {
+        TempoEstimator t = new TempoEstimator();
+        t.frames = onsetCurve.length;
+        t.onset = java.util.Arrays.copyOf(onsetCurve, Math.max(1, onsetCurve.length));
+        t.change = java.util.Arrays.copyOf(changeCurve, Math.max(1, changeCurve.length));
+        t.rate = rate;
+        t.hop = hop;
+        t.finish();
+        return t;
     }
 }
