@@ -52,7 +52,7 @@ public final class TempoReplay {
         Map<String, String> tempolessName = new LinkedHashMap<>();
         StringBuilder table = new StringBuilder();
         try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(cache.resolve("replay.csv")))) {
-            csv.println("corpus,file,label_bpm,drums,bpm,stable,confidence,periodicity,agreement,beats_with_onsets,bpm_tested,acc1,acc2");
+            csv.println("corpus,file,label_bpm,drums,bpm,stable,confidence,grid_periodicity,agreement,beats_with_onsets,bpm_tested,acc1,acc2");
             for (int a = 1; a < args.length; a++) {
                 Path dir = Path.of(args[a]);
                 String set = dir.getParent().getParent().getParent().getFileName() + "/" + dir.getFileName();
