@@ -4,7 +4,8 @@
 # Usage: bench/analysis/tempo-replay.sh CORPUS_DIR...   (default: the tuning corpora listed below)
 # A corpus dir is what bench/analysis/run.sh generated: $HOME_OF_RUN/bench/analysis/corpus or corpus-hard.
 # Cache and replay.csv (every file's estimate and stability statistics) under
-# $AUDIOCAT_HOME/bench/analysis/tempo-replay. MVN_FLAGS (e.g. -o) is passed to Maven.
+# $AUDIOCAT_HOME/bench/analysis/tempo-replay. MVN_FLAGS (e.g. -o) is passed to Maven. TEMPO_OPTS: JVM
+# options, e.g. "-Dtempo.change=4 -Dtempo.offbeat=0.5 -Dtempo.prior=110" to replay other tuning parameters.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export AUDIOCAT_HOME="${AUDIOCAT_HOME:-$HOME/.audiocat}"
@@ -23,5 +24,5 @@ cp feature-extract/target/feature-extract-*.jar "$WORK/feature-extract.jar"
 CP="$WORK/feature-extract.jar:$(cat "$WORK/cp.txt")"
 rm -rf "$WORK/classes"
 javac -d "$WORK/classes" -cp "$CP" bench/analysis/src/dev/audiocat/features/rhythm/TempoReplay.java
-exec java -Xmx1g -Djava.io.tmpdir="$WORK/tmp" -Dorg.bytedeco.javacpp.cachedir="$AUDIOCAT_HOME/cache/javacpp" \
+exec java ${TEMPO_OPTS:-} -Xmx1g -Djava.io.tmpdir="$WORK/tmp" -Dorg.bytedeco.javacpp.cachedir="$AUDIOCAT_HOME/cache/javacpp" \
   -cp "$WORK/classes:$CP" dev.audiocat.features.rhythm.TempoReplay "$WORK" "$@"

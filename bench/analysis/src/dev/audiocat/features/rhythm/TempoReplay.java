@@ -80,7 +80,7 @@ public final class TempoReplay {
                     boolean[] fresh = new boolean[1];
                     Curves c = curves(cache, dir, f, fresh);
                     decoded += fresh[0] ? 1 : 0;
-                    TempoEstimator t = TempoEstimator.replay(c.onset, c.change, c.rate, c.hop);
+                    TempoEstimator t = TempoEstimator.replay(c.onset, c.change, c.rate, c.hop, estimator());
                     TempoEstimate e = t.result();
                     double bpm = e.bpm() == null ? Double.NaN : e.bpm();
                     boolean a1 = accuracy1(ref, bpm);
@@ -100,7 +100,7 @@ public final class TempoReplay {
                     boolean[] fresh = new boolean[1];
                     Curves c = curves(cache, dir, f, fresh);
                     decoded += fresh[0] ? 1 : 0;
-                    TempoEstimator t = TempoEstimator.replay(c.onset, c.change, c.rate, c.hop);
+                    TempoEstimator t = TempoEstimator.replay(c.onset, c.change, c.rate, c.hop, estimator());
                     boolean stable = t.result().stable();
                     tlStable += stable ? 1 : 0;
                     String sha = sha(dir.resolve(f));
@@ -135,6 +135,21 @@ public final class TempoReplay {
         }
         System.err.printf(Locale.ROOT, "%d files decoded (the rest from %s), %.1f s; details in %s%n", decoded, cache,
                 (System.nanoTime() - t0) / 1e9, cache.resolve("replay.csv"));
+    }
+
+    /**
+     * The estimator to replay into: the shipped defaults, or the tuning parameters given as system
+     * properties tempo.prior (prior centre, BPM), tempo.offbeat (off-beat ratio), tempo.change
+     * (harmonic-rhythm weight), for sweeps on tuning sets.
+     */
+    private static TempoEstimator estimator() {
+        if (System.getProperty("tempo.prior") == null && System.getProperty("tempo.offbeat") == null
+                && System.getProperty("tempo.change") == null) {
+            return new TempoEstimator();
+        }
+        return new TempoEstimator(Double.parseDouble(System.getProperty("tempo.prior", String.valueOf(TempoEstimator.PRIOR_CENTRE_BPM))),
+                Double.parseDouble(System.getProperty("tempo.offbeat", String.valueOf(TempoEstimator.OFFBEAT_RATIO))),
+                Double.parseDouble(System.getProperty("tempo.change", String.valueOf(TempoEstimator.CHANGE_WEIGHT))));
     }
 
     private static void row(PrintWriter csv, String set, String f, String ref, String drums, TempoEstimator t, boolean a1, boolean a2) {

@@ -51,7 +51,7 @@ public final class TempoEstimator implements FrameProcessor {
     /** The periodicity at which the confidence stops growing. */
     static final double FULL_CONFIDENCE_PERIODICITY = 0.6;
     static final double MAX_TACTUS_BPM = 200;
-    static final double OFFBEAT_RATIO = 0.4;
+    static final double OFFBEAT_RATIO = 0.6;
     /** Onset strength at frame n peaks when an onset is this many samples after the frame start. */
     static final int ONSET_LATENCY_SAMPLES = 1400;
     static final double MIN_AGREEMENT = 0.6;
@@ -598,7 +598,11 @@ public final class TempoEstimator implements FrameProcessor {
 
     /** An estimator in the state {@link #process} would leave after these curves, {@link #finish()}ed. */
     static TempoEstimator replay(float[] onsetCurve, float[] changeCurve, int rate, int hop) {
-        TempoEstimator t = new TempoEstimator();
+        return replay(onsetCurve, changeCurve, rate, hop, new TempoEstimator());
+    }
+
+    /** {@link #replay(float[], float[], int, int)} into the given fresh estimator (its tuning parameters). */
+    static TempoEstimator replay(float[] onsetCurve, float[] changeCurve, int rate, int hop, TempoEstimator t) {
         t.frames = onsetCurve.length;
         t.onset = java.util.Arrays.copyOf(onsetCurve, Math.max(1, onsetCurve.length));
         t.change = java.util.Arrays.copyOf(changeCurve, Math.max(1, changeCurve.length));
