@@ -45,7 +45,7 @@ public final class KeyDetector implements FrameProcessor {
     static final double MIN_HZ = 55.0;
     static final double MAX_HZ = 4200.0;
     private static final int BINS_PER_OCTAVE = 120;
-    private static final int HARMONICS = 4;
+    private static final int HARMONICS = 4; // process() adds the votes of h = 1..4 written out (octaves joined)
     private static final double HARMONIC_DECAY = 0.6;
     private static final double PEAK_FLOOR = 1e-3; // -60 dB below the frame's largest bin
     private static final double SILENT_FRAME = 1e-4; // frame max magnitude below this: skip
@@ -227,19 +227,33 @@ public final class KeyDetector implements FrameProcessor {
             double dev = cents - 100 * Math.rint(cents / 100); // -50..50 around the nearest semitone
             int cent = (int) Math.floor(dev + 50);
             deviation[Math.min(99, Math.max(0, cent))] += amp;
-            boolean bass = bassWeight > 0 && hz < BASS_MAX_HZ;
+            // Harmonic votes (HARMONICS = 4), each while f / h >= MIN_HZ: f/2 and f/4 are octaves of f, the same
+            // pitch class, so their weights join f's in one split; f/3 falls a fifth below.
             double m = pos - BINS_PER_OCTAVE * Math.floor(pos / BINS_PER_OCTAVE); // pos mod 120 in [0, 120]
-            for (int h = 1; h <= HARMONICS; h++) {
-                if (hz < MIN_HZ * h) {
-                    break;
+            double wOct = harmonicWeight[1];
+            double wThird = 0;
+            if (hz >= 2 * MIN_HZ) {
+                wOct += harmonicWeight[2];
+                if (hz >= 3 * MIN_HZ) {
+                    wThird = amp * harmonicWeight[3];
+                    if (hz >= 4 * MIN_HZ) {
+                        wOct += harmonicWeight[4];
+                    }
                 }
-                double mh = m - harmonicShift[h]; // harmonicShift[h] in [0, 120): one wrap at most
-                if (mh < 0) {
-                    mh += BINS_PER_OCTAVE;
-                }
-                addWrapped(frameProfile, mh, amp * harmonicWeight[h]);
-                if (bass) {
-                    addWrapped(bassFrame, mh, amp * harmonicWeight[h]);
+            }
+            wOct *= amp;
+            double m3 = m - harmonicShift[3]; // harmonicShift[3] in [0, 120): one wrap at most
+            if (m3 < 0) {
+                m3 += BINS_PER_OCTAVE;
+            }
+            addWrapped(frameProfile, m, wOct);
+            if (wThird > 0) {
+                addWrapped(frameProfile, m3, wThird);
+            }
+            if (bassWeight > 0 && hz < BASS_MAX_HZ) {
+                addWrapped(bassFrame, m, wOct);
+                if (wThird > 0) {
+                    addWrapped(bassFrame, m3, wThird);
                 }
             }
             any = true;
