@@ -252,6 +252,14 @@ class KeyDetectorTest {
     }
 
     @Test
+    void theSeriesLogarithmOfAPeakOffsetMatchesTheLibrarys() {
+        // the range process() uses it for: |p / k| <= 0.5 / 6 at 22.05 kHz, plus the fallback beyond 0.1
+        for (double x = -0.25; x <= 0.25; x += 1e-4) {
+            assertEquals(Math.log1p(x), KeyDetector.log1pSmall(x), 1e-16 + 2e-16 * Math.abs(Math.log1p(x)), "x = " + x);
+        }
+    }
+
+    @Test
     void silenceHasNoKey() {
         KeyDetector k = new KeyDetector();
         TestAudio.feed(new float[RATE * 3], k);
