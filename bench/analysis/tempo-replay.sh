@@ -23,6 +23,6 @@ mvn -B -q ${MVN_FLAGS:-} -pl feature-extract dependency:build-classpath -Dmdep.i
 cp feature-extract/target/feature-extract-*.jar "$WORK/feature-extract.jar"
 CP="$WORK/feature-extract.jar:$(cat "$WORK/cp.txt")"
 rm -rf "$WORK/classes"
-javac -d "$WORK/classes" -cp "$CP" bench/analysis/src/dev/audiocat/features/rhythm/TempoReplay.java
+javac -d "$WORK/classes" -cp "$CP" bench/analysis/src/dev/audiocat/features/rhythm/TempoReplay.java bench/analysis/src/dev/audiocat/bench/*.java
 exec java ${TEMPO_OPTS:-} -Xmx1g -Djava.io.tmpdir="$WORK/tmp" -Dorg.bytedeco.javacpp.cachedir="$AUDIOCAT_HOME/cache/javacpp" \
   -cp "$WORK/classes:$CP" dev.audiocat.features.rhythm.TempoReplay "$WORK" "$@"

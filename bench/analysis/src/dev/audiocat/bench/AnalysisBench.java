@@ -519,11 +519,13 @@ public final class AnalysisBench {
         return 0;
     }
 
-    static boolean accuracy1(double ref, double est) {
+    /** Tempo Accuracy1: within ±4 % of the reference (also used by rhythm.TempoReplay). */
+    public static boolean accuracy1(double ref, double est) {
         return !Double.isNaN(est) && Math.abs(est - ref) <= 0.04 * ref;
     }
 
-    static boolean accuracy2(double ref, double est) {
+    /** Tempo Accuracy2: Accuracy1 at the reference or at ×2, ×3, ½, ⅓ of it. */
+    public static boolean accuracy2(double ref, double est) {
         for (double m : new double[] {1, 2, 3, 0.5, 1.0 / 3}) {
             if (accuracy1(ref * m, est)) {
                 return true;

@@ -1,5 +1,6 @@
 package dev.audiocat.features.rhythm;
 
+import dev.audiocat.bench.AnalysisBench;
 import dev.audiocat.features.AudioAnalyzer;
 import dev.audiocat.features.decode.AudioDecoder;
 import dev.audiocat.features.decode.PcmSink;
@@ -89,8 +90,8 @@ public final class TempoReplay {
                     finishes++;
                     TempoEstimate e = t.result();
                     double bpm = e.bpm() == null ? Double.NaN : e.bpm();
-                    boolean a1 = accuracy1(ref, bpm);
-                    boolean a2 = accuracy2(ref, bpm);
+                    boolean a1 = AnalysisBench.accuracy1(ref, bpm);
+                    boolean a2 = AnalysisBench.accuracy2(ref, bpm);
                     n++;
                     acc1 += a1 ? 1 : 0;
                     acc2 += a2 ? 1 : 0;
@@ -218,18 +219,5 @@ public final class TempoReplay {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static boolean accuracy1(double ref, double est) {
-        return !Double.isNaN(est) && Math.abs(est - ref) <= 0.04 * ref;
-    }
-
-    static boolean accuracy2(double ref, double est) {
-        for (double m : new double[] {1, 2, 3, 0.5, 1.0 / 3}) {
-            if (accuracy1(ref * m, est)) {
-                return true;
-            }
-        }
-        return false;
     }
 }
