@@ -282,7 +282,7 @@ public final class TrainMain {
                 sources,
                 metrics, training,
                 realMusic ? "Instrument and speech heads trained on synthesised music only (General MIDI renders, espeak-ng speech); the "
-                        + "embedding also saw about 80 real game soundtracks through its contrastive term, without instrument labels: real "
+                        + "embedding also saw 76 real game soundtracks (Debian game-music packages) through its contrastive term, without instrument labels: real "
                         + "recordings, sung vocals and "
                         + "production effects are out of distribution for the tags; see docs/models.md for measured figures on real samples. "
                         + "'voice' is choir/vocal pads and speech, not a singing-voice detector. Patches are 2.23 s; at most 32 "
