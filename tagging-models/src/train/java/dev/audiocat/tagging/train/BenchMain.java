@@ -173,7 +173,7 @@ public final class BenchMain {
         ModelRegistry.json().writeValue(work.resolve("results.json").toFile(), results);
     }
 
-    private static List<TrackTags> tagClips(Tagger tagger, List<Clip> clips, List<float[]> mfccOut) {
+    static List<TrackTags> tagClips(Tagger tagger, List<Clip> clips, List<float[]> mfccOut) {
         List<Tagger.Request> reqs = new ArrayList<>();
         for (Clip c : clips) {
             ModelInputCollector col = tagger.newCollector();
@@ -355,7 +355,7 @@ public final class BenchMain {
         }
     }
 
-    private static float[] decode(Path file, int maxSamples) throws Exception {
+    static float[] decode(Path file, int maxSamples) throws Exception {
         List<float[]> blocks = new ArrayList<>();
         int[] total = {0};
         PcmSink mono = new PcmSink() {

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -51,7 +52,14 @@ public final class TaggerTraining implements AutoCloseable {
             NDArray x = predictions.get(0);
             NDArray y = labels.get(0);
             // BCE with logits, stable form: max(x,0) - x*y + log(1 + exp(-|x|))
-            NDArray bce = x.maximum(0).sub(x.mul(y)).add(x.abs().neg().exp().add(1).log()).mean();
+            NDArray bce = x.maximum(0).sub(x.mul(y)).add(x.abs().neg().exp().add(1).log());
+            if (labels.size() > 3) {
+                // rows without instrument labels (real music) are masked out of the instrument term
+                NDArray mask = labels.get(3);
+                bce = bce.mul(mask).sum().div(mask.sum().mul(x.getShape().get(1)).maximum(1f));
+            } else {
+                bce = bce.mean();
+            }
             NDArray logp = predictions.get(1).logSoftmax(1);
             NDArray ce = logp.mul(labels.get(1)).sum(new int[] {1}).neg().mean();
             NDArray loss = bce.add(ce);
@@ -100,6 +108,26 @@ public final class TaggerTraining implements AutoCloseable {
      * patch). Returns the mean loss.
      */
     public double epoch(PatchData data, List<Integer> rows, long seed) {
+        return epoch(data, rows, null, seed);
+    }
+
+    /**
+     * Positive pairs of real music for the contrastive term: single-patch excerpts grouped by track,
+     * with each excerpt's start time. A pair is two excerpts of one track at least
+     * {@link #MIN_GAP_SECONDS} apart (the farthest available when the track is shorter); a step's
+     * pairs come from distinct tracks, so the other tracks in the batch are the negatives.
+     */
+    public record RealPairs(PatchData data, List<List<Integer>> rowsByTrack, List<double[]> secondsByTrack, int perStep) {
+        public static final double MIN_GAP_SECONDS = 20;
+    }
+
+    /**
+     * {@link #epoch(PatchData, List, long)} with, when {@code real} is not null, {@code real.perStep()}
+     * real-music pairs appended to every batch (anchors after the synthetic anchors, partners after the
+     * synthetic partners); their rows are masked out of the instrument term. With {@code real == null}
+     * the batches, the loss and the random draws are exactly those of the plain epoch.
+     */
+    public double epoch(PatchData data, List<Integer> rows, RealPairs real, long seed) {
         java.util.Map<Integer, List<Integer>> byClip = new java.util.TreeMap<>();
         for (int r : rows) {
             byClip.computeIfAbsent(data.clipIndex.get(r), k -> new java.util.ArrayList<>()).add(r);
@@ -110,24 +138,84 @@ public final class TaggerTraining implements AutoCloseable {
         int half = batch / 2;
         double lossSum = 0;
         int steps = 0;
+        int extra = real == null ? 0 : real.perStep();
+        int width = half + extra;
+        int rows2 = 2 * width;
+        Random realRnd = new Random(seed * 31 + 7);
+        List<Integer> trackOrder = new java.util.ArrayList<>();
+        int trackPos = 0;
         for (int c0 = 0; c0 + half <= clips.size(); c0 += half) {
             Integer[] order = new Integer[batch];
-            float[] targets = new float[batch * batch];
+            float[] targets = new float[rows2 * rows2];
             for (int i = 0; i < half; i++) {
                 List<Integer> clip = clips.get(c0 + i);
                 int a = rnd.nextInt(clip.size());
                 int b = a;
                 if (clip.size() > 1) {
                     b = (a + 1 + rnd.nextInt(clip.size() - 1)) % clip.size();
-                    targets[i * batch + half + i] = 1;
-                    targets[(half + i) * batch + i] = 1;
+                    targets[i * rows2 + width + i] = 1;
+                    targets[(width + i) * rows2 + i] = 1;
                 }
                 order[i] = clip.get(a);
                 order[half + i] = clip.get(b);
             }
             try (NDManager sub = trainer.getManager().newSubManager()) {
-                NDList[] xy = tensors(sub, data, order, 0, batch);
-                xy[1].add(sub.create(targets, new Shape(batch, batch)));
+                NDList[] xy;
+                if (extra == 0) {
+                    xy = tensors(sub, data, order, 0, batch);
+                } else {
+                    // [synthetic anchors, real anchors, synthetic partners, real partners]
+                    int[] realA = new int[extra];
+                    int[] realB = new int[extra];
+                    for (int i = 0; i < extra; i++) {
+                        if (trackPos == trackOrder.size() || i == 0 && trackPos + extra > trackOrder.size()) {
+                            trackOrder.clear();
+                            for (int t = 0; t < real.rowsByTrack().size(); t++) {
+                                trackOrder.add(t);
+                            }
+                            java.util.Collections.shuffle(trackOrder, realRnd);
+                            trackPos = 0;
+                        }
+                        int t = trackOrder.get(trackPos++);
+                        List<Integer> tr = real.rowsByTrack().get(t);
+                        double[] sec = real.secondsByTrack().get(t);
+                        int a = realRnd.nextInt(tr.size());
+                        double far = 0;
+                        for (double x : sec) {
+                            far = Math.max(far, Math.abs(x - sec[a]));
+                        }
+                        double gap = Math.min(RealPairs.MIN_GAP_SECONDS, far);
+                        List<Integer> cands = new java.util.ArrayList<>();
+                        for (int j = 0; j < tr.size(); j++) {
+                            if (j != a && Math.abs(sec[j] - sec[a]) >= gap) {
+                                cands.add(j);
+                            }
+                        }
+                        realA[i] = tr.get(a);
+                        realB[i] = tr.get(cands.get(realRnd.nextInt(cands.size())));
+                        targets[(half + i) * rows2 + width + half + i] = 1;
+                        targets[(width + half + i) * rows2 + half + i] = 1;
+                    }
+                    NDList[] syn = tensors(sub, data, order, 0, batch);
+                    NDList[] ra = tensors(sub, real.data(), boxed(realA), 0, extra);
+                    NDList[] rb = tensors(sub, real.data(), boxed(realB), 0, extra);
+                    NDArray x = NDArrays.concat(new NDList(syn[0].get(0).get("0:" + half), ra[0].get(0),
+                            syn[0].get(0).get(half + ":"), rb[0].get(0)));
+                    NDArray yi = NDArrays.concat(new NDList(syn[1].get(0).get("0:" + half), ra[1].get(0),
+                            syn[1].get(0).get(half + ":"), rb[1].get(0)));
+                    NDArray yc = NDArrays.concat(new NDList(syn[1].get(1).get("0:" + half), ra[1].get(1),
+                            syn[1].get(1).get(half + ":"), rb[1].get(1)));
+                    float[] mask = new float[rows2];
+                    for (int i = 0; i < rows2; i++) {
+                        mask[i] = i % width < half ? 1 : 0;
+                    }
+                    xy = new NDList[] {new NDList(x), new NDList(yi, yc)};
+                    xy[1].add(sub.create(targets, new Shape(rows2, rows2)));
+                    xy[1].add(sub.create(mask, new Shape(rows2, 1)));
+                }
+                if (extra == 0) {
+                    xy[1].add(sub.create(targets, new Shape(batch, batch)));
+                }
                 try (GradientCollector gc = trainer.newGradientCollector()) {
                     NDList pred = trainer.forward(xy[0], xy[1]);
                     NDArray loss = trainer.getLoss().evaluate(xy[1], pred);
@@ -167,6 +255,14 @@ public final class TaggerTraining implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    private static Integer[] boxed(int[] a) {
+        Integer[] r = new Integer[a.length];
+        for (int i = 0; i < a.length; i++) {
+            r[i] = a[i];
+        }
+        return r;
     }
 
     private static float[] slice(float[] a, int row, int width) {

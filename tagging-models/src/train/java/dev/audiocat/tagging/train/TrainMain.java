@@ -47,6 +47,8 @@ public final class TrainMain {
         String version = a.getOrDefault("version", "1.1.0");
         // experimental (not shipped, see docs/models.md): publish [learned, weight x z-scored log-mel statistics]
         double melStatsWeight = Double.parseDouble(a.getOrDefault("melstats-weight", "0"));
+        // real-music pairs per training step for the contrastive term (RealMusicCorpus); 0 = off (the 1.1.0 training)
+        int realPerStep = Integer.parseInt(a.getOrDefault("real-music", "0"));
         int heldClips = Integer.parseInt(a.getOrDefault("heldout-clips", "400"));
         int heldSpeechCount = Integer.parseInt(a.getOrDefault("heldout-speech", "100"));
         Path fluid = Path.of(a.getOrDefault("fluid-sf", "/usr/share/sounds/sf2/FluidR3_GM.sf2"));
@@ -130,6 +132,34 @@ public final class TrainMain {
         log(t0, "validation embedding baseline (log-mel band mean+std, z-scored): same-clip P@1 %.4f, same-family P@10 %.4f",
                 check.sameClip(check.melStats), check.family(check.melStats));
 
+        // 2b. real music (optional): training excerpts as positive pairs, validation tracks for "same track"
+        TaggerTraining.RealPairs realPairs = null;
+        RealMusicCorpus.Check realCheck = null;
+        if (realPerStep > 0) {
+            List<Path> tracks = RealMusicCorpus.tracks(work);
+            List<Clip> realTrain = ClipCache.get(work, "realmusic-train-" + tracks.size(), () -> RealMusicCorpus.trainingExcerpts(tracks));
+            List<Clip> realVal = ClipCache.get(work, "realmusic-val-" + tracks.size(), () -> RealMusicCorpus.validationExcerpts(tracks));
+            PatchData rd = PatchData.of(realTrain, spec, 1, seed + 20, false);
+            Map<Integer, List<Integer>> rows = new java.util.TreeMap<>();
+            for (int i = 0; i < rd.size(); i++) {
+                rows.computeIfAbsent(realTrain.get(rd.clipIndex.get(i)).group(), k -> new ArrayList<>()).add(i);
+            }
+            List<List<Integer>> byTrack = new ArrayList<>();
+            List<double[]> seconds = new ArrayList<>();
+            for (List<Integer> r : rows.values()) {
+                if (r.size() < 2) {
+                    continue;
+                }
+                byTrack.add(r);
+                seconds.add(r.stream().mapToDouble(i -> RealMusicCorpus.startSeconds(realTrain.get(rd.clipIndex.get(i)))).toArray());
+            }
+            realPairs = new TaggerTraining.RealPairs(rd, byTrack, seconds, realPerStep);
+            realCheck = new RealMusicCorpus.Check(realVal);
+            log(t0, "real music: %d tracks found, %d training tracks (%d excerpts), %d pairs per step; validation: %d excerpts of %d tracks, "
+                            + "same-track P@10 of the MFCC baseline %.4f",
+                    tracks.size(), byTrack.size(), rd.size(), realPerStep, realCheck.trackOf.size(), realCheck.tracks, realCheck.mfccBaseline);
+        }
+
         // 3. training
         NetSpec net = new NetSpec(Labels.INSTRUMENTS.size(), Labels.CONTENT.size());
         int batch = Integer.parseInt(a.getOrDefault("batch", "64"));
@@ -142,13 +172,17 @@ public final class TrainMain {
                 epochs * TaggerTraining.stepsPerEpoch(data, trainRows, batch), seed)) {
             long tt = System.nanoTime();
             for (int e = 0; e < epochs; e++) {
-                double loss = training.epoch(data, trainRows, seed + 100 + e);
+                double loss = training.epoch(data, trainRows, realPairs, seed + 100 + e);
                 float[][][] val = training.predict(data, valRows);
                 List<float[]> emb = java.util.Arrays.asList(training.predict(valEmb, check.all)[2]);
                 log(t0, "epoch %d/%d: loss %.4f, validation instrument macro ROC-AUC %.4f, content accuracy %.4f, "
                                 + "embedding same-clip P@1 %.4f, same-family P@10 %.4f",
                         e + 1, epochs, loss, macroRoc(val[0], data, valRows), contentAccuracy(val[1], data, valRows),
                         check.sameClip(emb), check.family(emb));
+                if (realCheck != null) {
+                    log(t0, "epoch %d/%d: validation real music same-track P@10 %.4f (MFCC %.4f)", e + 1, epochs,
+                            realCheck.sameTrack(training.predict(realCheck.patches, realCheck.rows)[2]), realCheck.mfccBaseline);
+                }
             }
             trainSeconds = (System.nanoTime() - tt) / 1e9;
             parameters = training.model().getBlock().getParameters().values().stream()
@@ -162,7 +196,7 @@ public final class TrainMain {
                 djl[2][i] = melStats.publish(djl[2][i], data.patches.get(valRows.get(i)), spec.patchFrames());
             }
             embeddingDim = NetSpec.EMBEDDING + (melStats == null ? 0 : melStats.mean().length);
-            ModelCard draft = card(version, spec, sha256(onnx), metrics, null, embeddingDim);
+            ModelCard draft = card(version, spec, sha256(onnx), metrics, null, embeddingDim, realPerStep > 0);
             try (OnnxModel ort = OnnxModel.load(draft, onnx, InferenceDevice.CPU, 0)) {
                 float[][][] ortOut = run(ort, data, valRows);
                 metrics.put("onnx_vs_djl_max_abs_diff_probabilities", Math.max(maxDiff(djl[0], ortOut[0]), maxDiff(djl[1], ortOut[1])));
@@ -174,6 +208,10 @@ public final class TrainMain {
                 metrics.put("validation_embedding_same_clip_p_at_1_melstats", check.sameClip(check.melStats));
                 metrics.put("validation_embedding_same_family_p_at_10", check.family(emb));
                 metrics.put("validation_embedding_same_family_p_at_10_melstats", check.family(check.melStats));
+                if (realCheck != null) {
+                    metrics.put("validation_real_music_same_track_p_at_10", realCheck.sameTrack(run(ort, realCheck.patches, realCheck.rows)[2]));
+                    metrics.put("validation_real_music_same_track_p_at_10_mfcc", realCheck.mfccBaseline);
+                }
                 log(t0, "ONNX Runtime vs DJL: max |diff| %.2e (probabilities), %.2e (embedding)",
                         metrics.get("onnx_vs_djl_max_abs_diff_probabilities"), metrics.get("onnx_vs_djl_max_abs_diff_embedding"));
 
@@ -194,6 +232,9 @@ public final class TrainMain {
         String melStatsNote = melStatsWeight <= 0 ? "" : String.format(Locale.ROOT, "published embedding per patch = [learned 128-d / its L2 norm, "
                 + "%.2f x z-scored log-mel band mean and std / sqrt(%d)] (z constants from the training patches), "
                 + "the track vector = L2-normalised mean; ", melStatsWeight, 2 * spec.melBands());
+        String realNote = realPerStep <= 0 ? "" : String.format(Locale.ROOT, "plus %d real-music pairs per step (two excerpts of one "
+                + "training track >= %.0f s apart; rows masked out of the instrument term, content = music); ", realPerStep,
+                TaggerTraining.RealPairs.MIN_GAP_SECONDS);
         ModelCard card = card(version, spec, sha256(onnx), metrics,
                 new ModelCard.Training("mvn -B -pl tagging-models -Ptrain compile exec:java (or ./audiocat models train)", seed,
                         "DJL 0.35.1 PyTorch engine 2.7.1 (CPU), exported to ONNX opset 17 by OnnxExporter",
@@ -201,33 +242,51 @@ public final class TrainMain {
                         String.format(Locale.ROOT, "%d epochs, batch %d (%d clips x 2 patches), Adam + cosine LR 2e-3 -> 5e-5, weight decay 1e-4; "
                                 + "loss = BCE (instruments) + CE (content) + %.1f x NT-Xent (temperature %.2f, two patches of a clip as positives); "
                                 + "per-clip augmentation (tilt EQ, Schroeder reverb, compression, noise, level); %d training patches; "
-                                + melStatsNote
+                                + melStatsNote + realNote
                                 + "training loop %.0f s on this machine", epochs, batch, batch / 2, TaggerTraining.CONTRASTIVE_WEIGHT,
-                                TaggerTraining.TEMPERATURE, trainRows.size(), trainSeconds)), embeddingDim);
+                                TaggerTraining.TEMPERATURE, trainRows.size(), trainSeconds)), embeddingDim, realPerStep > 0);
         ObjectMapper json = mapper();
         json.writeValue(models.resolve(MODEL_ID + "-" + version + ".json").toFile(), card);
         log(t0, "wrote %s (%d bytes) and its card", onnx, Files.size(onnx));
     }
 
-    static ModelCard card(String version, FrontEndSpec spec, String sha, Map<String, Double> metrics, ModelCard.Training training, int embeddingDim) {
+    static ModelCard card(String version, FrontEndSpec spec, String sha, Map<String, Double> metrics, ModelCard.Training training, int embeddingDim,
+            boolean realMusic) {
+        List<ModelCard.TrainingSource> sources = new ArrayList<>(List.of(
+                new ModelCard.TrainingSource("FluidR3_GM soundfont renders", "Debian fluid-soundfont-gm (Frank Wen)", "MIT",
+                        "random General MIDI clips written by MidiCorpus, rendered with fluidsynth"),
+                new ModelCard.TrainingSource("MuseScore General soundfont renders", "Debian musescore-general-soundfont (S. Christian Collins)", "MIT",
+                        "same generator, other seed"),
+                new ModelCard.TrainingSource("espeak-ng speech", "Debian espeak-ng", "GPL-3.0-or-later program; generated audio is not covered",
+                        "random English word sequences in 15 voices and 16 variants; also mixed over music beds 6-18 dB lower"),
+                new ModelCard.TrainingSource("synthetic noise", "NoiseCorpus (this repository)", "MIT", "class 'other'")));
+        if (realMusic) {
+            for (RealMusicCorpus.Source s : RealMusicCorpus.SOURCES) {
+                sources.add(new ModelCard.TrainingSource(s.credit(), "Debian " + s.pkg(), s.license(),
+                        "real recorded music: excerpts of one track far apart as contrastive positives (no instrument labels); "
+                                + "every fifth track held out for validation"));
+            }
+        }
+        sources.add(new ModelCard.TrainingSource("TimGM6mb soundfont renders", "Debian timgm6mb-soundfont", "GPL-2.0",
+                "evaluation only, never in training"));
+        if (realMusic) {
+            sources.add(new ModelCard.TrainingSource("warzone2100 soundtrack", "Debian warzone2100-music", "GPL-2.0-or-later",
+                    "evaluation only (bench), never in training"));
+        }
         return new ModelCard(MODEL_ID, version, ModelCard.ONNX, MODEL_ID + "-" + version + ".onnx", sha, "MIT",
                 ModelCard.Input.of("logmel", spec, 32, "log-mel patches of the 22050 Hz analysis stream, see FrontEndSpec"),
                 List.of(
                         new ModelCard.Output("instruments", "instruments", Labels.INSTRUMENTS, Labels.INSTRUMENTS.size(), "top_quarter_mean"),
                         new ModelCard.Output("content", "content", Labels.CONTENT, Labels.CONTENT.size(), "mean"),
                         new ModelCard.Output("embedding", "embedding", null, embeddingDim, "mean_l2")),
-                List.of(
-                        new ModelCard.TrainingSource("FluidR3_GM soundfont renders", "Debian fluid-soundfont-gm (Frank Wen)", "MIT",
-                                "random General MIDI clips written by MidiCorpus, rendered with fluidsynth"),
-                        new ModelCard.TrainingSource("MuseScore General soundfont renders", "Debian musescore-general-soundfont (S. Christian Collins)", "MIT",
-                                "same generator, other seed"),
-                        new ModelCard.TrainingSource("espeak-ng speech", "Debian espeak-ng", "GPL-3.0-or-later program; generated audio is not covered",
-                                "random English word sequences in 15 voices and 16 variants; also mixed over music beds 6-18 dB lower"),
-                        new ModelCard.TrainingSource("synthetic noise", "NoiseCorpus (this repository)", "MIT", "class 'other'"),
-                        new ModelCard.TrainingSource("TimGM6mb soundfont renders", "Debian timgm6mb-soundfont", "GPL-2.0",
-                                "evaluation only, never in training")),
+                sources,
                 metrics, training,
-                "Trained on synthesised music only (General MIDI renders, espeak-ng speech): real recordings, sung vocals and "
+                realMusic ? "Instrument and speech heads trained on synthesised music only (General MIDI renders, espeak-ng speech); the "
+                        + "embedding also saw 76 real game soundtracks (Debian game-music packages) through its contrastive term, without instrument labels: real "
+                        + "recordings, sung vocals and "
+                        + "production effects are out of distribution for the tags; see docs/models.md for measured figures on real samples. "
+                        + "'voice' is choir/vocal pads and speech, not a singing-voice detector. Patches are 2.23 s; at most 32 "
+                        + "per file, spread evenly, are tagged." : "Trained on synthesised music only (General MIDI renders, espeak-ng speech): real recordings, sung vocals and "
                         + "production effects are out of distribution; see docs/models.md for measured figures on real samples. "
                         + "'voice' is choir/vocal pads and speech, not a singing-voice detector. Patches are 2.23 s; at most 32 "
                         + "per file, spread evenly, are tagged.");
