@@ -45,7 +45,7 @@ public final class AudioAnalyzer {
 
     /**
      * Samples per channel the decoder's packets are gathered into before the sinks see them (1.4 s at
-     * 48 kHz; 1.5 s of the analysis stream): 4–7 % less CPU for the whole analysis than packet-sized
+     * 48 kHz; 1.5 s of the analysis stream): 1–7 % less CPU for the whole analysis than packet-sized
      * blocks, interleaved A/B in docs/benchmarks.md ("Throughput").
      */
     static final int NATIVE_BATCH = 1 << 16;

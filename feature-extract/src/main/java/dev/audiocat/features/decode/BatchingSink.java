@@ -3,9 +3,11 @@ package dev.audiocat.features.decode;
 /**
  * Hands {@code next} blocks of a fixed size (the last one shorter) instead of the decoder's own,
  * which are one codec packet each (about 220 samples of 11025 Hz from a 20 ms Opus packet). The
- * samples and their order are unchanged, so any sink's result is too; what changes is the rhythm:
+ * samples and their order are unchanged, so a sink whose arithmetic ignores block boundaries gives
+ * the same result (the landmark hashes, key, tempo, QC, PCM hash; LoudnessMeter's sums differ in the
+ * last bits, as their order follows the blocks). What changes is the rhythm:
  * many frames' worth of decoding, then many frames' worth of analysis, each with its code and data
- * still in the caches. For the landmark path this took 4–10 % off the CPU time of decode + FFT +
+ * still in the caches. For the landmark path this took 2–10 % off the CPU time of decode + FFT +
  * landmarks (docs/benchmarks.md, "Indexing: batched PCM").
  */
 public final class BatchingSink implements PcmSink {

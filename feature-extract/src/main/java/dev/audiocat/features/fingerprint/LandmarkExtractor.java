@@ -484,8 +484,8 @@ public final class LandmarkExtractor implements FrameProcessor {
 
     /**
      * Samples (6 s at {@value #RATE} Hz) decoded before the frames they make are analysed: the same
-     * hashes as the decoder's packet-sized blocks, 4–10 % less CPU (docs/benchmarks.md, "Indexing:
-     * batched PCM").
+     * hashes as the decoder's packet-sized blocks, 2–10 % less CPU (5–6 % on a quiet machine;
+     * docs/benchmarks.md, "Indexing: batched PCM").
      */
     static final int BATCH = 1 << 16;
 
