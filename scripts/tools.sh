@@ -5,7 +5,7 @@ AUDIOCAT_TEST_PACKAGES=(ffmpeg sox libchromaprint-tools espeak-ng fluidsynth flu
 AUDIOCAT_BENCH_PACKAGES=(aubio-tools soundstretch time warzone2100-music sonic-pi-samples hydrogen-drumkits)
 # Real recorded music for training the tagger's embedding (TrainMain --real-music; RealMusicCorpus lists
 # licenses and credits; warzone2100-music is the bench's and never trained on). Not needed by tests.
-AUDIOCAT_TRAIN_PACKAGES=(singularity-music hyperrogue-music asc-music planetblupi-music-ogg nexuiz-music wesnoth-1.16-music)
+AUDIOCAT_TRAIN_PACKAGES=(singularity-music hyperrogue-music asc-music planetblupi-music-ogg nexuiz-music wesnoth-1.16-music csound-soundfont)
 
 # apt_ensure PKG... : installs the packages that are missing, as root or through sudo.
 apt_ensure() {

@@ -54,7 +54,17 @@ public final class TrainMain {
         Path fluid = Path.of(a.getOrDefault("fluid-sf", "/usr/share/sounds/sf2/FluidR3_GM.sf2"));
         Path muse = Path.of(a.getOrDefault("musescore-sf", "/usr/share/sounds/sf3/MuseScore_General.sf3"));
         Path heldOut = Path.of(a.getOrDefault("heldout-sf", "/usr/share/sounds/sf2/TimGM6mb.sf2"));
-        for (Path sf : List.of(fluid, muse, heldOut)) {
+        // experimental (not shipped, see docs/models.md): a third training soundfont, e.g. the Csound GM bank
+        // (/usr/share/sounds/sf2/sf_GMbank.sf2, Debian csound-soundfont, public domain); off = the 1.1.0 training
+        Path extra = a.containsKey("extra-soundfont") ? Path.of(a.get("extra-soundfont")) : null;
+        List<Path> fonts = new ArrayList<>(List.of(fluid, muse, heldOut));
+        if (extra != null) {
+            if (extra.equals(heldOut)) {
+                throw new IllegalArgumentException("--extra-soundfont must not be the held-out soundfont " + heldOut);
+            }
+            fonts.add(extra);
+        }
+        for (Path sf : fonts) {
             if (!Files.isRegularFile(sf)) {
                 throw new IllegalArgumentException("soundfont " + sf + " is missing: apt-get install fluid-soundfont-gm musescore-general-soundfont timgm6mb-soundfont");
             }
@@ -84,6 +94,11 @@ public final class TrainMain {
                 () -> new MidiCorpus(fluid, work).withOneShotDrumShare(0.5).render("shots-fluidr3", shots, seed + 13, 1.0, 0)));
         Future<List<Clip>> fShotsMuse = pool.submit(() -> ClipCache.get(work, "shots-musescore-" + shots + "-" + (seed + 14),
                 () -> new MidiCorpus(muse, work).withOneShotDrumShare(0.5).render("shots-musescore", shots, seed + 14, 1.0, 0)));
+        String extraName = extra == null ? null : "extra-" + extra.getFileName().toString().replaceAll("\\.sf[23]$", "").toLowerCase(java.util.Locale.ROOT);
+        Future<List<Clip>> fExtra = extra == null ? null : pool.submit(() -> ClipCache.get(work, extraName + "-" + clipsPerFont + "-" + (seed + 15),
+                () -> new MidiCorpus(extra, work).render(extraName, clipsPerFont, seed + 15, 0.2, 0.15)));
+        Future<List<Clip>> fShotsExtra = extra == null ? null : pool.submit(() -> ClipCache.get(work, "shots-" + extraName + "-" + shots + "-" + (seed + 16),
+                () -> new MidiCorpus(extra, work).withOneShotDrumShare(0.5).render("shots-" + extraName, shots, seed + 16, 1.0, 0)));
         List<Clip> speechClips;
         List<Clip> heldSpeech;
         List<Clip> music;
@@ -95,8 +110,14 @@ public final class TrainMain {
                     () -> new SpeechCorpus(work).render("heldout", heldSpeechCount, seed + 5, 5.0));
             music = new ArrayList<>(fFluid.get());
             music.addAll(fMuse.get());
+            if (fExtra != null) {
+                music.addAll(fExtra.get());
+            }
             shotClips = new ArrayList<>(fShotsFluid.get());
             shotClips.addAll(fShotsMuse.get());
+            if (fShotsExtra != null) {
+                shotClips.addAll(fShotsExtra.get());
+            }
             held = new ArrayList<>(fHeld.get());
         } finally {
             pool.shutdownNow();
@@ -196,7 +217,7 @@ public final class TrainMain {
                 djl[2][i] = melStats.publish(djl[2][i], data.patches.get(valRows.get(i)), spec.patchFrames());
             }
             embeddingDim = NetSpec.EMBEDDING + (melStats == null ? 0 : melStats.mean().length);
-            ModelCard draft = card(version, spec, sha256(onnx), metrics, null, embeddingDim, realPerStep > 0);
+            ModelCard draft = card(version, spec, sha256(onnx), metrics, null, embeddingDim, realPerStep > 0, extra);
             try (OnnxModel ort = OnnxModel.load(draft, onnx, InferenceDevice.CPU, 0)) {
                 float[][][] ortOut = run(ort, data, valRows);
                 metrics.put("onnx_vs_djl_max_abs_diff_probabilities", Math.max(maxDiff(djl[0], ortOut[0]), maxDiff(djl[1], ortOut[1])));
@@ -244,14 +265,14 @@ public final class TrainMain {
                                 + "per-clip augmentation (tilt EQ, Schroeder reverb, compression, noise, level); %d training patches; "
                                 + melStatsNote + realNote
                                 + "training loop %.0f s on this machine", epochs, batch, batch / 2, TaggerTraining.CONTRASTIVE_WEIGHT,
-                                TaggerTraining.TEMPERATURE, trainRows.size(), trainSeconds)), embeddingDim, realPerStep > 0);
+                                TaggerTraining.TEMPERATURE, trainRows.size(), trainSeconds)), embeddingDim, realPerStep > 0, extra);
         ObjectMapper json = mapper();
         json.writeValue(models.resolve(MODEL_ID + "-" + version + ".json").toFile(), card);
         log(t0, "wrote %s (%d bytes) and its card", onnx, Files.size(onnx));
     }
 
     static ModelCard card(String version, FrontEndSpec spec, String sha, Map<String, Double> metrics, ModelCard.Training training, int embeddingDim,
-            boolean realMusic) {
+            boolean realMusic, Path extraSoundfont) {
         List<ModelCard.TrainingSource> sources = new ArrayList<>(List.of(
                 new ModelCard.TrainingSource("FluidR3_GM soundfont renders", "Debian fluid-soundfont-gm (Frank Wen)", "MIT",
                         "random General MIDI clips written by MidiCorpus, rendered with fluidsynth"),
@@ -260,6 +281,13 @@ public final class TrainMain {
                 new ModelCard.TrainingSource("espeak-ng speech", "Debian espeak-ng", "GPL-3.0-or-later program; generated audio is not covered",
                         "random English word sequences in 15 voices and 16 variants; also mixed over music beds 6-18 dB lower"),
                 new ModelCard.TrainingSource("synthetic noise", "NoiseCorpus (this repository)", "MIT", "class 'other'")));
+        if (extraSoundfont != null) {
+            boolean csound = extraSoundfont.getFileName().toString().equals("sf_GMbank.sf2");
+            sources.add(2, new ModelCard.TrainingSource(extraSoundfont.getFileName() + " soundfont renders",
+                    csound ? "Debian csound-soundfont (Csound GM bank)" : extraSoundfont.toString(),
+                    csound ? "public domain (license field of the file, Debian copyright)" : "see the soundfont's license",
+                    "same generator, other seed (third training soundfont, --extra-soundfont)"));
+        }
         if (realMusic) {
             for (RealMusicCorpus.Source s : RealMusicCorpus.SOURCES) {
                 sources.add(new ModelCard.TrainingSource(s.credit(), "Debian " + s.pkg(), s.license(),
