@@ -66,7 +66,9 @@ public final class TrainMain {
         }
         for (Path sf : fonts) {
             if (!Files.isRegularFile(sf)) {
-                throw new IllegalArgumentException("soundfont " + sf + " is missing: apt-get install fluid-soundfont-gm musescore-general-soundfont timgm6mb-soundfont");
+                throw new IllegalArgumentException(sf.equals(extra)
+                        ? "--extra-soundfont " + sf + " is missing (the Csound GM bank: apt-get install csound-soundfont, or scripts/tools.sh ensure_train_tools)"
+                        : "soundfont " + sf + " is missing: apt-get install fluid-soundfont-gm musescore-general-soundfont timgm6mb-soundfont");
             }
         }
         MidiCorpus.checkTool("fluidsynth");
