@@ -2,7 +2,6 @@ package dev.audiocat.features.dsp;
 
 import dev.audiocat.features.decode.PcmSink;
 import java.util.List;
-import org.jtransforms.fft.FloatFFT_1D;
 
 /**
  * Cuts the mono analysis stream into overlapping frames, computes one magnitude spectrum per frame
@@ -19,9 +18,9 @@ public final class FrameDispatcher implements PcmSink {
     private final int hop;
     private final List<FrameProcessor> processors;
     private final float[] window;
-    private final float[] fftBuffer; // preallocated: realForward works in place
+    private final float[] windowed;
     private final float[] ring;      // the current frame being filled
-    private final FloatFFT_1D fft;
+    private final RealFft fft;
     private Frame frame;
     private int filled;
     private long nextStart;
@@ -42,9 +41,9 @@ public final class FrameDispatcher implements PcmSink {
         for (int i = 0; i < size; i++) {
             window[i] = (float) (0.5 - 0.5 * Math.cos(2 * Math.PI * i / size));
         }
-        this.fftBuffer = new float[size];
+        this.windowed = new float[size];
         this.ring = new float[size];
-        this.fft = new FloatFFT_1D(size);
+        this.fft = new RealFft(size);
     }
 
     @Override
@@ -98,17 +97,9 @@ public final class FrameDispatcher implements PcmSink {
     private void emit(int valid) {
         System.arraycopy(ring, 0, frame.samples, 0, size);
         for (int i = 0; i < size; i++) {
-            fftBuffer[i] = ring[i] * window[i];
+            windowed[i] = ring[i] * window[i];
         }
-        fft.realForward(fftBuffer);
-        float[] mag = frame.magnitude;
-        mag[0] = Math.abs(fftBuffer[0]);
-        mag[size / 2] = Math.abs(fftBuffer[1]);
-        for (int k = 1; k < size / 2; k++) {
-            float re = fftBuffer[2 * k];
-            float im = fftBuffer[2 * k + 1];
-            mag[k] = (float) Math.sqrt(re * re + im * im);
-        }
+        fft.magnitudes(windowed, frame.magnitude);
         frame.index = frames;
         frame.startSample = nextStart;
         frame.validSamples = valid;

@@ -13,10 +13,13 @@ import java.util.Locale;
 /**
  * Interleaved A/B in one JVM (CPU time of this thread): the landmark path fed the decoder's packet-sized
  * blocks vs blocks batched by {@link BatchingSink} (the shipped path), on the first N Opus soundtrack tracks;
- * also checks that both give identical hashes. Not a test. Arguments: {@code FILES REPS BATCH}.
+ * also checks that both give identical hashes. Not a test. Arguments: {@code FILES REPS BATCH [fft]}. With
+ * {@code fft}, both variants are batched and the frame FFT differs instead: JTransforms
+ * ({@code -Daudiocat.fft=java}) vs FFmpeg's av_tx (the shipped one); hashes are then counted, not required equal.
  */
 public final class BatchAB {
-    static LandmarkHashes run(Path p, int batch) throws Exception {
+    static LandmarkHashes run(Path p, int batch, String fft) throws Exception {
+        System.setProperty("audiocat.fft", fft);
         LandmarkExtractor x = new LandmarkExtractor();
         PcmSink fd = new FrameDispatcher(LandmarkExtractor.FRAME_SIZE, LandmarkExtractor.HOP, List.of(x));
         LandmarkExtractor.decodeLandmarkStream(p, 0, batch == 0 ? fd : new BatchingSink(fd, batch));
@@ -28,10 +31,14 @@ public final class BatchAB {
         int nFiles = Integer.parseInt(args[0]);
         int reps = Integer.parseInt(args[1]);
         int batch = Integer.parseInt(args[2]);
+        boolean fftMode = args.length > 3 && args[3].equals("fft");
+        String[] names = fftMode ? new String[] {"JTransforms", "av_tx"} : new String[] {"chunks", "batched"};
+        long same = 0;
+        long all = 0;
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         double sec = 0;
         for (Path p : music.subList(0, nFiles)) {
-            sec += run(p, 0).seconds();
+            sec += run(p, batch, "native").seconds();
         }
         double[][] cpu = new double[2][reps];
         for (int r = 0; r < reps; r++) {
@@ -41,14 +48,47 @@ public final class BatchAB {
                 for (int k = 0; k < 2; k++) {
                     int v = (k + f + r) % 2;
                     long c0 = mx.getCurrentThreadCpuTime();
-                    h[v] = run(p, v == 0 ? 0 : batch);
+                    h[v] = fftMode ? run(p, batch, v == 0 ? "java" : "native") : run(p, v == 0 ? 0 : batch, "native");
                     cpu[v][r] += (mx.getCurrentThreadCpuTime() - c0) / 1e9;
                 }
-                if (!Arrays.equals(h[0].hashes(), h[1].hashes()) || !Arrays.equals(h[0].payloads(), h[1].payloads())) {
+                if (fftMode) {
+                    long[] a = pairs(h[0]);
+                    long[] b = pairs(h[1]);
+                    same += common(a, b);
+                    all += Math.max(a.length, b.length);
+                } else if (!Arrays.equals(h[0].hashes(), h[1].hashes()) || !Arrays.equals(h[0].payloads(), h[1].payloads())) {
                     System.out.println("DIFFERENT " + p);
                 }
             }
-            System.out.printf(Locale.ROOT, "rep %d: chunks %.2f s (%.3f ms/s)  batched %.2f s (%.3f ms/s)%n", r, cpu[0][r], 1000 * cpu[0][r] / sec, cpu[1][r], 1000 * cpu[1][r] / sec);
+            System.out.printf(Locale.ROOT, "rep %d: %s %.2f s (%.3f ms/s)  %s %.2f s (%.3f ms/s)%s%n", r, names[0], cpu[0][r], 1000 * cpu[0][r] / sec,
+                    names[1], cpu[1][r], 1000 * cpu[1][r] / sec, fftMode ? String.format(Locale.ROOT, "  same (hash, payload): %d of %d", same, all) : "");
         }
+    }
+
+    /** (hash, payload) entries of {@code h} mixed into one long each (a 64-bit collision is negligible for a count), sorted. */
+    private static long[] pairs(LandmarkHashes h) {
+        long[] out = new long[h.hashes().length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = h.payloads()[i] * 0x9E3779B97F4A7C15L + h.hashes()[i];
+        }
+        Arrays.sort(out);
+        return out;
+    }
+
+    /** Size of the multiset intersection of two sorted arrays. */
+    private static long common(long[] a, long[] b) {
+        long n = 0;
+        for (int i = 0, j = 0; i < a.length && j < b.length;) {
+            if (a[i] == b[j]) {
+                n++;
+                i++;
+                j++;
+            } else if (a[i] < b[j]) {
+                i++;
+            } else {
+                j++;
+            }
+        }
+        return n;
     }
 }

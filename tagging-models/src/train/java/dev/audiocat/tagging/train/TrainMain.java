@@ -36,6 +36,12 @@ public final class TrainMain {
     public static final String MODEL_ID = "audiocat-tagger";
 
     public static void main(String[] args) throws Exception {
+        // Training pins the pure-Java frame FFT (JTransforms: Java 17's float arithmetic is the same on every
+        // CPU), so that a retrain reproduces the shipped weights bit for bit on any machine; FFmpeg's av_tx,
+        // the runtime's default (dsp.RealFft), picks its SIMD code per CPU and may round differently.
+        if (System.getProperty("audiocat.fft") == null) {
+            System.setProperty("audiocat.fft", "java");
+        }
         Map<String, String> a = parse(args);
         Path work = Path.of(a.getOrDefault("out", System.getProperty("audiocat.home", System.getProperty("user.home") + "/.audiocat") + "/models-train"));
         Path models = Path.of(a.getOrDefault("models", "src/main/resources/models"));
