@@ -13,7 +13,8 @@ import java.util.Locale;
 /**
  * Interleaved A/B in one JVM (CPU time of this thread): the landmark path fed the decoder's packet-sized
  * blocks vs blocks batched by {@link BatchingSink} (the shipped path), on the first N Opus soundtrack tracks;
- * also checks that both give identical hashes. Not a test. Arguments: {@code FILES REPS BATCH [fft]}. With
+ * also checks that both give identical hashes. Not a test. Arguments: {@code FILES REPS BATCH [fft]}; BATCH may be
+ * {@code A,B} to set two batch sizes against each other (0: the decoder's blocks). With
  * {@code fft}, both variants are batched and the frame FFT differs instead: JTransforms
  * ({@code -Daudiocat.fft=java}) vs FFmpeg's av_tx (the shipped one); hashes are then counted, not required equal.
  */
@@ -30,9 +31,12 @@ public final class BatchAB {
         List<Path> music = FingerprintBench.listAudio(Path.of("/usr/share/games/warzone2100/music"), ".opus");
         int nFiles = Integer.parseInt(args[0]);
         int reps = Integer.parseInt(args[1]);
-        int batch = Integer.parseInt(args[2]);
+        // BATCH, or A,B: two batch sizes against each other (0 = the decoder's packet-sized blocks)
+        String[] sizes = args[2].split(",");
+        int batch = Integer.parseInt(sizes[sizes.length - 1]);
+        int batchA = sizes.length > 1 ? Integer.parseInt(sizes[0]) : 0;
         boolean fftMode = args.length > 3 && args[3].equals("fft");
-        String[] names = fftMode ? new String[] {"JTransforms", "av_tx"} : new String[] {"chunks", "batched"};
+        String[] names = fftMode ? new String[] {"JTransforms", "av_tx"} : new String[] {"batch " + batchA, "batch " + batch};
         long same = 0;
         long all = 0;
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
@@ -48,7 +52,7 @@ public final class BatchAB {
                 for (int k = 0; k < 2; k++) {
                     int v = (k + f + r) % 2;
                     long c0 = mx.getCurrentThreadCpuTime();
-                    h[v] = fftMode ? run(p, batch, v == 0 ? "java" : "native") : run(p, v == 0 ? 0 : batch, "native");
+                    h[v] = fftMode ? run(p, batch, v == 0 ? "java" : "native") : run(p, v == 0 ? batchA : batch, "native");
                     cpu[v][r] += (mx.getCurrentThreadCpuTime() - c0) / 1e9;
                 }
                 if (fftMode) {
