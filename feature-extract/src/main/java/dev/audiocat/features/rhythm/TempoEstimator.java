@@ -28,7 +28,8 @@ import dev.audiocat.features.dsp.FrameProcessor;
  *       of the bench corpus, see docs/analysis.md;</li>
  *   <li>stability (below) is judged on that period; a stable one may then move an octave by
  *       harmonic rhythm ({@link #harmonicRhythm}): chords change on bar lines of four beats, not
- *       half-way through a bar;</li>
+ *       half-way through a bar; only in the direction the onsets leave open ({@link #subdivided}):
+ *       to twice the period if nothing sounds between its beats, else to half of it;</li>
  *   <li>stability: the tempo is "stable" if the periodicity of its metrical grid
  *       ({@link #levelPeriodicity}: the normalised autocorrelation at the period or at 2, 3 or 4
  *       periods, the best) is at least {@link #MIN_PERIODICITY} over the whole file and in at least
@@ -85,6 +86,13 @@ public final class TempoEstimator implements FrameProcessor {
     static final double MIN_CHANGE = 0.005;
     /** Log-score bonus of the period the onsets chose, in {@link #harmonicRhythm}. */
     static final double STAY_BONUS = 0.5;
+    /**
+     * The onsets subdivide a period p when its midpoints carry at least this fraction of the strength of
+     * its beats ({@link #subdivided}); the harmonic rhythm then may not move to 2 p, else not to p / 2.
+     * Pooled tuning sets: pieces whose onsets' period is the eighth note (the beat is 2 p) 0.07 at most
+     * (one at 0.12 that the harmonic rhythm leaves anyway), pieces where the beat is p / 2 0.15 and more.
+     */
+    static final double SUBDIVISION_RATIO = 0.1;
 
     private final double priorCentreBpm;
     private final double offbeatRatio;
@@ -314,8 +322,9 @@ public final class TempoEstimator implements FrameProcessor {
         if (!stable) {
             return unstable(confidence);
         }
-        // stability is judged on the onsets' period; the harmonic rhythm may then move it by an octave
-        double level = harmonicRhythm(bestPeriod, fps);
+        // stability is judged on the onsets' period; the harmonic rhythm may then move it by an octave,
+        // in the one direction the onsets leave open (subdivided: not slower; not subdivided: not faster)
+        double level = harmonicRhythm(bestPeriod, fps, subdivided(o, bestPeriod, phase));
         if (level != bestPeriod) {
             bestPeriod = refine(o, level);
             phase = bestPhase(o, frames, bestPeriod);
@@ -336,9 +345,11 @@ public final class TempoEstimator implements FrameProcessor {
      * {@link #MIN_BPM}..{@link #MAX_TACTUS_BPM}) the contrast is its bar's autocorrelation (4 q) less its
      * half bar's (2 q, when positive). The candidate with the best log tempo prior + {@code changeWeight}
      * x contrast wins, p holding a bonus of {@link #STAY_BONUS} (the onsets chose it). Without chord
-     * changes (drums alone, a drone, one chord) every contrast is about 0 and p stays.
+     * changes (drums alone, a drone, one chord) every contrast is about 0 and p stays. The onsets leave
+     * one of the two moves open: p / 2 only if {@code subdivided} (else half of its beats would be
+     * silent), 2 p only if not (a subdivided p is not the fastest pulse, so not half a beat).
      */
-    double harmonicRhythm(double p, double fps) {
+    double harmonicRhythm(double p, double fps, boolean subdivided) {
         if (changeWeight <= 0) {
             return p;
         }
@@ -368,7 +379,7 @@ public final class TempoEstimator implements FrameProcessor {
         for (int m = 0; m < 3; m++) {           // q = p / 2, p, 2 p: half bar at a[m], bar at a[m + 1]
             double q = p * (1 << m) / 2;
             double bpm = 60 * fps / q;
-            if (bpm < MIN_BPM || bpm > MAX_TACTUS_BPM) {
+            if (bpm < MIN_BPM || bpm > MAX_TACTUS_BPM || (m == 0 && !subdivided) || (m == 2 && subdivided)) {
                 continue;
             }
             double halfBar = a[m];
@@ -381,6 +392,18 @@ public final class TempoEstimator implements FrameProcessor {
             }
         }
         return bestQ;
+    }
+
+    /**
+     * Whether the onsets subdivide the beat of period p: its midpoints carry at least
+     * {@link #SUBDIVISION_RATIO} of the strength of its beats. A subdivided level is not the fastest
+     * pulse of the piece (the tatum), so it is not half of the beat; a level with empty midpoints
+     * cannot be half a beat either, for then every other beat of the faster level would be silent.
+     */
+    static boolean subdivided(double[] o, double p, double phase) {
+        int n = o.length;
+        double on = combMean(o, n, phase, p);
+        return on > 0 && combMean(o, n, phase + p / 2, p) >= SUBDIVISION_RATIO * on;
     }
 
     private static TempoEstimate unstable(double confidence) {
