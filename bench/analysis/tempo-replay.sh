@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The tempo replay harness: Accuracy1/2 and "no stable tempo" of the TempoEstimator in this tree on
 # several bench corpora pooled, each file decoded once (curves cached), the per-track decision re-run.
-# Usage: bench/analysis/tempo-replay.sh CORPUS_DIR...   (default: the tuning corpora listed below)
+# Usage: bench/analysis/tempo-replay.sh CORPUS_DIR...   (default: the 10 tuning corpora listed below, 512 pieces;
+# seed 14142135, held out in session 6, is tuning since session 7)
 # A corpus dir is what bench/analysis/run.sh generated: $HOME_OF_RUN/bench/analysis/corpus or corpus-hard.
 # Cache and replay.csv (every file's estimate and stability statistics) under
 # $AUDIOCAT_HOME/bench/analysis/tempo-replay. MVN_FLAGS (e.g. -o) is passed to Maven. TEMPO_OPTS: JVM
@@ -15,8 +16,10 @@ if [ $# -eq 0 ]; then
   S=/work/scratch
   set -- $S/home-s5r-held/bench/analysis/corpus $S/home-h3k-seed7/bench/analysis/corpus \
     $S/home-s4k-held/bench/analysis/corpus $S/home-h3q/bench/analysis/corpus \
+    $S/home-s6r-held/bench/analysis/corpus \
     $S/home-s5r-held-hard/bench/analysis/corpus-hard $S/home-h3k-hard11/bench/analysis/corpus-hard \
-    $S/home-h3k-hard101/bench/analysis/corpus-hard $S/home-s4k-held-hard/bench/analysis/corpus-hard
+    $S/home-h3k-hard101/bench/analysis/corpus-hard $S/home-s4k-held-hard/bench/analysis/corpus-hard \
+    $S/home-s6r-held-hard/bench/analysis/corpus-hard
 fi
 mvn -B -q ${MVN_FLAGS:-} -pl feature-extract install -Dmaven.test.skip=true
 mvn -B -q ${MVN_FLAGS:-} -pl feature-extract dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$WORK/cp.txt"

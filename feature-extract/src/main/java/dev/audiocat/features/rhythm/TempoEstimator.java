@@ -28,7 +28,9 @@ import dev.audiocat.features.dsp.FrameProcessor;
  *       of the bench corpus, see docs/analysis.md;</li>
  *   <li>stability (below) is judged on that period; a stable one may then move an octave by
  *       harmonic rhythm ({@link #harmonicRhythm}): chords change on bar lines of four beats, not
- *       half-way through a bar;</li>
+ *       half-way through a bar; only in the direction the onsets leave open ({@link #subdivided}):
+ *       to twice the period if nothing sounds between its beats, else to half of it; and to two thirds
+ *       of it when the period runs in three even tatums too fast to be beats ({@link #inThrees});</li>
  *   <li>stability: the tempo is "stable" if the periodicity of its metrical grid
  *       ({@link #levelPeriodicity}: the normalised autocorrelation at the period or at 2, 3 or 4
  *       periods, the best) is at least {@link #MIN_PERIODICITY} over the whole file and in at least
@@ -85,6 +87,13 @@ public final class TempoEstimator implements FrameProcessor {
     static final double MIN_CHANGE = 0.005;
     /** Log-score bonus of the period the onsets chose, in {@link #harmonicRhythm}. */
     static final double STAY_BONUS = 0.5;
+    /**
+     * The onsets subdivide a period p when its midpoints carry at least this fraction of the strength of
+     * its beats ({@link #subdivided}); the harmonic rhythm then may not move to 2 p, else not to p / 2.
+     * Pooled tuning sets: pieces whose onsets' period is the eighth note (the beat is 2 p) 0.07 at most
+     * (one at 0.12 that the harmonic rhythm leaves anyway), pieces where the beat is p / 2 0.15 and more.
+     */
+    static final double SUBDIVISION_RATIO = 0.1;
 
     private final double priorCentreBpm;
     private final double offbeatRatio;
@@ -314,8 +323,9 @@ public final class TempoEstimator implements FrameProcessor {
         if (!stable) {
             return unstable(confidence);
         }
-        // stability is judged on the onsets' period; the harmonic rhythm may then move it by an octave
-        double level = harmonicRhythm(bestPeriod, fps);
+        // stability is judged on the onsets' period; the harmonic rhythm may then move it by an octave,
+        // in the one direction the onsets leave open (subdivided: not slower; not subdivided: not faster)
+        double level = harmonicRhythm(bestPeriod, fps, subdivided(o, bestPeriod, phase), inThrees(o, bestPeriod, phase));
         if (level != bestPeriod) {
             bestPeriod = refine(o, level);
             phase = bestPhase(o, frames, bestPeriod);
@@ -332,13 +342,16 @@ public final class TempoEstimator implements FrameProcessor {
      * The metrical level by harmonic rhythm (after Goto and Muraoka, who used chord changes to choose
      * between the beat, half-note and bar levels): chords change on bar lines, a bar has four beats, and
      * they seldom change half-way through it. The harmonic-change curve, detrended like the onsets, is
-     * autocorrelated at 1, 2, 4 and 8 periods p; for each candidate beat q in p / 2, p, 2 p (within
+     * autocorrelated at 2 and 4 beats of each candidate beat q in p / 2, p, 2 p, 2 p / 3 (within
      * {@link #MIN_BPM}..{@link #MAX_TACTUS_BPM}) the contrast is its bar's autocorrelation (4 q) less its
      * half bar's (2 q, when positive). The candidate with the best log tempo prior + {@code changeWeight}
      * x contrast wins, p holding a bonus of {@link #STAY_BONUS} (the onsets chose it). Without chord
-     * changes (drums alone, a drone, one chord) every contrast is about 0 and p stays.
+     * changes (drums alone, a drone, one chord) every contrast is about 0 and p stays. The onsets leave
+     * one of the two moves open: p / 2 only if {@code subdivided} (else half of its beats would be
+     * silent), 2 p only if not (a subdivided p is not the fastest pulse, so not half a beat); 2 p / 3
+     * only if {@code inThrees}.
      */
-    double harmonicRhythm(double p, double fps) {
+    double harmonicRhythm(double p, double fps, boolean subdivided, boolean inThrees) {
         if (changeWeight <= 0) {
             return p;
         }
@@ -354,25 +367,19 @@ public final class TempoEstimator implements FrameProcessor {
         if (a0 <= 0) {
             return p;
         }
-        double[] a = new double[4]; // at 1, 2, 4, 8 periods; NaN beyond the file
-        for (int j = 0; j < 4; j++) {
-            double lag = (1 << j) * p;
-            a[j] = Double.NaN;
-            for (int l = (int) Math.floor(lag) - 2; l <= (int) Math.ceil(lag) + 2 && l + 1 < frames; l++) {
-                double v = autocorrelationAt(h, 0, frames, mean, l) / a0;
-                a[j] = Double.isNaN(a[j]) ? v : Math.max(a[j], v);
-            }
-        }
+        // q = p / 2 (if subdivided), p, 2 p (if not), and 2 p / 3 (if p runs in threes): two of its tatums
+        double[] candidates = {p / 2, p, 2 * p, 2 * p / 3};
+        boolean[] open = {subdivided, true, !subdivided, inThrees};
         double best = Double.NEGATIVE_INFINITY;
         double bestQ = p;
-        for (int m = 0; m < 3; m++) {           // q = p / 2, p, 2 p: half bar at a[m], bar at a[m + 1]
-            double q = p * (1 << m) / 2;
+        for (int m = 0; m < candidates.length; m++) {
+            double q = candidates[m];
             double bpm = 60 * fps / q;
-            if (bpm < MIN_BPM || bpm > MAX_TACTUS_BPM) {
+            if (!open[m] || bpm < MIN_BPM || bpm > MAX_TACTUS_BPM) {
                 continue;
             }
-            double halfBar = a[m];
-            double bar = a[m + 1];
+            double halfBar = changeAutocorrelation(h, mean, a0, 2 * q);
+            double bar = changeAutocorrelation(h, mean, a0, 4 * q);
             double contrast = Double.isNaN(halfBar) || Double.isNaN(bar) ? 0 : bar - Math.max(0, halfBar);
             double score = Math.log(prior(bpm, priorCentreBpm)) + changeWeight * contrast + (m == 1 ? STAY_BONUS : 0);
             if (score > best) {
@@ -381,6 +388,40 @@ public final class TempoEstimator implements FrameProcessor {
             }
         }
         return bestQ;
+    }
+
+    /** The normalised autocorrelation of the harmonic-change curve at {@code lag}, the best within +-2 frames; NaN beyond the file. */
+    private double changeAutocorrelation(double[] h, double mean, double a0, double lag) {
+        double a = Double.NaN;
+        for (int l = (int) Math.floor(lag) - 2; l <= (int) Math.ceil(lag) + 2 && l + 1 < frames; l++) {
+            double v = autocorrelationAt(h, 0, frames, mean, l) / a0;
+            a = Double.isNaN(a) ? v : Math.max(a, v);
+        }
+        return a;
+    }
+
+    /**
+     * Whether p runs in threes: both its thirds carry at least the off-beat ratio of the strength of its
+     * beats, like the thirds test of the metrical-level check. When that test could not take the triple
+     * tempo (above {@link #MAX_TACTUS_BPM}), p spans three even tatums: a compound beat (p) or a pattern
+     * of three notes over a simple one whose beat is two tatums (2 p / 3), for the harmonic rhythm to decide.
+     */
+    boolean inThrees(double[] o, double p, double phase) {
+        int n = o.length;
+        double on = combMean(o, n, phase, p);
+        return on > 0 && Math.min(combMean(o, n, phase + p / 3, p), combMean(o, n, phase + 2 * p / 3, p)) >= offbeatRatio * on;
+    }
+
+    /**
+     * Whether the onsets subdivide the beat of period p: its midpoints carry at least
+     * {@link #SUBDIVISION_RATIO} of the strength of its beats. A subdivided level is not the fastest
+     * pulse of the piece (the tatum), so it is not half of the beat; a level with empty midpoints
+     * cannot be half a beat either, for then every other beat of the faster level would be silent.
+     */
+    static boolean subdivided(double[] o, double p, double phase) {
+        int n = o.length;
+        double on = combMean(o, n, phase, p);
+        return on > 0 && combMean(o, n, phase + p / 2, p) >= SUBDIVISION_RATIO * on;
     }
 
     private static TempoEstimate unstable(double confidence) {
