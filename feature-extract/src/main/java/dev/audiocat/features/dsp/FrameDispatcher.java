@@ -20,7 +20,7 @@ public final class FrameDispatcher implements PcmSink {
     private final float[] window;
     private final float[] windowed;
     private final float[] ring;      // the current frame being filled
-    private final RealFft fft;
+    private RealFft fft; // native buffers: released at finish(), set up again by the next start()
     private Frame frame;
     private int filled;
     private long nextStart;
@@ -52,6 +52,9 @@ public final class FrameDispatcher implements PcmSink {
             throw new IllegalArgumentException("FrameDispatcher takes the mono analysis stream, got " + channelCount + " channels");
         }
         frame = new Frame(sampleRate, size, hop);
+        if (fft == null) {
+            fft = new RealFft(size);
+        }
         filled = 0;
         nextStart = 0;
         frames = 0;
@@ -83,6 +86,10 @@ public final class FrameDispatcher implements PcmSink {
             int valid = filled;
             java.util.Arrays.fill(ring, filled, size, 0f);
             emit(valid);
+        }
+        if (fft != null) {
+            fft.close();
+            fft = null;
         }
         for (FrameProcessor p : processors) {
             p.finish();

@@ -73,6 +73,28 @@ class FrameDispatcherTest {
     }
 
     @Test
+    void aDispatcherServesAgainAfterFinish() {
+        // finish() releases the native FFT; the next start() sets it up again
+        Recorder r = new Recorder();
+        FrameDispatcher d = new FrameDispatcher(1024, 256, List.of(r));
+        int rate = 11025;
+        for (int pass = 0; pass < 2; pass++) {
+            double hz = (pass == 0 ? 40 : 90) * rate / 1024.0;
+            d.start(rate, 1);
+            float[][] buf = new float[1][rate];
+            for (int j = 0; j < rate; j++) {
+                buf[0][j] = (float) Math.sin(2 * Math.PI * hz * j / rate);
+            }
+            d.accept(buf, rate);
+            d.finish();
+        }
+        int half = r.frames.size() / 2; // both passes have the same length, so the same frame count
+        assertEquals(40, r.frames.get(0)[3]);
+        assertEquals(0, r.frames.get(half)[0], "the second stream's frames count from 0 again");
+        assertEquals(90, r.frames.get(half)[3]);
+    }
+
+    @Test
     void shortStreamGivesOnePaddedFrame() {
         Recorder r = run(2048, 512, 100, 64, 440, 8000);
         assertEquals(1, r.frames.size());
