@@ -486,7 +486,7 @@ public final class AnalysisBench {
         }
     }
 
-    static int pc(String name) {
+    public static int pc(String name) {
         if (name == null) {
             return -1;
         }
@@ -496,7 +496,7 @@ public final class AnalysisBench {
     }
 
     /** MIREX key score: 1 same, 0.5 fifth (either way, same mode), 0.3 relative, 0.2 parallel. */
-    static double mirex(int refTonic, boolean refMinor, int estTonic, boolean estMinor) {
+    public static double mirex(int refTonic, boolean refMinor, int estTonic, boolean estMinor) {
         if (estTonic < 0) {
             return 0;
         }
@@ -535,7 +535,7 @@ public final class AnalysisBench {
     }
 
     /** Flattens one level of nested JSON objects from essentia_peer.js into "outer.inner" keys. */
-    static Map<String, String> flatJson(String json) {
+    public static Map<String, String> flatJson(String json) {
         Map<String, String> m = new HashMap<>();
         Matcher outer = Pattern.compile("\"(\\w+)\":(\\{[^}]*\\}|\"[^\"]*\"|[-0-9.eE+]+)").matcher(json);
         while (outer.find()) {

@@ -124,6 +124,7 @@ public final class KeyDetector implements FrameProcessor {
     private final double[] bassSum = new double[BINS_PER_OCTAVE];   // peaks below BASS_MAX_HZ
     private final double[] bassFrame = new double[BINS_PER_OCTAVE];
     private final double[] blockProfile = new double[BINS_PER_OCTAVE];
+    private final double[] blockBass = new double[BINS_PER_OCTAVE];
     private final double[] blockChroma = new double[12];
     private final double[] dominantMemory = new double[12];   // per tonic: recent evidence of its V chord
     private final double[] cadence = new double[24];          // per key: summed V-then-I evidence
@@ -276,16 +277,45 @@ public final class KeyDetector implements FrameProcessor {
         }
         for (int i = 0; i < BINS_PER_OCTAVE; i++) {
             double v = frameProfile[i] / fmax;
-            profileSum[i] += v;
             endProfile[i] = endProfile[i] * endDecay + v;
             blockProfile[i] += v;
-            bassSum[i] += bassFrame[i] / fmax;
+            blockBass[i] += bassFrame[i] / fmax;
         }
-        tonalFrames++;
-        if ((cadenceWeight > 0 || chordWeight > 0) && ++blockFrames == BLOCK_FRAMES) {
-            closeBlock();
+        if (++blockFrames == BLOCK_FRAMES) {
+            addBlock(blockProfile, blockBass, blockFrames, tuningOffsetCents());
+            java.util.Arrays.fill(blockProfile, 0);
+            java.util.Arrays.fill(blockBass, 0);
+            blockFrames = 0;
         }
     }
+
+    /**
+     * Adds one block of {@code frames} tonal frames (their normalised 120-bin profiles summed, and the
+     * same for the bass register) to the whole-file sums and, when it is at least half a block long,
+     * to the chord and cadence evidence, folded on {@code tuningCents} (the tuning estimated so far).
+     * {@link #process} calls it every {@link #BLOCK_FRAMES} tonal frames and {@link #finish} for the
+     * rest; the bench's replay harness calls it with cached blocks.
+     */
+    void addBlock(double[] profile, double[] bass, int frames, double tuningCents) {
+        tonalFrames += frames;
+        for (int i = 0; i < BINS_PER_OCTAVE; i++) {
+            profileSum[i] += profile[i];
+            bassSum[i] += bass[i];
+        }
+        if (tap != null) {
+            tap.block(profile, bass, frames, tuningCents);
+        }
+        if ((cadenceWeight > 0 || chordWeight > 0) && frames >= BLOCK_FRAMES / 2) {
+            closeBlock(profile, tuningCents);
+        }
+    }
+
+    /** Receives every block {@link #addBlock} sees (the bench's replay harness caches them); null normally. */
+    interface BlockTap {
+        void block(double[] profile, double[] bass, int frames, double tuningCents);
+    }
+
+    BlockTap tap;
 
     /**
      * Ends a chord block: folds it on the tuning estimated so far, scores every tonic's V chord and
@@ -293,10 +323,8 @@ public final class KeyDetector implements FrameProcessor {
      * times the current block's match with the tonic triad. A held tonic with no dominant before it
      * adds nothing, and neither does a dominant that never resolves.
      */
-    private void closeBlock() {
-        foldToSemitones(blockProfile, tuningOffsetCents() / 10, blockChroma);
-        java.util.Arrays.fill(blockProfile, 0);
-        blockFrames = 0;
+    private void closeBlock(double[] profile, double tuningCents) {
+        foldToSemitones(profile, tuningCents / 10, blockChroma);
         for (int t = 0; t < 12; t++) {
             double mem = dominantMemory[t];
             if (mem > 0) {
@@ -386,14 +414,21 @@ public final class KeyDetector implements FrameProcessor {
 
     @Override
     public void finish() {
+        if (blockFrames > 0) {
+            addBlock(blockProfile, blockBass, blockFrames, tuningOffsetCents());
+            java.util.Arrays.fill(blockProfile, 0);
+            java.util.Arrays.fill(blockBass, 0);
+            blockFrames = 0;
+        }
+        decide(tuningOffsetCents());
+    }
+
+    /** The per-track decision on the sums so far, the tuning offset given ({@link #finish}, or the replay harness). */
+    void decide(double offsetCents) {
         if (tonalFrames == 0) {
             result = null;
             return;
         }
-        if (blockFrames >= BLOCK_FRAMES / 2) {
-            closeBlock();
-        }
-        double offsetCents = tuningOffsetCents();
         double[] chroma = foldToSemitones(profileSum, offsetCents / 10);
         double[] end = foldToSemitones(endProfile, offsetCents / 10);
         double[] bass = foldToSemitones(bassSum, offsetCents / 10);
