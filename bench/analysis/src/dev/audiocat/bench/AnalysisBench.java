@@ -83,7 +83,8 @@ public final class AnalysisBench {
         }
         for (String f : music) {
             List<KeyDetector> ks = List.of(KeyDetector.withCues(true, false, true, true), KeyDetector.withCues(false, true, true, true),
-                    KeyDetector.withCues(false, false, true, false), KeyDetector.withCues(false, false, false, false));
+                    KeyDetector.withCues(false, false, true, true, false, true), KeyDetector.withCues(false, false, true, true, true, false),
+                    KeyDetector.withCues(false, false, true, true, false, false), KeyDetector.withCues(false, false, false, false, false, false));
             try (AudioDecoder d = AudioDecoder.open(dir.resolve(f))) {
                 d.decode(PcmSink.DISCARD, AudioAnalyzer.ANALYSIS_RATE,
                         new FrameDispatcher(AudioAnalyzer.FRAME_SIZE, AudioAnalyzer.HOP, new ArrayList<>(ks)));
@@ -206,8 +207,9 @@ public final class AnalysisBench {
     }
 
     /** The key ablation rows, in the order of the detectors built for them in main. */
-    static final List<String> ABLATIONS = List.of("+ final-chord cue (0.3)", "+ bass profile (0.2)",
-            "without the chord durations: profile + V-I cadences (before this change)", "whole-file profile alone");
+    static final List<String> ABLATIONS = List.of("+ final-chord cue (0.3)", "+ bass profile (0.2)", "without the closing section",
+            "without the natural-minor profile", "session 4: profile + V-I cadences + chord durations (before session 7)",
+            "whole-file profile alone");
 
     static void report(StringBuilder md, Path dir, Corpus corpus, List<String> music, Map<String, AnalysisResult> ours,
                        Map<String, Map<String, KeyEstimate>> ablation,

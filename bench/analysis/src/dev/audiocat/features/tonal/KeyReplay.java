@@ -47,8 +47,16 @@ public final class KeyReplay {
 
     static {
         VARIANTS.put("shipped", KeyDetector::new);
-        VARIANTS.put("profile+cadence (no chords)", () -> KeyDetector.withCues(false, false, true, false));
-        VARIANTS.put("profile alone", () -> KeyDetector.withCues(false, false, false, false));
+        VARIANTS.put("session 4 (profile + cadences + chords)", () -> KeyDetector.withCues(false, false, true, true, false, false));
+        VARIANTS.put("without the closing section", () -> KeyDetector.withCues(false, false, true, true, false, true));
+        VARIANTS.put("without natural minor", () -> KeyDetector.withCues(false, false, true, true, true, false));
+        VARIANTS.put("+ bass profile", () -> KeyDetector.withCues(false, true, true, true));
+        VARIANTS.put("+ final chord", () -> KeyDetector.withCues(true, false, true, true));
+        for (double tw : new double[] {0.15, 0.45}) {
+            VARIANTS.put("closing section weight " + tw, () -> new KeyDetector(KeyDetector.END_SECONDS, 0, 0, KeyDetector.CADENCE_WEIGHT,
+                    KeyDetector.CHORD_WEIGHT, tw, true));
+        }
+        VARIANTS.put("profile alone", () -> KeyDetector.withCues(false, false, false, false, false, false));
     }
 
     public static void main(String[] args) throws Exception {
@@ -61,6 +69,7 @@ public final class KeyReplay {
             names.removeIf(n -> !java.util.Arrays.asList(only.split(";")).contains(n));
         }
         String[] ess = {"bgate", "edma", "temperley"};
+        int ev = Math.max(0, names.indexOf(System.getProperty("key.errors", names.get(0))));
         int cols = names.size() + ess.length;
         double[] pooled = new double[cols];
         int[] pooledExact = new int[cols];
@@ -118,10 +127,13 @@ public final class KeyReplay {
                     String structure = structCol >= 0 && lab.length > structCol ? lab[structCol] : "";
                     csv.printf(Locale.ROOT, "%s,%s,%s,%s,%s%n", set, f, lab[1], structure, String.join(",", java.util.Arrays.stream(answers)
                             .map(x -> x == null ? "" : x).toList()));
-                    if (!answers[0].equals(lab[1])) {
-                        String[] est = answers[0].split(" ");
+                    if (!answers[ev].equals(lab[1])) {
+                        String[] est = answers[ev].split(" ");
+                        if (SEGMENTS > 0) {
+                            structure += " local:" + localKeys(b);
+                        }
                         errors.append(String.format(Locale.ROOT, "| %s %s | %s | %s | %s | %s | %s |%n", set.replaceAll("/.*", ""),
-                                f.replaceAll(".*/|\\..*", ""), lab[1], answers[0], answers.length > names.size() && answers[names.size()] != null
+                                f.replaceAll(".*/|\\..*", ""), lab[1], answers[ev], answers.length > names.size() && answers[names.size()] != null
                                         ? answers[names.size()] : "–", errorType(refTonic, refMinor, est), structure));
                     }
                 }
@@ -157,7 +169,7 @@ public final class KeyReplay {
         }
         System.out.println(row);
         System.out.println();
-        System.out.println("Errors of '" + names.get(0) + "':");
+        System.out.println("Errors of '" + names.get(ev) + "':");
         System.out.println();
         System.out.println("| piece | label | ours | essentia.js bgate | error | structure |");
         System.out.println("|---|---|---|---|---|---|");
@@ -168,6 +180,25 @@ public final class KeyReplay {
         }
         System.err.printf(Locale.ROOT, "%d files decoded (the rest from %s), %.1f s; details in %s%n", decoded, cache,
                 (System.nanoTime() - t0) / 1e9, cache.resolve("replay.csv"));
+    }
+
+    /** Blocks per local key in the error list (key.segments; 0 = none). */
+    static final int SEGMENTS = Integer.getInteger("key.segments", 0);
+
+    /** The shipped detector's answer on every {@link #SEGMENTS} blocks alone, as "Am Am C ...". */
+    static String localKeys(Blocks b) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < b.frames().length; i += SEGMENTS) {
+            int j = Math.min(b.frames().length, i + SEGMENTS);
+            KeyDetector k = new KeyDetector();
+            for (int x = i; x < j; x++) {
+                k.addBlock(b.profile()[x], b.bass()[x], b.frames()[x], b.tuning()[x]);
+            }
+            k.decide(b.finalTuning());
+            KeyEstimate e = k.result();
+            out.append(' ').append(e == null ? "-" : e.tonic() + ("minor".equals(e.mode()) ? "m" : ""));
+        }
+        return out.toString();
     }
 
     /** Feeds the cached blocks to {@code k} and takes its decision. */
@@ -207,7 +238,10 @@ public final class KeyReplay {
             int tab = line.indexOf('\t');
             Map<String, String> m = AnalysisBench.flatJson(line.substring(tab + 1));
             if (m.containsKey("file")) {
-                out.put(Path.of(m.get("file")).toAbsolutePath().normalize().toString(), m);
+                // by the path under the corpus dir: some corpora were copied from another home
+                Path fp = Path.of(m.get("file"));
+                out.put(dir.resolve(fp.getParent().getFileName().toString()).resolve(fp.getFileName().toString()).toAbsolutePath().normalize()
+                        .toString(), m);
             }
         }
         return out;
