@@ -314,6 +314,49 @@ class KeyDetectorTest {
                 () -> a.result() + " vs " + b.result());
     }
 
+    /**
+     * A block's 120-bin profile (10 cents per bin, bin 0 = A) for a chord's pitch classes (C = 0), the root
+     * weighing twice as much, as {@link KeyDetector#addBlock} receives it for 16 frames of that chord.
+     */
+    static double[] blockOf(int... pcs) {
+        double[] p = new double[120];
+        for (int i = 0; i < pcs.length; i++) {
+            p[Math.floorMod(pcs[i] - 9, 12) * 10] += 16 * (i == 0 ? 2 : 1);
+        }
+        return p;
+    }
+
+    /**
+     * {@link #twoHalves} as blocks fed to {@link KeyDetector#addBlock}, long enough (2 x 1,104 blocks, 13.6
+     * min) for the segment store to fill up and merge its neighbours once.
+     */
+    static KeyEstimate twoLongHalves(boolean minorLast) {
+        int[][] major = {{0, 4, 7}, {5, 9, 0}, {7, 11, 2, 5}, {0, 4, 7}};
+        int[][] minor = {{9, 0, 4}, {2, 5, 9}, {4, 8, 11, 2}, {9, 0, 4}};
+        KeyDetector k = new KeyDetector();
+        double[] bass = new double[120];
+        for (int half = 0; half < 2; half++) {
+            int[][] chords = (half == 1) == minorLast ? minor : major;
+            for (int b = 0; b < 1104; b++) {
+                k.addBlock(blockOf(chords[(b / 4) % 4]), bass, KeyDetector.BLOCK_FRAMES, 0);
+            }
+        }
+        k.decide(0);
+        return k.result();
+    }
+
+    @ParameterizedTest(name = "closing in {0}, 13.6 min")
+    @CsvSource({
+        "A minor, true",
+        "C major, false",
+    })
+    void theClosingSectionStillCountsAfterTheSegmentStoreMerged(String key, boolean minorLast) {
+        assertTrue(2 * 1104 > KeyDetector.MAX_SEGMENTS * KeyDetector.SEGMENT_BLOCKS);
+        KeyEstimate e = twoLongHalves(minorLast);
+        assertNotNull(e);
+        assertEquals(key, e.tonic() + " " + e.mode(), () -> "got " + e);
+    }
+
     @Test
     void chordFitPrefersTheKeyWhoseTonicChordLastsLongest() {
         double[] chords = new double[24];
