@@ -6,7 +6,8 @@
 # Usage: bench/analysis/key-replay.sh CORPUS_DIR...   (default: the eight tuning corpora listed below)
 # A corpus dir is what bench/analysis/run.sh generated: $HOME_OF_RUN/bench/analysis/corpus or corpus-hard.
 # Cache and replay.csv (every file's answers) under $AUDIOCAT_HOME/bench/analysis/key-replay.
-# MVN_FLAGS (e.g. -o) is passed to Maven. KEY_OPTS: JVM options, e.g. "-Dkey.variants=shipped;profile alone".
+# MVN_FLAGS (e.g. -o) is passed to Maven. KEY_OPTS: JVM options: -Dkey.errors=N lists the errors of variant N
+# (0 = shipped, 1 = session 4), -Dkey.segments=24 adds the key of every 24 blocks (~9 s) to each error.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export AUDIOCAT_HOME="${AUDIOCAT_HOME:-$HOME/.audiocat}"

@@ -30,7 +30,8 @@ import java.util.function.Function;
  *
  * <p>Prints, per corpus and pooled, the MIREX weighted score and exact count of every variant beside
  * essentia.js's three profiles (read from the corpus's cached {@code peers-essentia.tsv}, when present),
- * then every error of the first variant with its label, essentia.js bgate's answer, the error type
+ * then every error of the first variant (or of the one named, or numbered from 0, by {@code key.errors}) with
+ * its label, essentia.js bgate's answer, the error type
  * (fifth, relative, parallel, other) and the piece's structure (hard sets). Writes every file's answers
  * to {@code <cache>/replay.csv}.
  *
@@ -69,7 +70,8 @@ public final class KeyReplay {
             names.removeIf(n -> !java.util.Arrays.asList(only.split(";")).contains(n));
         }
         String[] ess = {"bgate", "edma", "temperley"};
-        int ev = Math.max(0, names.indexOf(System.getProperty("key.errors", names.get(0))));
+        String errorsOf = System.getProperty("key.errors", names.get(0));
+        int ev = errorsOf.matches("\\d+") ? Integer.parseInt(errorsOf) : Math.max(0, names.indexOf(errorsOf));
         int cols = names.size() + ess.length;
         double[] pooled = new double[cols];
         int[] pooledExact = new int[cols];
