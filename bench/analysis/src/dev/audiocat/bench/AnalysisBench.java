@@ -83,7 +83,8 @@ public final class AnalysisBench {
         }
         for (String f : music) {
             List<KeyDetector> ks = List.of(KeyDetector.withCues(true, false, true, true), KeyDetector.withCues(false, true, true, true),
-                    KeyDetector.withCues(false, false, true, false), KeyDetector.withCues(false, false, false, false));
+                    KeyDetector.withCues(false, false, true, true, false, true), KeyDetector.withCues(false, false, true, true, true, false),
+                    KeyDetector.withCues(false, false, true, true, false, false), KeyDetector.withCues(false, false, false, false, false, false));
             try (AudioDecoder d = AudioDecoder.open(dir.resolve(f))) {
                 d.decode(PcmSink.DISCARD, AudioAnalyzer.ANALYSIS_RATE,
                         new FrameDispatcher(AudioAnalyzer.FRAME_SIZE, AudioAnalyzer.HOP, new ArrayList<>(ks)));
@@ -206,8 +207,9 @@ public final class AnalysisBench {
     }
 
     /** The key ablation rows, in the order of the detectors built for them in main. */
-    static final List<String> ABLATIONS = List.of("+ final-chord cue (0.3)", "+ bass profile (0.2)",
-            "without the chord durations: profile + V-I cadences (before this change)", "whole-file profile alone");
+    static final List<String> ABLATIONS = List.of("+ final-chord cue (0.3)", "+ bass profile (0.2)", "without the closing section",
+            "without the natural-minor profile", "session 4: profile + V-I cadences + chord durations (before session 7)",
+            "whole-file profile alone");
 
     static void report(StringBuilder md, Path dir, Corpus corpus, List<String> music, Map<String, AnalysisResult> ours,
                        Map<String, Map<String, KeyEstimate>> ablation,
@@ -486,7 +488,7 @@ public final class AnalysisBench {
         }
     }
 
-    static int pc(String name) {
+    public static int pc(String name) {
         if (name == null) {
             return -1;
         }
@@ -496,7 +498,7 @@ public final class AnalysisBench {
     }
 
     /** MIREX key score: 1 same, 0.5 fifth (either way, same mode), 0.3 relative, 0.2 parallel. */
-    static double mirex(int refTonic, boolean refMinor, int estTonic, boolean estMinor) {
+    public static double mirex(int refTonic, boolean refMinor, int estTonic, boolean estMinor) {
         if (estTonic < 0) {
             return 0;
         }
@@ -535,7 +537,7 @@ public final class AnalysisBench {
     }
 
     /** Flattens one level of nested JSON objects from essentia_peer.js into "outer.inner" keys. */
-    static Map<String, String> flatJson(String json) {
+    public static Map<String, String> flatJson(String json) {
         Map<String, String> m = new HashMap<>();
         Matcher outer = Pattern.compile("\"(\\w+)\":(\\{[^}]*\\}|\"[^\"]*\"|[-0-9.eE+]+)").matcher(json);
         while (outer.find()) {

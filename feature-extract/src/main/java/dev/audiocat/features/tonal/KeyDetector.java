@@ -4,7 +4,7 @@ import dev.audiocat.features.dsp.Frame;
 import dev.audiocat.features.dsp.FrameProcessor;
 
 /**
- * Estimates key, mode and concert pitch from the frames of the mono analysis stream, in O(1) memory.
+ * Estimates key, mode and concert pitch from the frames of the mono analysis stream, in bounded memory.
  *
  * <p>Per frame: spectral peaks between {@link #MIN_HZ} and {@link #MAX_HZ} (local maxima above -40 dB of
  * the frame's strongest peak, frequency and amplitude refined by parabolic interpolation of the log
@@ -32,6 +32,17 @@ import dev.audiocat.features.dsp.FrameProcessor;
  * weighted {@link #CHORD_WEIGHT}. A minor key and its relative major share their pitch classes and most
  * chords, but the tonic chord is the one heard most: A minor's i (the long Am of a loop, or an
  * i-VII-VI-v phrase with no leading tone) is only vi in C major.
+ *
+ * <p>Natural minor: a minor key scores the better of two profiles, the harmonic-minor {@link #MINOR} (its
+ * raised seventh, the leading tone, weighs more than the flat seventh) and {@link #NATURAL_MINOR}, the
+ * same with Temperley's two sevenths swapped: aeolian minor (i-VII-VI, natural v) has no leading tone,
+ * and scored against the harmonic profile alone it reads as its relative major, whose scale it shares.
+ *
+ * <p>The closing section: a tonal piece closes in its home key, even when it modulates on the way, ends
+ * on V or IV, is cut or fades out. The chord blocks are kept per segment ({@link #SEGMENT_BLOCKS} blocks,
+ * ~3 s; at most {@link #MAX_SEGMENTS}, neighbours merged when full, so memory stays bounded); at the end
+ * the last {@link #TAIL_FRACTION} of the piece (a section, not its final chord) is scored as a piece of
+ * its own and its 24 scores are added to the whole file's with weight {@link #TAIL_WEIGHT}.
  *
  * <p>Two more cues are implemented but off by default ({@link #withCues}, for the bench's ablation
  * rows): the last chord (an exponentially decaying profile, time constant {@link #END_SECONDS},
@@ -65,6 +76,12 @@ public final class KeyDetector implements FrameProcessor {
     private static final double[] TP_MINOR = {0.712, 0.084, 0.474, 0.618, 0.049, 0.460, 0.105, 0.747, 0.404, 0.067, 0.133, 0.330};
     static final double[] MAJOR = blend(KK_MAJOR, TP_MAJOR);
     static final double[] MINOR = blend(KK_MINOR, TP_MINOR);
+    /**
+     * Natural (aeolian) minor: Temperley's minor profile with the weights of its flat seventh (0.133) and
+     * raised seventh (0.330) swapped, blended with Krumhansl-Kessler's (whose flat seventh already
+     * outweighs the raised one). A minor key scores the better of {@link #MINOR} and this.
+     */
+    static final double[] NATURAL_MINOR = blend(KK_MINOR, swapSevenths(TP_MINOR));
     /** Time constant of the decaying "final chord" profile, in seconds of tonal frames. */
     static final double END_SECONDS = 1.0;
     /**
@@ -87,6 +104,16 @@ public final class KeyDetector implements FrameProcessor {
     static final int BLOCK_FRAMES = 16;
     /** Per block, the remembered dominant evidence decays by this factor (about one second of memory). */
     static final double DOMINANT_MEMORY = 0.6;
+    /** The closing section: this share of the piece's segments, at its end (a section of a five-section piece). */
+    static final double TAIL_FRACTION = 0.2;
+    /** Weight of the closing section's own scores beside the whole file's (weight 1). */
+    static final double TAIL_WEIGHT = 0.3;
+    /** Chord blocks per segment (8 x 0.37 s = 3 s), doubled each time the segment store fills up. */
+    static final int SEGMENT_BLOCKS = 8;
+    /** Segments kept: 256 x 3 s = 12.6 min before the first merge; 60 numbers each (bounded memory). */
+    static final int MAX_SEGMENTS = 256;
+    /** With fewer segments than this (12 s) there is no closing-section cue. */
+    static final int MIN_SEGMENTS = 4;
 
     /**
      * How often each scale degree carries the bass, tonic = index 0: a prior from harmony (I and V most,
@@ -124,6 +151,7 @@ public final class KeyDetector implements FrameProcessor {
     private final double[] bassSum = new double[BINS_PER_OCTAVE];   // peaks below BASS_MAX_HZ
     private final double[] bassFrame = new double[BINS_PER_OCTAVE];
     private final double[] blockProfile = new double[BINS_PER_OCTAVE];
+    private final double[] blockBass = new double[BINS_PER_OCTAVE];
     private final double[] blockChroma = new double[12];
     private final double[] dominantMemory = new double[12];   // per tonic: recent evidence of its V chord
     private final double[] cadence = new double[24];          // per key: summed V-then-I evidence
@@ -136,13 +164,24 @@ public final class KeyDetector implements FrameProcessor {
     private final double bassWeight;
     private final double cadenceWeight;
     private final double chordWeight;
+    private final double tailWeight;
+    private final boolean naturalMinor;
+    private double[][] segChroma;   // per segment: 12-bin chroma of its blocks (each folded on the tuning then)
+    private double[][] segCadence;  // per segment: V-I evidence per key
+    private double[][] segChords;   // per segment: chord durations
+    private int segCount;           // index of the open segment = number of full ones
+    private int segBlocks;          // blocks in the open segment
+    private int blocksPerSegment = SEGMENT_BLOCKS;
     private double endDecay = -1; // per frame, set from the first frame's rate and hop
     private long tonalFrames;
     private KeyEstimate result;
 
-    /** The whole-file profile plus the V-I cadence evidence: the defaults chosen on the tuning seeds (docs/analysis.md). */
+    /**
+     * The whole-file profile (harmonic or natural minor), the V-I cadence evidence, the chord durations and
+     * the closing section: the defaults chosen on the tuning seeds (docs/analysis.md).
+     */
     public KeyDetector() {
-        this(END_SECONDS, 0, 0, CADENCE_WEIGHT, CHORD_WEIGHT);
+        this(END_SECONDS, 0, 0, CADENCE_WEIGHT, CHORD_WEIGHT, TAIL_WEIGHT, true);
     }
 
     /**
@@ -151,13 +190,22 @@ public final class KeyDetector implements FrameProcessor {
      * (default weights).
      */
     public static KeyDetector withCues(boolean finalChord, boolean bass, boolean cadences, boolean chords) {
+        return withCues(finalChord, bass, cadences, chords, true, true);
+    }
+
+    /** As above, with the closing-section cue and the natural-minor profile each on or off. */
+    public static KeyDetector withCues(boolean finalChord, boolean bass, boolean cadences, boolean chords, boolean closingSection,
+            boolean naturalMinor) {
         return new KeyDetector(END_SECONDS, finalChord ? END_WEIGHT : 0, bass ? BASS_WEIGHT : 0, cadences ? CADENCE_WEIGHT : 0,
-                chords ? CHORD_WEIGHT : 0);
+                chords ? CHORD_WEIGHT : 0, closingSection ? TAIL_WEIGHT : 0, naturalMinor);
     }
 
     /** For tuning on a labelled corpus; the public constructor uses the documented defaults. */
-    KeyDetector(double endSeconds, double endWeight, double bassWeight, double cadenceWeight, double chordWeight) {
+    KeyDetector(double endSeconds, double endWeight, double bassWeight, double cadenceWeight, double chordWeight, double tailWeight,
+            boolean naturalMinor) {
         this.endSeconds = endSeconds;
+        this.tailWeight = tailWeight;
+        this.naturalMinor = naturalMinor;
         this.chordWeight = chordWeight;
         this.endWeight = endWeight;
         this.bassWeight = bassWeight;
@@ -172,6 +220,14 @@ public final class KeyDetector implements FrameProcessor {
             double shift = BINS_PER_OCTAVE * Math.log(h) / Math.log(2);
             harmonicShift[h] = shift - BINS_PER_OCTAVE * Math.floor(shift / BINS_PER_OCTAVE); // mod 120
         }
+    }
+
+    /** The profile with its degrees 10 (flat seventh) and 11 (raised seventh) swapped. */
+    static double[] swapSevenths(double[] p) {
+        double[] q = p.clone();
+        q[10] = p[11];
+        q[11] = p[10];
+        return q;
     }
 
     private static double[] blend(double[] a, double[] b) {
@@ -276,32 +332,110 @@ public final class KeyDetector implements FrameProcessor {
         }
         for (int i = 0; i < BINS_PER_OCTAVE; i++) {
             double v = frameProfile[i] / fmax;
-            profileSum[i] += v;
             endProfile[i] = endProfile[i] * endDecay + v;
             blockProfile[i] += v;
-            bassSum[i] += bassFrame[i] / fmax;
+            blockBass[i] += bassFrame[i] / fmax;
         }
-        tonalFrames++;
-        if ((cadenceWeight > 0 || chordWeight > 0) && ++blockFrames == BLOCK_FRAMES) {
-            closeBlock();
+        if (++blockFrames == BLOCK_FRAMES) {
+            flushBlock();
         }
     }
 
+    private void flushBlock() {
+        addBlock(blockProfile, blockBass, blockFrames, tuningOffsetCents());
+        java.util.Arrays.fill(blockProfile, 0);
+        java.util.Arrays.fill(blockBass, 0);
+        blockFrames = 0;
+    }
+
     /**
-     * Ends a chord block: folds it on the tuning estimated so far, scores every tonic's V chord and
+     * Adds one block of {@code frames} tonal frames (their normalised 120-bin profiles summed, and the
+     * same for the bass register) to the whole-file sums, to the chord and cadence evidence (when it is
+     * at least half a block long) and to the open segment, folded on {@code tuningCents} (the tuning
+     * estimated so far). {@link #process} calls it every {@link #BLOCK_FRAMES} tonal frames and
+     * {@link #finish} for the rest; the bench's replay harness (bench/analysis/key-replay.sh) calls it
+     * with cached blocks.
+     */
+    void addBlock(double[] profile, double[] bass, int frames, double tuningCents) {
+        tonalFrames += frames;
+        for (int i = 0; i < BINS_PER_OCTAVE; i++) {
+            profileSum[i] += profile[i];
+            bassSum[i] += bass[i];
+        }
+        if (tap != null) {
+            tap.block(profile, bass, frames, tuningCents);
+        }
+        boolean chordBlock = (cadenceWeight > 0 || chordWeight > 0) && frames >= BLOCK_FRAMES / 2;
+        if (!chordBlock && tailWeight <= 0) {
+            return;
+        }
+        foldToSemitones(profile, tuningCents / 10, blockChroma);
+        if (tailWeight > 0 && segChroma == null) {
+            segChroma = new double[MAX_SEGMENTS][12];
+            segCadence = new double[MAX_SEGMENTS][24];
+            segChords = new double[MAX_SEGMENTS][24];
+        }
+        if (segChroma != null) {
+            for (int i = 0; i < 12; i++) {
+                segChroma[segCount][i] += blockChroma[i];
+            }
+        }
+        if (chordBlock) {
+            closeBlock();
+        }
+        if (segChroma != null && ++segBlocks == blocksPerSegment) {
+            segBlocks = 0;
+            if (++segCount == MAX_SEGMENTS) {
+                // full: neighbours merged, every segment now twice as long
+                for (int i = 0; i < MAX_SEGMENTS / 2; i++) {
+                    mergeInto(segChroma, i);
+                    mergeInto(segCadence, i);
+                    mergeInto(segChords, i);
+                }
+                segCount = MAX_SEGMENTS / 2;
+                blocksPerSegment *= 2;
+            }
+        }
+    }
+
+    /** {@code a[i] = a[2i] + a[2i + 1]}, both cleared; called for i = 0, 1, ... in increasing order. */
+    private static void mergeInto(double[][] a, int i) {
+        double[] x = a[2 * i];
+        double[] y = a[2 * i + 1];
+        double[] out = a[i];
+        for (int j = 0; j < x.length; j++) {
+            double v = x[j] + y[j];
+            x[j] = 0;
+            y[j] = 0;
+            out[j] = v;
+        }
+    }
+
+    /** Receives every block {@link #addBlock} sees (the bench's replay harness caches them); null normally. */
+    interface BlockTap {
+        void block(double[] profile, double[] bass, int frames, double tuningCents);
+    }
+
+    BlockTap tap;
+
+    /**
+     * Ends a chord block ({@link #blockChroma}, folded on the tuning estimated so far): scores every tonic's V chord and
      * tonic triads, and adds V-then-I evidence: the dominant remembered from the last blocks (decaying)
      * times the current block's match with the tonic triad. A held tonic with no dominant before it
      * adds nothing, and neither does a dominant that never resolves.
      */
     private void closeBlock() {
-        foldToSemitones(blockProfile, tuningOffsetCents() / 10, blockChroma);
-        java.util.Arrays.fill(blockProfile, 0);
-        blockFrames = 0;
         for (int t = 0; t < 12; t++) {
             double mem = dominantMemory[t];
             if (mem > 0) {
-                cadence[t] += mem * chordMatch(blockChroma, MAJOR_TRIAD, t);
-                cadence[t + 12] += mem * chordMatch(blockChroma, MINOR_TRIAD, t);
+                double maj = mem * chordMatch(blockChroma, MAJOR_TRIAD, t);
+                double min = mem * chordMatch(blockChroma, MINOR_TRIAD, t);
+                cadence[t] += maj;
+                cadence[t + 12] += min;
+                if (segCadence != null) {
+                    segCadence[segCount][t] += maj;
+                    segCadence[segCount][t + 12] += min;
+                }
             }
         }
         for (int t = 0; t < 12; t++) {
@@ -340,6 +474,9 @@ public final class KeyDetector implements FrameProcessor {
         }
         if (bestChord >= 0) {
             chords[bestChord] += bestMatch;
+            if (segChords != null) {
+                segChords[segCount][bestChord] += bestMatch;
+            }
         }
     }
 
@@ -386,19 +523,51 @@ public final class KeyDetector implements FrameProcessor {
 
     @Override
     public void finish() {
+        if (blockFrames > 0) {
+            flushBlock();
+        }
+        decide(tuningOffsetCents());
+    }
+
+    /**
+     * The per-track decision on what {@link #addBlock} gathered, folded on {@code offsetCents} ({@link #finish},
+     * or the replay harness): the whole file's 24 scores plus, weighted {@link #TAIL_WEIGHT}, the closing
+     * section's (the last {@link #TAIL_FRACTION} of the segments, with their chord and cadence evidence).
+     */
+    void decide(double offsetCents) {
         if (tonalFrames == 0) {
             result = null;
             return;
         }
-        if (blockFrames >= BLOCK_FRAMES / 2) {
-            closeBlock();
-        }
-        double offsetCents = tuningOffsetCents();
         double[] chroma = foldToSemitones(profileSum, offsetCents / 10);
         double[] end = foldToSemitones(endProfile, offsetCents / 10);
         double[] bass = foldToSemitones(bassSum, offsetCents / 10);
-        result = matchProfiles(new Cues(chroma, end, bass, cadence, chords), new Weights(endWeight, bassWeight, cadenceWeight, chordWeight),
-                440.0 * Math.pow(2, offsetCents / 1200));
+        Weights w = new Weights(endWeight, bassWeight, cadenceWeight, chordWeight);
+        double[] all = scores(new Cues(chroma, end, bass, cadence, chords), w, naturalMinor);
+        if (all == null) {
+            result = null;
+            return;
+        }
+        int n = segChroma == null ? 0 : segCount + (segBlocks > 0 ? 1 : 0);
+        if (tailWeight > 0 && n >= MIN_SEGMENTS) {
+            double[] c12 = new double[12];
+            double[] cad = new double[24];
+            double[] chd = new double[24];
+            for (int j = n - Math.max(1, (int) Math.round(TAIL_FRACTION * n)); j < n; j++) {
+                for (int i = 0; i < 12; i++) {
+                    c12[i] += segChroma[j][i];
+                }
+                for (int i = 0; i < 24; i++) {
+                    cad[i] += segCadence[j][i];
+                    chd[i] += segChords[j][i];
+                }
+            }
+            double[] tail = scores(new Cues(c12, end, bass, cad, chd), w, naturalMinor);
+            for (int k = 0; tail != null && k < 24; k++) {
+                all[k] = (all[k] + tailWeight * tail[k]) / (1 + tailWeight);
+            }
+        }
+        result = pick(all, 440.0 * Math.pow(2, offsetCents / 1200));
     }
 
     /** The key, or null when no frame held a tonal peak (silence, or before {@link #finish()}). */
@@ -435,13 +604,15 @@ public final class KeyDetector implements FrameProcessor {
     }
 
     /**
-     * Scores the 24 keys: correlation of the compressed chroma with each rotated key profile, plus
-     * {@code w.end()} times the final-chord chroma's (not compressed: its strongest pitch classes are
+     * Scores the 24 keys (majors, then minors): correlation of the compressed chroma with each rotated key
+     * profile (a minor key: the better of {@link #MINOR} and, when {@code naturalMinor}, {@link #NATURAL_MINOR}),
+     * plus {@code w.end()} times the final-chord chroma's (not compressed: its strongest pitch classes are
      * the chord) correlation with the key's tonic triad, {@code w.bass()} times the compressed bass
-     * chroma's correlation with the key's bass profile, and {@code w.cadence()} times the key's share
-     * of all V-I evidence; divided by the sum of the weights.
+     * chroma's correlation with the key's bass profile, {@code w.cadence()} times the key's share of all
+     * V-I evidence and {@code w.chords()} times the chord durations' fit; divided by the sum of the
+     * weights. Null for an empty chroma.
      */
-    static KeyEstimate matchProfiles(Cues cues, Weights w, double tuningHz) {
+    static double[] scores(Cues cues, Weights w, boolean naturalMinor) {
         double[] x = compress(cues.chroma());
         if (x == null) {
             return null;
@@ -456,14 +627,14 @@ public final class KeyDetector implements FrameProcessor {
             chordTotal += c;
         }
         double total = 1 + w.end() + (bass == null ? 0 : w.bass()) + w.cadence() + w.chords();
-        double best = -2;
-        double second = -2;
-        int bestKey = 0;
         double[] scores = new double[24];
         for (int key = 0; key < 24; key++) {
             boolean isMinor = key >= 12;
             int tonic = key % 12;
             double s = correlation(x, isMinor ? MINOR : MAJOR, tonic);
+            if (isMinor && naturalMinor) {
+                s = Math.max(s, correlation(x, NATURAL_MINOR, tonic));
+            }
             if (w.end() > 0) {
                 s += w.end() * correlation(cues.end(), isMinor ? MINOR_TRIAD : MAJOR_TRIAD, tonic);
             }
@@ -477,11 +648,20 @@ public final class KeyDetector implements FrameProcessor {
                 s += w.chords() * chordFit(cues.chords(), key) / chordTotal;
             }
             scores[key] = s / total;
-            if (scores[key] > best) {
-                best = scores[key];
+        }
+        return scores;
+    }
+
+    /** The best of the 24 scores; confidence is how far it stands above the runner-up. */
+    static KeyEstimate pick(double[] scores, double tuningHz) {
+        int bestKey = 0;
+        for (int key = 1; key < 24; key++) {
+            if (scores[key] > scores[bestKey]) {
                 bestKey = key;
             }
         }
+        double best = scores[bestKey];
+        double second = -2;
         for (int key = 0; key < 24; key++) {
             if (key != bestKey && scores[key] > second) {
                 second = scores[key];

@@ -98,12 +98,12 @@ class KeyDetectorTest {
 
     @Test
     void withoutTheFinalChordBothEndingsGiveOneKey() {
-        // profile + cadences, no final-chord cue and no chord durations: the default also counts the held
-        // final chord's two seconds among the chord durations (as it would anywhere in the piece), and with
+        // profile + cadences, no final-chord cue, no chord durations, no closing section: the default also counts
+        // the held final chord's two seconds among the chord durations (as it would anywhere in the piece), and with
         // A minor then heard 4 s against C's 2 s it says A minor for the first ending
-        KeyDetector am = KeyDetector.withCues(false, false, true, false);
+        KeyDetector am = KeyDetector.withCues(false, false, true, false, false, false);
         TestAudio.feed(sharedBodyEndingOn(new int[] {57, 60, 64}), am);
-        KeyDetector c = KeyDetector.withCues(false, false, true, false);
+        KeyDetector c = KeyDetector.withCues(false, false, true, false, false, false);
         TestAudio.feed(sharedBodyEndingOn(new int[] {48, 52, 55}), c);
         assertNotNull(am.result());
         assertNotNull(c.result());
@@ -230,11 +230,131 @@ class KeyDetectorTest {
         TestAudio.feed(sharedLoopDwellingOn(home), k);
         assertNotNull(k.result());
         assertEquals(tonic + " " + mode, k.result().tonic() + " " + k.result().mode(), () -> "got " + k.result());
-        KeyDetector noChords = KeyDetector.withCues(false, false, true, false);
+        KeyDetector noChords = KeyDetector.withCues(false, false, true, false, false, false);
         TestAudio.feed(sharedLoopDwellingOn(home), noChords);
-        // without the chord durations the profile (same pitch classes, only the tonic's weight differs) says C major for both
+        // without the chord durations (and the natural-minor profile) the profile (same pitch classes, only the
+        // tonic's weight differs) says C major for both
         assertNotNull(noChords.result());
         assertEquals("C major", noChords.result().tonic() + " " + noChords.result().mode(), () -> "got " + noChords.result());
+    }
+
+    /** Adds root-position triads with the root an octave below, {@code seconds} each, from {@code t}; returns the end time. */
+    static double chords(float[] out, double t, double seconds, int[]... chords) {
+        for (int[] chord : chords) {
+            for (int midi : chord) {
+                TestAudio.addTone(out, RATE, t, seconds, TestAudio.hz(midi, 440), 0.12);
+            }
+            TestAudio.addTone(out, RATE, t, seconds, TestAudio.hz(chord[0] - 12, 440), 0.12);
+            t += seconds;
+        }
+        return t;
+    }
+
+    static final int[] AM = {57, 60, 64};
+    static final int[] C = {60, 64, 67};
+    static final int[] DM = {62, 65, 69};
+    static final int[] F = {53, 57, 60};
+    static final int[] G = {55, 59, 62};
+    static final int[] G7 = {55, 59, 62, 65};
+    static final int[] E7 = {52, 56, 59, 62};
+
+    @Test
+    void theNaturalMinorProfileFitsAnAeolianScaleBetterThanTheHarmonicOne() {
+        // A natural minor's pitch classes, the tonic triad stronger (A, C, E), no G#: the flat seventh G is diatonic
+        double[] chroma = new double[12];
+        for (int pc : new int[] {9, 11, 0, 2, 4, 5, 7}) {
+            chroma[pc] = 1;
+        }
+        chroma[9] = chroma[0] = chroma[4] = 2;
+        double natural = KeyDetector.correlation(chroma, KeyDetector.NATURAL_MINOR, 9);
+        assertTrue(natural > KeyDetector.correlation(chroma, KeyDetector.MINOR, 9) + 0.05, () -> "natural " + natural);
+        // and the harmonic one fits a harmonic-minor scale (G# instead of G) better
+        chroma[7] = 0;
+        chroma[8] = 1;
+        double harmonic = KeyDetector.correlation(chroma, KeyDetector.MINOR, 9);
+        assertTrue(harmonic > KeyDetector.correlation(chroma, KeyDetector.NATURAL_MINOR, 9) + 0.05, () -> "harmonic " + harmonic);
+    }
+
+    /**
+     * Two halves of equal length, each confirmed by its cadences: C major (C F G7 C) and A minor (Am Dm E7
+     * Am), 1.5 s per chord, twice each, in the order given. The whole file is balanced between the two
+     * keys; the piece closes in the second.
+     */
+    static float[] twoHalves(boolean minorLast) {
+        float[] out = new float[RATE * 25];
+        double t = 0;
+        for (int half = 0; half < 2; half++) {
+            boolean minor = (half == 1) == minorLast;
+            for (int rep = 0; rep < 2; rep++) {
+                t = minor ? chords(out, t, 1.5, AM, DM, E7, AM) : chords(out, t, 1.5, C, F, G7, C);
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "closing in {0}")
+    @CsvSource({
+        "A minor, true",
+        "C major, false",
+    })
+    void aBalancedPieceIsInTheKeyItClosesIn(String key, boolean minorLast) {
+        KeyDetector k = new KeyDetector();
+        TestAudio.feed(twoHalves(minorLast), k);
+        assertNotNull(k.result());
+        assertEquals(key, k.result().tonic() + " " + k.result().mode(), () -> "got " + k.result());
+    }
+
+    @Test
+    void withoutTheClosingSectionTheOrderOfTheHalvesDoesNotDecide() {
+        KeyDetector a = KeyDetector.withCues(false, false, true, true, false, true);
+        TestAudio.feed(twoHalves(true), a);
+        KeyDetector b = KeyDetector.withCues(false, false, true, true, false, true);
+        TestAudio.feed(twoHalves(false), b);
+        assertEquals(a.result().tonic() + " " + a.result().mode(), b.result().tonic() + " " + b.result().mode(),
+                () -> a.result() + " vs " + b.result());
+    }
+
+    /**
+     * A block's 120-bin profile (10 cents per bin, bin 0 = A) for a chord's pitch classes (C = 0), the root
+     * weighing twice as much, as {@link KeyDetector#addBlock} receives it for 16 frames of that chord.
+     */
+    static double[] blockOf(int... pcs) {
+        double[] p = new double[120];
+        for (int i = 0; i < pcs.length; i++) {
+            p[Math.floorMod(pcs[i] - 9, 12) * 10] += 16 * (i == 0 ? 2 : 1);
+        }
+        return p;
+    }
+
+    /**
+     * {@link #twoHalves} as blocks fed to {@link KeyDetector#addBlock}, long enough (2 x 1,104 blocks, 13.6
+     * min) for the segment store to fill up and merge its neighbours once.
+     */
+    static KeyEstimate twoLongHalves(boolean minorLast) {
+        int[][] major = {{0, 4, 7}, {5, 9, 0}, {7, 11, 2, 5}, {0, 4, 7}};
+        int[][] minor = {{9, 0, 4}, {2, 5, 9}, {4, 8, 11, 2}, {9, 0, 4}};
+        KeyDetector k = new KeyDetector();
+        double[] bass = new double[120];
+        for (int half = 0; half < 2; half++) {
+            int[][] chords = (half == 1) == minorLast ? minor : major;
+            for (int b = 0; b < 1104; b++) {
+                k.addBlock(blockOf(chords[(b / 4) % 4]), bass, KeyDetector.BLOCK_FRAMES, 0);
+            }
+        }
+        k.decide(0);
+        return k.result();
+    }
+
+    @ParameterizedTest(name = "closing in {0}, 13.6 min")
+    @CsvSource({
+        "A minor, true",
+        "C major, false",
+    })
+    void theClosingSectionStillCountsAfterTheSegmentStoreMerged(String key, boolean minorLast) {
+        assertTrue(2 * 1104 > KeyDetector.MAX_SEGMENTS * KeyDetector.SEGMENT_BLOCKS);
+        KeyEstimate e = twoLongHalves(minorLast);
+        assertNotNull(e);
+        assertEquals(key, e.tonic() + " " + e.mode(), () -> "got " + e);
     }
 
     @Test
