@@ -55,8 +55,9 @@ public final class TrainMain {
         Path muse = Path.of(a.getOrDefault("musescore-sf", "/usr/share/sounds/sf3/MuseScore_General.sf3"));
         Path heldOut = Path.of(a.getOrDefault("heldout-sf", "/usr/share/sounds/sf2/TimGM6mb.sf2"));
         // experimental (not shipped, see docs/models.md): a third training soundfont, e.g. the Csound GM bank
-        // (/usr/share/sounds/sf2/sf_GMbank.sf2, Debian csound-soundfont, public domain); off = the 1.1.0 training
-        Path extra = a.containsKey("extra-soundfont") ? Path.of(a.get("extra-soundfont")) : null;
+        // (/usr/share/sounds/sf2/sf_GMbank.sf2, Debian csound-soundfont, public domain); off or "none" = the 1.1.0 training
+        String extraArg = a.getOrDefault("extra-soundfont", "none");
+        Path extra = extraArg.equals("none") ? null : Path.of(extraArg);
         List<Path> fonts = new ArrayList<>(List.of(fluid, muse, heldOut));
         if (extra != null) {
             if (extra.equals(heldOut)) {
@@ -101,7 +102,8 @@ public final class TrainMain {
                 () -> new MidiCorpus(extra, work).render(extraName, clipsPerFont, seed + 15, 0.2, 0.15)));
         Future<List<Clip>> fShotsExtra = extra == null ? null : pool.submit(() -> ClipCache.get(work, "shots-" + extraName + "-" + shots + "-" + (seed + 16),
                 () -> new MidiCorpus(extra, work).withOneShotDrumShare(0.5).render("shots-" + extraName, shots, seed + 16, 1.0, 0)));
-        // drum-only clips (one-shots of every percussion key, loops) with every percussion preset of each training soundfont; 0 = off
+        // experimental (not shipped, see docs/models.md): drum-only clips (one-shots of every percussion key, loops) with every
+        // percussion preset of each training soundfont; 0 = off (the 1.1.0 training)
         int drumClips = Integer.parseInt(a.getOrDefault("drum-clips", "0"));
         List<Future<List<Clip>>> fDrums = new ArrayList<>();
         if (drumClips > 0) {
