@@ -58,6 +58,7 @@ public final class MidiCorpus {
     private double oneShotDrumShare = -1;
     private double ensembleSeconds = 5.0;
     private double sectionSeconds = 0;
+    private int[] drumOnlyKits;
 
     public MidiCorpus(Path soundfont, Path workDir) {
         this.soundfont = soundfont;
@@ -81,6 +82,17 @@ public final class MidiCorpus {
      */
     public MidiCorpus withSections(double seconds) {
         this.sectionSeconds = seconds;
+        return this;
+    }
+
+    /**
+     * Every clip is drums only, with a kit drawn from {@code kits} (e.g. all of the soundfont's
+     * percussion presets, {@link #drumKits}): half of them a single hit of any General MIDI percussion
+     * key (35-81) followed by its tail, as in drum sample packs, half a 2-5 s drum loop (a pattern as in
+     * the ensembles, with a hand-percussion layer half of the time), as in loop libraries.
+     */
+    public MidiCorpus withDrumOnly(int[] kits) {
+        this.drumOnlyKits = kits.clone();
         return this;
     }
 
@@ -120,7 +132,9 @@ public final class MidiCorpus {
                 String id = name + "-" + (b0 + i);
                 double u = rnd.nextDouble();
                 Planned p;
-                if (u < oneShotShare) {
+                if (drumOnlyKits != null) {
+                    p = drumOnly(id, track, t, rnd);
+                } else if (u < oneShotShare) {
                     p = oneShot(id, track, t, rnd);
                 } else if (u < oneShotShare + oneFamilyShare) {
                     p = ensemble(id, track, t, rnd, true);
@@ -233,6 +247,74 @@ public final class MidiCorpus {
             allOff(track, 0, t0 + dur + 0.05);
         }
         return new Planned(id, t0, length, labels, fam);
+    }
+
+    private Planned drumOnly(String id, Track track, double t0, Random rnd) {
+        float[] labels = new float[Labels.INSTRUMENTS.size()];
+        labels[DRUMS] = 1;
+        setup(track, 9, drumOnlyKits[rnd.nextInt(drumOnlyKits.length)], 80 + rnd.nextInt(48), t0 - 0.2);
+        double length;
+        if (rnd.nextBoolean()) {
+            length = 3.0;
+            note(track, 9, 35 + rnd.nextInt(47), 40 + rnd.nextInt(88), t0, 0.2);
+        } else {
+            length = 2 + 3 * rnd.nextDouble();
+            double beat = 60.0 / (70 + rnd.nextInt(91));
+            drumPart(track, t0, length, beat, rnd);
+            if (rnd.nextBoolean()) {
+                int[] hand = {39, 54, 56, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 73, 74, 75, 76, 77, 81};
+                int[] keys = {hand[rnd.nextInt(hand.length)], hand[rnd.nextInt(hand.length)]};
+                double sixteenth = beat / 4;
+                for (int s = 0; s < (int) (length / sixteenth); s++) {
+                    if (rnd.nextDouble() < 0.3) {
+                        note(track, 9, keys[rnd.nextInt(2)], 50 + rnd.nextInt(70), t0 + s * sixteenth, 0.1);
+                    }
+                }
+            }
+        }
+        allOff(track, 9, t0 + length);
+        return new Planned(id, t0, length + 0.3, labels, DRUMS);
+    }
+
+    /**
+     * Programs of the percussion presets (bank 128) of a SoundFont 2 (or sf3) file, read from its
+     * {@code phdr} chunk; {@link #DRUM_KITS} when it has none.
+     */
+    static int[] drumKits(Path soundfont) throws IOException {
+        java.util.TreeSet<Integer> kits = new java.util.TreeSet<>();
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(soundfont)) {
+            java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(12).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ch.read(head, 0);
+            long pos = 12;
+            long end = Math.min(ch.size(), 8L + Integer.toUnsignedLong(head.getInt(4)));
+            while (pos + 12 <= end) {
+                java.nio.ByteBuffer h = java.nio.ByteBuffer.allocate(12).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                ch.read(h, pos);
+                long size = Integer.toUnsignedLong(h.getInt(4));
+                String id = new String(h.array(), 0, 4, java.nio.charset.StandardCharsets.US_ASCII);
+                String type = new String(h.array(), 8, 4, java.nio.charset.StandardCharsets.US_ASCII);
+                if (id.equals("LIST") && type.equals("pdta")) {
+                    long p = pos + 12;
+                    while (p + 8 <= pos + 8 + size) {
+                        java.nio.ByteBuffer sh = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                        ch.read(sh, p);
+                        long n = Integer.toUnsignedLong(sh.getInt(4));
+                        if (new String(sh.array(), 0, 4, java.nio.charset.StandardCharsets.US_ASCII).equals("phdr")) {
+                            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) n).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                            ch.read(b, p + 8);
+                            for (int r = 0; r + 2 * 38 <= n; r += 38) { // the last record is the terminal EOP
+                                if ((b.getShort(r + 22) & 0xffff) == 128) {
+                                    kits.add(b.getShort(r + 20) & 0xffff);
+                                }
+                            }
+                        }
+                        p += 8 + n + (n & 1);
+                    }
+                }
+                pos += 8 + size + (size & 1);
+            }
+        }
+        return kits.isEmpty() ? DRUM_KITS.clone() : kits.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private void part(Track track, int ch, int fam, double t0, double length, double beat, int tonic, int[] scale, Random rnd) {

@@ -61,8 +61,9 @@ public final class TrainMain {
         Path muse = Path.of(a.getOrDefault("musescore-sf", "/usr/share/sounds/sf3/MuseScore_General.sf3"));
         Path heldOut = Path.of(a.getOrDefault("heldout-sf", "/usr/share/sounds/sf2/TimGM6mb.sf2"));
         // experimental (not shipped, see docs/models.md): a third training soundfont, e.g. the Csound GM bank
-        // (/usr/share/sounds/sf2/sf_GMbank.sf2, Debian csound-soundfont, public domain); off = the 1.1.0 training
-        Path extra = a.containsKey("extra-soundfont") ? Path.of(a.get("extra-soundfont")) : null;
+        // (/usr/share/sounds/sf2/sf_GMbank.sf2, Debian csound-soundfont, public domain); off or "none" = the 1.1.0 training
+        String extraArg = a.getOrDefault("extra-soundfont", "none");
+        Path extra = extraArg.equals("none") ? null : Path.of(extraArg);
         List<Path> fonts = new ArrayList<>(List.of(fluid, muse, heldOut));
         if (extra != null) {
             if (extra.equals(heldOut)) {
@@ -107,6 +108,25 @@ public final class TrainMain {
                 () -> new MidiCorpus(extra, work).render(extraName, clipsPerFont, seed + 15, 0.2, 0.15)));
         Future<List<Clip>> fShotsExtra = extra == null ? null : pool.submit(() -> ClipCache.get(work, "shots-" + extraName + "-" + shots + "-" + (seed + 16),
                 () -> new MidiCorpus(extra, work).withOneShotDrumShare(0.5).render("shots-" + extraName, shots, seed + 16, 1.0, 0)));
+        // experimental (not shipped, see docs/models.md): drum-only clips (one-shots of every percussion key, loops) with every
+        // percussion preset of each training soundfont; 0 = off (the 1.1.0 training)
+        int drumClips = Integer.parseInt(a.getOrDefault("drum-clips", "0"));
+        List<Future<List<Clip>>> fDrums = new ArrayList<>();
+        if (drumClips > 0) {
+            List<Path> trainFonts = new ArrayList<>(List.of(fluid, muse));
+            List<String> names = new ArrayList<>(List.of("fluidr3", "musescore"));
+            if (extra != null) {
+                trainFonts.add(extra);
+                names.add(extraName);
+            }
+            for (int f = 0; f < trainFonts.size(); f++) {
+                Path sf = trainFonts.get(f);
+                String name = "drums-" + names.get(f);
+                long s = seed + 17 + f;
+                fDrums.add(pool.submit(() -> ClipCache.get(work, name + "-" + drumClips + "-" + s,
+                        () -> new MidiCorpus(sf, work).withDrumOnly(MidiCorpus.drumKits(sf)).render(name, drumClips, s, 0, 0))));
+            }
+        }
         List<Clip> speechClips;
         List<Clip> heldSpeech;
         List<Clip> music;
@@ -125,6 +145,14 @@ public final class TrainMain {
             shotClips.addAll(fShotsMuse.get());
             if (fShotsExtra != null) {
                 shotClips.addAll(fShotsExtra.get());
+            }
+            for (Future<List<Clip>> f : fDrums) {
+                // a kit without a sample for the drawn key renders silence: keep only clips that sound (peak >= -60 dBFS)
+                List<Clip> drums = f.get();
+                List<Clip> sounding = drums.stream().filter(c -> peak(c.samples()) >= 1e-3f).toList();
+                log(t0, "drum-only clips %s: %d of %d sound, the rest (kits lacking the key) dropped",
+                        drums.isEmpty() ? "-" : drums.get(0).id().replaceAll("-\\d+$", ""), sounding.size(), drums.size());
+                shotClips.addAll(sounding);
             }
             held = new ArrayList<>(fHeld.get());
         } finally {
@@ -264,6 +292,8 @@ public final class TrainMain {
         String realNote = realPerStep <= 0 ? "" : String.format(Locale.ROOT, "plus %d real-music pairs per step (two excerpts of one "
                 + "training track >= %.0f s apart; rows masked out of the instrument term, content = music); ", realPerStep,
                 TaggerTraining.RealPairs.MIN_GAP_SECONDS);
+        String drumNote = drumClips <= 0 ? "" : String.format(Locale.ROOT, "plus %d drum-only clips per training soundfont (half single hits of "
+                + "any GM percussion key, half 2-5 s loops; kits drawn from all of the soundfont's percussion presets); ", drumClips);
         ModelCard card = card(version, spec, sha256(onnx), metrics,
                 new ModelCard.Training("mvn -B -pl tagging-models -Ptrain compile exec:java (or ./audiocat models train)", seed,
                         "DJL 0.35.1 PyTorch engine 2.7.1 (CPU), exported to ONNX opset 17 by OnnxExporter",
@@ -271,7 +301,7 @@ public final class TrainMain {
                         String.format(Locale.ROOT, "%d epochs, batch %d (%d clips x 2 patches), Adam + cosine LR 2e-3 -> 5e-5, weight decay 1e-4; "
                                 + "loss = BCE (instruments) + CE (content) + %.1f x NT-Xent (temperature %.2f, two patches of a clip as positives); "
                                 + "per-clip augmentation (tilt EQ, Schroeder reverb, compression, noise, level); %d training patches; "
-                                + melStatsNote + realNote
+                                + melStatsNote + realNote + drumNote
                                 + "training loop %.0f s on this machine", epochs, batch, batch / 2, TaggerTraining.CONTRASTIVE_WEIGHT,
                                 TaggerTraining.TEMPERATURE, trainRows.size(), trainSeconds)), embeddingDim, realPerStep > 0, extra);
         ObjectMapper json = mapper();
@@ -384,6 +414,14 @@ public final class TrainMain {
             }
         }
         return ok / (double) Math.max(1, rows.size());
+    }
+
+    static float peak(float[] x) {
+        float p = 0;
+        for (float v : x) {
+            p = Math.max(p, Math.abs(v));
+        }
+        return p;
     }
 
     static double maxDiff(float[][] a, float[][] b) {
