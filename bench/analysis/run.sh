@@ -16,13 +16,8 @@ mkdir -p "$WORK/tmp" "$WORK/node"
 if [ ! -d "$WORK/node/node_modules/essentia.js" ]; then
   (cd "$WORK/node" && npm install --no-audit --no-fund --silent essentia.js@0.1.3)
 fi
-mvn -B -q ${MVN_FLAGS:-} -pl feature-extract install -Dmaven.test.skip=true
-mvn -B -q ${MVN_FLAGS:-} -pl feature-extract dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$WORK/cp.txt"
-# a private copy of the jar: other builds in this tree may rewrite target/classes while the bench runs
-cp feature-extract/target/feature-extract-*.jar "$WORK/feature-extract.jar"
-CP="$WORK/feature-extract.jar:$(cat "$WORK/cp.txt")"
-rm -rf "$WORK/classes"
-javac -d "$WORK/classes" -cp "$CP" bench/analysis/src/dev/audiocat/bench/*.java
+source bench/analysis/build.sh
+build_analysis_bench
 NODE_PATH="$WORK/node/node_modules" exec java -Xmx1g -Djava.io.tmpdir="$WORK/tmp" \
   -Dorg.bytedeco.javacpp.cachedir="$AUDIOCAT_HOME/cache/javacpp" \
   -cp "$WORK/classes:$CP" dev.audiocat.bench.AnalysisBench "$WORK/corpus" "${1:-48}" "${2:-20261122}" \

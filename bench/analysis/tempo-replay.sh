@@ -21,11 +21,7 @@ if [ $# -eq 0 ]; then
     $S/home-h3k-hard101/bench/analysis/corpus-hard $S/home-s4k-held-hard/bench/analysis/corpus-hard \
     $S/home-s6r-held-hard/bench/analysis/corpus-hard
 fi
-mvn -B -q ${MVN_FLAGS:-} -pl feature-extract install -Dmaven.test.skip=true
-mvn -B -q ${MVN_FLAGS:-} -pl feature-extract dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$WORK/cp.txt"
-cp feature-extract/target/feature-extract-*.jar "$WORK/feature-extract.jar"
-CP="$WORK/feature-extract.jar:$(cat "$WORK/cp.txt")"
-rm -rf "$WORK/classes"
-javac -d "$WORK/classes" -cp "$CP" bench/analysis/src/dev/audiocat/features/rhythm/TempoReplay.java bench/analysis/src/dev/audiocat/bench/*.java
+source bench/analysis/build.sh
+build_analysis_bench bench/analysis/src/dev/audiocat/features/rhythm/TempoReplay.java
 exec java ${TEMPO_OPTS:-} -Xmx1g -Djava.io.tmpdir="$WORK/tmp" -Dorg.bytedeco.javacpp.cachedir="$AUDIOCAT_HOME/cache/javacpp" \
   -cp "$WORK/classes:$CP" dev.audiocat.features.rhythm.TempoReplay "$WORK" "$@"
