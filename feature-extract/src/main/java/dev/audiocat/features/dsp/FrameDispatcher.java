@@ -20,7 +20,7 @@ public final class FrameDispatcher implements PcmSink {
     private final float[] window;
     private final float[] windowed;
     private final float[] ring;      // the current frame being filled
-    private RealFft fft; // native buffers: released at finish(), set up again by the next start()
+    private RealFft fft; // native buffers: set up by start(), released by finish()
     private Frame frame;
     private int filled;
     private long nextStart;
@@ -43,7 +43,6 @@ public final class FrameDispatcher implements PcmSink {
         }
         this.windowed = new float[size];
         this.ring = new float[size];
-        this.fft = new RealFft(size);
     }
 
     @Override

@@ -131,6 +131,10 @@ public final class RealFft implements AutoCloseable {
             Pointer a = av_malloc(4L * size);
             Pointer b = av_malloc(4L * (size + 2));
             if (a == null || a.isNull() || b == null || b.isNull()) {
+                av_free(a);
+                av_free(b);
+                av_tx_uninit(context);
+                fnSlot.close();
                 throw new OutOfMemoryError("av_malloc failed for a " + size + "-point FFT's buffers");
             }
             this.in = new FloatPointer(a).capacity(size);
