@@ -82,8 +82,8 @@ public final class AnalysisBench {
             ablation.put(row, new HashMap<>());
         }
         for (String f : music) {
-            List<KeyDetector> ks = List.of(KeyDetector.withCues(true, false, true, true), KeyDetector.withCues(false, true, true, true),
-                    KeyDetector.withCues(false, false, true, true, false, true), KeyDetector.withCues(false, false, true, true, true, false),
+            List<KeyDetector> ks = List.of(KeyDetector.withCues(true, true, true, true), KeyDetector.withCues(false, false, true, true),
+                    KeyDetector.withCues(false, true, true, true, false, true), KeyDetector.withCues(false, true, true, true, true, false),
                     KeyDetector.withCues(false, false, true, true, false, false), KeyDetector.withCues(false, false, false, false, false, false));
             try (AudioDecoder d = AudioDecoder.open(dir.resolve(f))) {
                 d.decode(PcmSink.DISCARD, AudioAnalyzer.ANALYSIS_RATE,
@@ -207,7 +207,7 @@ public final class AnalysisBench {
     }
 
     /** The key ablation rows, in the order of the detectors built for them in main. */
-    static final List<String> ABLATIONS = List.of("+ final-chord cue (0.3)", "+ bass profile (0.2)", "without the closing section",
+    static final List<String> ABLATIONS = List.of("+ final-chord cue (0.3)", "without the bass profile (= session 7)", "without the closing section",
             "without the natural-minor profile", "session 4: profile + V-I cadences + chord durations (before session 7)",
             "whole-file profile alone");
 

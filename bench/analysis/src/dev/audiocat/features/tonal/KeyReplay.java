@@ -35,7 +35,8 @@ import java.util.function.Function;
  * (fifth, relative, parallel, other) and the piece's structure (hard sets). Writes every file's answers
  * to {@code <cache>/replay.csv}.
  *
- * <p>Usage: {@code KeyReplay <cache dir> <corpus dir>...}
+ * <p>Usage: {@code KeyReplay <cache dir> <corpus dir>...}; {@code key.variants} names the variants to run, separated
+ * by ';' (a '_' in a name stands for a space).
  */
 public final class KeyReplay {
 
@@ -48,14 +49,14 @@ public final class KeyReplay {
 
     static {
         VARIANTS.put("shipped", KeyDetector::new);
+        VARIANTS.put("session 7 (without the bass profile)", () -> KeyDetector.withCues(false, false, true, true));
         VARIANTS.put("session 4 (profile + cadences + chords)", () -> KeyDetector.withCues(false, false, true, true, false, false));
-        VARIANTS.put("without the closing section", () -> KeyDetector.withCues(false, false, true, true, false, true));
-        VARIANTS.put("without natural minor", () -> KeyDetector.withCues(false, false, true, true, true, false));
-        VARIANTS.put("+ bass profile", () -> KeyDetector.withCues(false, true, true, true));
-        VARIANTS.put("+ final chord", () -> KeyDetector.withCues(true, false, true, true));
-        for (double tw : new double[] {0.15, 0.45}) {
-            VARIANTS.put("closing section weight " + tw, () -> new KeyDetector(KeyDetector.END_SECONDS, 0, 0, KeyDetector.CADENCE_WEIGHT,
-                    KeyDetector.CHORD_WEIGHT, tw, true));
+        VARIANTS.put("without the closing section", () -> KeyDetector.withCues(false, true, true, true, false, true));
+        VARIANTS.put("without natural minor", () -> KeyDetector.withCues(false, true, true, true, true, false));
+        VARIANTS.put("+ final chord", () -> KeyDetector.withCues(true, true, true, true));
+        for (double bw : new double[] {0.2, 0.3, 0.5, 0.6}) {
+            VARIANTS.put("bass weight " + bw, () -> new KeyDetector(KeyDetector.END_SECONDS, 0, bw, KeyDetector.CADENCE_WEIGHT,
+                    KeyDetector.CHORD_WEIGHT, KeyDetector.TAIL_WEIGHT, true));
         }
         VARIANTS.put("profile alone", () -> KeyDetector.withCues(false, false, false, false, false, false));
     }
@@ -67,7 +68,7 @@ public final class KeyReplay {
         List<String> names = new ArrayList<>(VARIANTS.keySet());
         String only = System.getProperty("key.variants");
         if (only != null) {
-            names.removeIf(n -> !java.util.Arrays.asList(only.split(";")).contains(n));
+            names.removeIf(n -> !java.util.Arrays.asList(only.split(";")).contains(n.replace(' ', '_')));
         }
         String[] ess = {"bgate", "edma", "temperley"};
         String errorsOf = System.getProperty("key.errors", names.get(0));

@@ -44,11 +44,14 @@ import dev.audiocat.features.dsp.FrameProcessor;
  * the last {@link #TAIL_FRACTION} of the piece (a section, not its final chord) is scored as a piece of
  * its own and its 24 scores are added to the whole file's with weight {@link #TAIL_WEIGHT}.
  *
- * <p>Two more cues are implemented but off by default ({@link #withCues}, for the bench's ablation
- * rows): the last chord (an exponentially decaying profile, time constant {@link #END_SECONDS},
- * matched with each key's tonic triad) and a bass-register profile (peaks below {@link #BASS_MAX_HZ}
- * matched with a prior of which degrees carry the bass). Confidence is how far the best score stands
- * above the runner-up.
+ * <p>The bass line: peaks below {@link #BASS_MAX_HZ} (with their harmonic votes) feed a bass-register profile,
+ * log-compressed and matched with a prior of which degrees carry the bass ({@link #BASS_MAJOR}, {@link #BASS_MINOR}),
+ * weighted {@link #BASS_WEIGHT}: the bass says where the tonal centre is even when a melody or a section
+ * leans elsewhere (a minor piece whose melody and chords sit on its relative major's notes still has i in the bass).
+ *
+ * <p>One more cue is implemented but off by default ({@link #withCues}, for the bench's ablation rows): the
+ * last chord (an exponentially decaying profile, time constant {@link #END_SECONDS}, matched with each key's
+ * tonic triad). Confidence is how far the best score stands above the runner-up.
  */
 public final class KeyDetector implements FrameProcessor {
 
@@ -90,8 +93,11 @@ public final class KeyDetector implements FrameProcessor {
      * ends on V or IV, is cut or fades out, and the cadence evidence does its job on the tuning sets.
      */
     static final double END_WEIGHT = 0.3;
-    /** Weight of the bass-register profile when that cue is on ({@link #withCues}); off by default (no gain when tuned). */
-    static final double BASS_WEIGHT = 0.2;
+    /**
+     * Weight of the bass-register profile (on by default since session 8; {@link #withCues} can leave it out). Chosen on
+     * the fourteen tuning sets pooled (docs/analysis.md, "Bass"): 0.3-0.6 all gain on the hard sets, 0.4 the middle.
+     */
+    static final double BASS_WEIGHT = 0.4;
     /** Weight of each key's share of the dominant-to-tonic (V-I) evidence found anywhere in the file (on by default). */
     static final double CADENCE_WEIGHT = 1.0;
     /** Weight of the chord-degree fit ({@link #chordFit}) of the blocks' chords (on by default). */
@@ -177,11 +183,11 @@ public final class KeyDetector implements FrameProcessor {
     private KeyEstimate result;
 
     /**
-     * The whole-file profile (harmonic or natural minor), the V-I cadence evidence, the chord durations and
-     * the closing section: the defaults chosen on the tuning seeds (docs/analysis.md).
+     * The whole-file profile (harmonic or natural minor), the bass-register profile, the V-I cadence evidence, the
+     * chord durations and the closing section: the defaults chosen on the tuning seeds (docs/analysis.md).
      */
     public KeyDetector() {
-        this(END_SECONDS, 0, 0, CADENCE_WEIGHT, CHORD_WEIGHT, TAIL_WEIGHT, true);
+        this(END_SECONDS, 0, BASS_WEIGHT, CADENCE_WEIGHT, CHORD_WEIGHT, TAIL_WEIGHT, true);
     }
 
     /**

@@ -398,4 +398,39 @@ class KeyDetectorTest {
         KeyEstimate e = k.result();
         assertTrue(e == null || e.confidence() < 0.3, () -> "noise gave " + e);
     }
+
+    /**
+     * Blocks as the frame stage hands them to {@link KeyDetector#addBlock} (16 frames each, 120-bin profiles at
+     * A440, bin 0 = A): an aeolian loop i-iv-VI-VII in A minor (Am Dm F G, four blocks per chord, ten times)
+     * whose upper voices are the triads and whose bass holds the tonic A (a pedal). The pitch classes and
+     * chords are C major's as much as A minor's (vi-ii-IV-V there, with no leading tone G# for a V-i);
+     * only the bass names A. Without the bass profile the detector says C major (the relative-major error of
+     * the hard bench sets); with it, A minor.
+     */
+    static KeyEstimate aeolianLoopOverATonicPedal(KeyDetector k) {
+        int[][] chords = {{9, 0, 4}, {2, 5, 9}, {5, 9, 0}, {7, 11, 2}}; // Am Dm F G, pitch classes (C = 0)
+        for (int rep = 0; rep < 10; rep++) {
+            for (int[] chord : chords) {
+                for (int b = 0; b < 4; b++) {
+                    double[] profile = new double[120];
+                    for (int pc : chord) {
+                        profile[Math.floorMod(pc - 9, 12) * 10] += 16;
+                    }
+                    double[] bass = new double[120];
+                    bass[0] = 16; // A
+                    k.addBlock(profile, bass, 16, 0);
+                }
+            }
+        }
+        k.decide(0);
+        return k.result();
+    }
+
+    @Test
+    void theBassPedalNamesTheTonicOfAnAeolianLoop() {
+        KeyEstimate withBass = aeolianLoopOverATonicPedal(new KeyDetector());
+        KeyEstimate withoutBass = aeolianLoopOverATonicPedal(KeyDetector.withCues(false, false, true, true));
+        assertEquals("A minor", withBass.tonic() + " " + withBass.mode(), () -> "got " + withBass);
+        assertEquals("C major", withoutBass.tonic() + " " + withoutBass.mode(), () -> "got " + withoutBass);
+    }
 }
