@@ -977,10 +977,17 @@ final class Corpus {
         }
 
         /** The note of pitch class {@code pc} nearest to {@code from} (semitones above middle C), within -5..+19. */
+        /**
+         * The degree (semitones from middle C, -5..19) of pitch class pc nearest to {@code from}. (Until session
+         * 8 the search started from Integer.MAX_VALUE, and {@code MAX_VALUE - from} overflowed as soon as the
+         * melody went below middle C: it then returned MAX_VALUE, which the MIDI byte wrapped to B3, and the
+         * melody of every hard piece stuck on B3/A#3 for the rest of the piece. Hard corpora generated before
+         * that fix carry the stuck melody; docs/benchmarks.md, "Key".)
+         */
         static int nearestPitch(int from, int pc) {
-            int best = Integer.MAX_VALUE;
-            for (int k = -5; k <= 19; k++) {
-                if (Math.floorMod(k, 12) == pc && Math.abs(k - from) < Math.abs(best - from)) {
+            int best = Math.floorMod(pc + 5, 12) - 5; // the lowest candidate, -5..6
+            for (int k = best + 12; k <= 19; k += 12) {
+                if (Math.abs(k - from) < Math.abs(best - from)) {
                     best = k;
                 }
             }

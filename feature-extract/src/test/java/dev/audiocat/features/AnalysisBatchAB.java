@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  * Interleaved A/B in one JVM (CPU time of this thread): the analysis pass wired as {@link AudioAnalyzer}
  * does (without fingerprints) fed the decoder's packet-sized blocks vs {@link BatchingSink}'s blocks, on the
  * first LIMIT audio files of DIR; prints every file whose results differ. Not a test. Arguments:
- * {@code DIR REPS NATIVE_BATCH LIMIT [fft]} (the mono stream gets NATIVE_BATCH / 2). With {@code fft},
+ * {@code DIR REPS NATIVE_BATCH LIMIT [fft|profile]} (the mono stream gets NATIVE_BATCH / 2; {@code profile}
+ * runs the shipped variant alone, REPS times over the files, e.g. under JFR). With {@code fft},
  * both variants are batched and the frame FFT differs instead: JTransforms ({@code -Daudiocat.fft=java})
  * vs FFmpeg's av_tx ({@link dev.audiocat.features.dsp.RealFft}, the shipped one).
  */
@@ -63,6 +64,19 @@ public final class AnalysisBatchAB {
         int reps = Integer.parseInt(args[1]);
         int batch = Integer.parseInt(args[2]);
         boolean fftMode = args.length > 4 && args[4].equals("fft");
+        if (args.length > 4 && args[4].equals("profile")) { // the shipped variant only, e.g. under JFR
+            for (int r = 0; r < reps; r++) {
+                double audio = 0;
+                long c0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+                for (Path p : files) {
+                    run(p, batch, "native");
+                    audio += seconds;
+                }
+                double cpu = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - c0) / 1e9;
+                System.out.printf(Locale.ROOT, "rep %d: %.0f s of audio in %.2f s CPU = %.0fx%n", r, audio, cpu, audio / cpu);
+            }
+            return;
+        }
         String[] names = fftMode ? new String[] {"JTransforms", "av_tx"} : new String[] {"decoder blocks", "batched"};
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         double total = 0;

@@ -148,18 +148,18 @@ public final class LoudnessMeter implements PcmSink {
         double e = 0;
         for (int k = from, end = from + n; k < end; k++) {
             double x = in(in[k]);
-            // The term of the previous output goes last, fused: the recursion's critical path is one FMA.
-            double y = Math.fma(-pa1, ya, pb0 * x + pb1 * xa + pb2 * xb - pa2 * yb);
+            // Every term as an FMA, the previous outputs' terms last: the recursions' critical paths are
+            // one FMA per sample (through y[n-1]) and two per two samples (through y[n-2]).
+            double y = Math.fma(-pa1, ya, Math.fma(-pa2, yb, Math.fma(pb2, xb, Math.fma(pb1, xa, pb0 * x))));
             xb = xa;
             xa = x;
-            // RLB high-pass: numerator 1, -2, 1 on the pre-filter output history. 2 * ya is exact, so
-            // fma(-2, ya, y) is y - 2.0 * ya to the bit, in one instruction instead of two.
-            double z = Math.fma(-ra1, za, Math.fma(-2.0, ya, y) + yb - ra2 * zb);
+            // RLB high-pass: numerator 1, -2, 1 on the pre-filter output history.
+            double z = Math.fma(-ra1, za, Math.fma(-ra2, zb, Math.fma(-2.0, ya, y) + yb));
             yb = ya;
             ya = y;
             zb = za;
             za = z;
-            e += z * z;
+            e = Math.fma(z, z, e);
         }
         xh[0] = xa;
         xh[1] = xb;
