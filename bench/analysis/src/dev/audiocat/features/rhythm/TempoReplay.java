@@ -167,7 +167,7 @@ public final class TempoReplay {
         csv.printf(Locale.ROOT, "%s,%s,%s,%s,%s,%b,%.3f,%s,%s,%s,%s,%b,%b,%s%n", set, f, ref, drums,
                 e.bpm() == null ? "-" : String.format(Locale.ROOT, "%.1f", e.bpm()), e.stable(), e.confidence(),
                 s.length > 0 ? String.format(Locale.ROOT, "%.4f", s[0]) : "", s.length > 1 ? String.format(Locale.ROOT, "%.3f", s[1]) : "",
-                s.length > 2 ? String.format(Locale.ROOT, "%.0f", s[2]) : "", s.length > 3 ? String.format(Locale.ROOT, "%.1f", s[3]) : "", a1, a2,
+                s.length > 2 ? String.format(Locale.ROOT, "%.0f", s[2]) : "", s.length > 3 ? String.format(Locale.ROOT, "%.4f", s[3]) : "", a1, a2,
                 s.length > 5 ? String.format(Locale.ROOT, "%.4f,%.3f", s[4], s[5]) : ",");
     }
 

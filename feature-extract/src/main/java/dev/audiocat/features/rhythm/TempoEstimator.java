@@ -30,7 +30,9 @@ import dev.audiocat.features.dsp.FrameProcessor;
  *       harmonic rhythm ({@link #harmonicRhythm}): chords change on bar lines of four beats, not
  *       half-way through a bar; only in the direction the onsets leave open ({@link #subdivided}):
  *       to twice the period if nothing sounds between its beats, else to half of it; and to two thirds
- *       of it when the period runs in three even tatums too fast to be beats ({@link #inThrees});</li>
+ *       of it when the period runs in three even tatums too fast to be beats ({@link #inThrees}); each
+ *       candidate beat whose halves the onsets subdivide too loses ({@link #metricalFit}: it spans
+ *       four tatums, two beats);</li>
  *   <li>stability: the tempo is "stable" if the periodicity of its metrical grid
  *       ({@link #levelPeriodicity}: the normalised autocorrelation at the period or at 2, 3 or 4
  *       periods, the best) is at least {@link #MIN_PERIODICITY} over the whole file and in at least
@@ -94,6 +96,12 @@ public final class TempoEstimator implements FrameProcessor {
      * (one at 0.12 that the harmonic rhythm leaves anyway), pieces where the beat is p / 2 0.15 and more.
      */
     static final double SUBDIVISION_RATIO = 0.1;
+    /**
+     * Log-score taken from a candidate beat in {@link #harmonicRhythm} whose quarter points sound (at least
+     * {@link #SUBDIVISION_RATIO} of its beats): its halves are subdivided, so it spans four tatums or more,
+     * two beats rather than one ({@link #metricalFit}).
+     */
+    static final double SUBDIVIDED_HALVES_PENALTY = 1.0;
 
     private final double priorCentreBpm;
     private final double offbeatRatio;
@@ -325,7 +333,7 @@ public final class TempoEstimator implements FrameProcessor {
         }
         // stability is judged on the onsets' period; the harmonic rhythm may then move it by an octave,
         // in the one direction the onsets leave open (subdivided: not slower; not subdivided: not faster)
-        double level = harmonicRhythm(bestPeriod, fps, subdivided(o, bestPeriod, phase), inThrees(o, bestPeriod, phase));
+        double level = harmonicRhythm(o, bestPeriod, fps, subdivided(o, bestPeriod, phase), inThrees(o, bestPeriod, phase));
         if (level != bestPeriod) {
             bestPeriod = refine(o, level);
             phase = bestPhase(o, frames, bestPeriod);
@@ -345,13 +353,14 @@ public final class TempoEstimator implements FrameProcessor {
      * autocorrelated at 2 and 4 beats of each candidate beat q in p / 2, p, 2 p, 2 p / 3 (within
      * {@link #MIN_BPM}..{@link #MAX_TACTUS_BPM}) the contrast is its bar's autocorrelation (4 q) less its
      * half bar's (2 q, when positive). The candidate with the best log tempo prior + {@code changeWeight}
-     * x contrast wins, p holding a bonus of {@link #STAY_BONUS} (the onsets chose it). Without chord
+     * x contrast + the onsets' {@link #metricalFit} of q (not for 2 p / 3; left out when {@code o} is null:
+     * the chords alone) wins, p holding a bonus of {@link #STAY_BONUS} (the onsets chose it). Without chord
      * changes (drums alone, a drone, one chord) every contrast is about 0 and p stays. The onsets leave
      * one of the two moves open: p / 2 only if {@code subdivided} (else half of its beats would be
      * silent), 2 p only if not (a subdivided p is not the fastest pulse, so not half a beat); 2 p / 3
      * only if {@code inThrees}.
      */
-    double harmonicRhythm(double p, double fps, boolean subdivided, boolean inThrees) {
+    double harmonicRhythm(double[] o, double p, double fps, boolean subdivided, boolean inThrees) {
         if (changeWeight <= 0) {
             return p;
         }
@@ -381,13 +390,34 @@ public final class TempoEstimator implements FrameProcessor {
             double halfBar = changeAutocorrelation(h, mean, a0, 2 * q);
             double bar = changeAutocorrelation(h, mean, a0, 4 * q);
             double contrast = Double.isNaN(halfBar) || Double.isNaN(bar) ? 0 : bar - Math.max(0, halfBar);
-            double score = Math.log(prior(bpm, priorCentreBpm)) + changeWeight * contrast + (m == 1 ? STAY_BONUS : 0);
+            double score = Math.log(prior(bpm, priorCentreBpm)) + changeWeight * contrast + (m == 1 ? STAY_BONUS : 0)
+                    + (m < 3 && o != null ? metricalFit(o, q) : 0);
             if (score > best) {
                 best = score;
                 bestQ = q;
             }
         }
         return bestQ;
+    }
+
+    /**
+     * The onsets' evidence against q as the beat, a log-score for {@link #harmonicRhythm}: a beat is
+     * subdivided at most once, so the onsets between its halves are silent; if either of its quarter points
+     * (phase + q / 4, + 3 q / 4, on the grid of q at its own best phase) carries at least
+     * {@link #SUBDIVISION_RATIO} of the strength of its beats, q spans four tatums or more (the half note
+     * of a piece in eighth notes) and loses {@link #SUBDIVIDED_HALVES_PENALTY}. 0 otherwise: silence between
+     * a level's beats, or at its quarter points, says nothing either way (it may be the beat or the tatum).
+     * Limit: music whose fastest pulse is the sixteenth note (pop hi-hats) has its beat penalised.
+     */
+    static double metricalFit(double[] o, double q) {
+        int n = o.length;
+        double phase = bestPhase(o, n, q);
+        double on = combMean(o, n, phase, q);
+        if (on <= 0) {
+            return 0;
+        }
+        double quarter = Math.max(combMean(o, n, phase + q / 4, q), combMean(o, n, phase + 3 * q / 4, q));
+        return quarter >= SUBDIVISION_RATIO * on ? -SUBDIVIDED_HALVES_PENALTY : 0;
     }
 
     /** The normalised autocorrelation of the harmonic-change curve at {@code lag}, the best within +-2 frames; NaN beyond the file. */
@@ -689,6 +719,11 @@ public final class TempoEstimator implements FrameProcessor {
 
     float[] changeCurve() {
         return java.util.Arrays.copyOf(change, frames);
+    }
+
+    /** The onset strength as {@link #finish()} reads it (0.5 s moving average subtracted, rectified), for tests. */
+    double[] detrendedOnsets() {
+        return detrend(onset, frames, (int) Math.round(0.25 * rate / (double) hop));
     }
 
     int rate() {
