@@ -124,22 +124,7 @@ class TempoEstimatorTest {
      * lasts until the next strike (a note's end makes some flux too).
      */
     static float[] beatChords(double bpm, int beatsPerChord, double offbeat, double seconds) {
-        float[] x = new float[(int) (seconds * RATE)];
-        double beat = 60 / bpm;
-        int n = 0;
-        for (double t = 0.25; t < seconds - beat; t += beat, n++) {
-            int[] c = PROGRESSION[(n / beatsPerChord) % PROGRESSION.length];
-            for (int midi : c) {
-                TestAudio.addTone(x, RATE, t, offbeat > 0 ? beat / 2 : beat, TestAudio.hz(midi + 12, 440), 0.1);
-                if (offbeat > 0) {
-                    TestAudio.addTone(x, RATE, t + beat / 2, beat / 2, TestAudio.hz(midi + 12, 440), 0.1 * offbeat);
-                }
-            }
-            if (n % beatsPerChord == 0) {
-                TestAudio.addTone(x, RATE, t, beat * beatsPerChord, TestAudio.hz(c[0] - 12, 440), 0.12);
-            }
-        }
-        return x;
+        return accentedChords(bpm, beatsPerChord, 1, offbeat, seconds);
     }
 
     /** The estimator after {@code x}, and its period in frames for {@code bpm}. */
@@ -203,7 +188,8 @@ class TempoEstimatorTest {
     /**
      * Triads of C, A minor, F, G, a new chord every {@code beatsPerChord} beats: struck on the odd beats
      * (1 and 3, the root an octave below at each chord change), {@code weak} times as loud on the even
-     * ones, and {@code offbeat} times as loud half-way between the beats.
+     * ones, and, when {@code offbeat > 0}, {@code offbeat} times as loud half-way between the beats. Each
+     * note lasts until the next strike.
      */
     static float[] accentedChords(double bpm, int beatsPerChord, double weak, double offbeat, double seconds) {
         float[] x = new float[(int) (seconds * RATE)];
@@ -212,8 +198,10 @@ class TempoEstimatorTest {
         for (double t = 0.25; t < seconds - beat; t += beat, n++) {
             int[] c = PROGRESSION[(n / beatsPerChord) % PROGRESSION.length];
             for (int midi : c) {
-                TestAudio.addTone(x, RATE, t, beat / 2, TestAudio.hz(midi + 12, 440), 0.1 * (n % 2 == 0 ? 1 : weak));
-                TestAudio.addTone(x, RATE, t + beat / 2, beat / 2, TestAudio.hz(midi + 12, 440), 0.1 * offbeat);
+                TestAudio.addTone(x, RATE, t, offbeat > 0 ? beat / 2 : beat, TestAudio.hz(midi + 12, 440), 0.1 * (n % 2 == 0 ? 1 : weak));
+                if (offbeat > 0) {
+                    TestAudio.addTone(x, RATE, t + beat / 2, beat / 2, TestAudio.hz(midi + 12, 440), 0.1 * offbeat);
+                }
             }
             if (n % beatsPerChord == 0) {
                 TestAudio.addTone(x, RATE, t, beat * beatsPerChord, TestAudio.hz(c[0] - 12, 440), 0.12);
