@@ -3,7 +3,9 @@
 # bench corpora pooled, beside essentia.js's cached answers; each file decoded once (per-block profiles
 # cached), the per-track work (KeyDetector.addBlock + decide) re-run; lists the errors with label, answers,
 # error type and the piece's structure.
-# Usage: bench/analysis/key-replay.sh CORPUS_DIR...   (default: the fourteen tuning corpora listed below)
+# Usage: bench/analysis/key-replay.sh CORPUS_DIR...   (default: tuning_corpora of
+# bench/analysis/tuning-sets.sh: the corpora bench/analysis/tuning-corpora.sh made under $AUDIOCAT_HOME, or
+# the build machine's fourteen sets)
 # A corpus dir is what bench/analysis/run.sh generated: $HOME_OF_RUN/bench/analysis/corpus or corpus-hard.
 # Cache and replay.csv (every file's answers) under $AUDIOCAT_HOME/bench/analysis/key-replay.
 # MVN_FLAGS (e.g. -o) is passed to Maven. KEY_OPTS: JVM options: -Dkey.errors=N lists the errors of variant N
@@ -13,15 +15,10 @@ cd "$(dirname "$0")/../.."
 export AUDIOCAT_HOME="${AUDIOCAT_HOME:-$HOME/.audiocat}"
 WORK="$AUDIOCAT_HOME/bench/analysis/key-replay"
 mkdir -p "$WORK/tmp"
+source bench/analysis/tuning-sets.sh
 if [ $# -eq 0 ]; then
-  S=/work/scratch
-  set -- $S/home-h3q/bench/analysis/corpus $S/home-h3k-seed7/bench/analysis/corpus \
-    $S/home-s5r-held/bench/analysis/corpus $S/home-s4k-held/bench/analysis/corpus \
-    $S/home-s6r-held/bench/analysis/corpus $S/home-s7r-held/bench/analysis/corpus $S/home-s7k-held/bench/analysis/corpus \
-    $S/home-h3k-hard11/bench/analysis/corpus-hard $S/home-h3k-hard101/bench/analysis/corpus-hard \
-    $S/home-s5r-held-hard/bench/analysis/corpus-hard $S/home-s4k-held-hard/bench/analysis/corpus-hard \
-    $S/home-s6r-held-hard/bench/analysis/corpus-hard $S/home-s7r-held-hard/bench/analysis/corpus-hard \
-    $S/home-s7k-held-hard/bench/analysis/corpus-hard
+  corpora=$(tuning_corpora) || exit 2
+  set -- $corpora
 fi
 source bench/analysis/build.sh
 build_analysis_bench bench/analysis/src/dev/audiocat/features/tonal/KeyReplay.java
