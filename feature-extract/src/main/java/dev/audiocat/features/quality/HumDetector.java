@@ -179,8 +179,9 @@ final class HumDetector implements PcmSink {
         float[] x = data[0];
         // Filter coefficients and state in locals: array and field traffic per sample cost more than the arithmetic.
         // Lowpass biquads: b2 = b0 and b1 = 2 b0, so b0 (v + v2 + 2 v1). Direct form I with the feedback
-        // as two FMAs: the recursion's critical path is one FMA per sample (transposed form II, as before,
-        // chained a multiply, a subtraction and two additions through its state).
+        // as two FMAs: the recursion's critical path is one FMA per sample (the transposed form II used until
+        // session 8 chained a multiply, a subtraction and two additions through its state). design() still
+        // fills b1 and b2 of each section; only b0 is read here.
         double g0 = bq[0][0], a01 = bq[0][3], a02 = bq[0][4];
         double g1 = bq[1][0], a11 = bq[1][3], a12 = bq[1][4];
         double v1 = z[0], v2 = z[1], p1 = z[2], p2 = z[3], q1 = z[4], q2 = z[5];
