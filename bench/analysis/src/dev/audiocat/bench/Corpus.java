@@ -976,7 +976,6 @@ final class Corpus {
             return false;
         }
 
-        /** The note of pitch class {@code pc} nearest to {@code from} (semitones above middle C), within -5..+19. */
         /**
          * The degree (semitones from middle C, -5..19) of pitch class pc nearest to {@code from}. (Until session
          * 8 the search started from Integer.MAX_VALUE, and {@code MAX_VALUE - from} overflowed as soon as the

@@ -85,7 +85,8 @@ final class HumDetector implements PcmSink {
     private static final int[] MAINS_HZ = {50, 60};
     private static final int LINES = MAINS_HZ.length * HARMONICS;
 
-    private final double[][] bq = new double[2][5]; // b0 b1 b2 a1 a2 per section
+    // per section: b0, a1, a2 of an RBJ low-pass biquad (its b1 = 2 b0 and b2 = b0 are implied)
+    private final double[][] bq = new double[2][3];
     private final double[] z = new double[6];        // filter state: v[n-1], v[n-2], then each section's y[n-1], y[n-2]
     private final double[] window = new double[WINDOW];
     private final DoubleFFT_1D fft = new DoubleFFT_1D(WINDOW);
@@ -165,10 +166,8 @@ final class HumDetector implements PcmSink {
         double a0 = 1 + alpha;
         double c = Math.cos(w);
         bq[s][0] = (1 - c) / 2 / a0;
-        bq[s][1] = (1 - c) / a0;
-        bq[s][2] = (1 - c) / 2 / a0;
-        bq[s][3] = -2 * c / a0;
-        bq[s][4] = (1 - alpha) / a0;
+        bq[s][1] = -2 * c / a0;
+        bq[s][2] = (1 - alpha) / a0;
     }
 
     @Override
@@ -180,10 +179,9 @@ final class HumDetector implements PcmSink {
         // Filter coefficients and state in locals: array and field traffic per sample cost more than the arithmetic.
         // Lowpass biquads: b2 = b0 and b1 = 2 b0, so b0 (v + v2 + 2 v1). Direct form I with the feedback
         // as two FMAs: the recursion's critical path is one FMA per sample (the transposed form II used until
-        // session 8 chained a multiply, a subtraction and two additions through its state). design() still
-        // fills b1 and b2 of each section; only b0 is read here.
-        double g0 = bq[0][0], a01 = bq[0][3], a02 = bq[0][4];
-        double g1 = bq[1][0], a11 = bq[1][3], a12 = bq[1][4];
+        // session 8 chained a multiply, a subtraction and two additions through its state).
+        double g0 = bq[0][0], a01 = bq[0][1], a02 = bq[0][2];
+        double g1 = bq[1][0], a11 = bq[1][1], a12 = bq[1][2];
         double v1 = z[0], v2 = z[1], p1 = z[2], p2 = z[3], q1 = z[4], q2 = z[5];
         double sum = acc;
         int n = accN;
