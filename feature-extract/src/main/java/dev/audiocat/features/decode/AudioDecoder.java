@@ -259,9 +259,11 @@ public final class AudioDecoder implements AutoCloseable {
                 nativeSink.start(rate, nch);
             }
             if (monoSink != null && nativeSink != null && monoResamplerOptions == null && !downmixedByDecoder
-                    && rate == HalfRateMono.IN_RATE && analysisRate == HalfRateMono.OUT_RATE && (nch == 1 || nch == 2)) {
-                // 44.1 kHz: swresample's arithmetic in Java, fed by the native stream (the same samples as
-                // swresample's own input conversion), so the mono stream and audio_id are the same on every CPU
+                    && rate == HalfRateMono.IN_RATE && analysisRate == HalfRateMono.OUT_RATE && (nch == 1 || nch == 2)
+                    && !swresampleIsReference()) {
+                // 44.1 kHz on a CPU where swresample would round differently: its FMA3 arithmetic in Java, fed by
+                // the native stream (the same samples as swresample's own input conversion), so the mono stream
+                // and audio_id are those of an FMA3 machine
                 HalfRateMono h = new HalfRateMono(nch);
                 half = h;
                 toNativeSink = new PcmSink() {
@@ -376,6 +378,22 @@ public final class AudioDecoder implements AutoCloseable {
             av_packet_free(packet);
             av_frame_free(frame);
         }
+    }
+
+    /**
+     * Whether swresample runs its FMA3 float kernel here, the arithmetic {@link HalfRateMono} copies: x86-64
+     * with FMA3 on fast AVX and no FMA4 (swresample's own dispatch order). There, swresample is used: it is
+     * faster than the Java copy and gives the same bits. Read per decode, as FFmpeg reads the flags when a
+     * resampler is set up ({@code av_force_cpu_flags} can change them).
+     */
+    static boolean swresampleIsReference() {
+        String arch = System.getProperty("os.arch", "");
+        if (!arch.equals("amd64") && !arch.equals("x86_64")) {
+            return false;
+        }
+        int f = av_get_cpu_flags();
+        return (f & AV_CPU_FLAG_FMA3) != 0 && (f & AV_CPU_FLAG_AVX) != 0 && (f & AV_CPU_FLAG_AVXSLOW) == 0
+                && (f & AV_CPU_FLAG_FMA4) == 0;
     }
 
     /** A file shorter than the Java resampler's window: swresample on its float samples, as before. */
