@@ -243,6 +243,8 @@ public final class AudioDecoder implements AutoCloseable {
         AVFrame frame = av_frame_alloc();
         Resampled nat = null;
         Resampled mono = null;
+        HalfRateMono half = null;
+        PcmSink toNativeSink = nativeSink;
         long frames = 0;
         try {
             if (codecContext.ch_layout().order() == AV_CHANNEL_ORDER_UNSPEC) {
@@ -256,7 +258,31 @@ public final class AudioDecoder implements AutoCloseable {
                 nat = new Resampled(nch, BLOCK_FRAMES * 2);
                 nativeSink.start(rate, nch);
             }
-            if (monoSink != null) {
+            if (monoSink != null && nativeSink != null && monoResamplerOptions == null && !downmixedByDecoder
+                    && rate == HalfRateMono.IN_RATE && analysisRate == HalfRateMono.OUT_RATE && (nch == 1 || nch == 2)
+                    && !swresampleIsReference()) {
+                // 44.1 kHz on a CPU where swresample would round differently: its FMA3 arithmetic in Java, fed by
+                // the native stream (the same samples as swresample's own input conversion), so the mono stream
+                // and audio_id are those of an FMA3 machine
+                HalfRateMono h = new HalfRateMono(nch);
+                half = h;
+                toNativeSink = new PcmSink() {
+                    @Override
+                    public void start(int sampleRate, int channelCount) {
+                    }
+
+                    @Override
+                    public void accept(float[][] channels, int n) {
+                        h.accept(channels, n, monoSink); // first: it copies the block before any sink sees it
+                        nativeSink.accept(channels, n);
+                    }
+
+                    @Override
+                    public void finish() {
+                    }
+                };
+                monoSink.start(analysisRate, 1);
+            } else if (monoSink != null) {
                 toMono = swr(monoLayout, analysisRate, inLayout, codecContext.sample_fmt(), rate, monoResamplerOptions);
                 int cap = (int) ((long) BLOCK_FRAMES * 2 * analysisRate / rate) + 256;
                 mono = new Resampled(1, Math.max(cap, 1024));
@@ -303,7 +329,7 @@ public final class AudioDecoder implements AutoCloseable {
                     }
                     frames += frame.nb_samples();
                     if (toNative != null) {
-                        nat.convert(toNative, frame, nativeSink);
+                        nat.convert(toNative, frame, toNativeSink);
                     }
                     if (toMono != null) {
                         mono.convert(toMono, frame, monoSink);
@@ -320,8 +346,14 @@ public final class AudioDecoder implements AutoCloseable {
                                 + "; the file is truncated or damaged");
             }
             if (toNative != null) {
-                nat.flush(toNative, nativeSink);
+                nat.flush(toNative, toNativeSink);
                 nativeSink.finish();
+            }
+            if (half != null) {
+                if (!half.finish(monoSink)) {
+                    stub(half.pending(), inLayout, rate, analysisRate, monoLayout, monoSink);
+                }
+                monoSink.finish();
             }
             if (toMono != null) {
                 mono.flush(toMono, monoSink);
@@ -345,6 +377,44 @@ public final class AudioDecoder implements AutoCloseable {
             av_channel_layout_uninit(monoLayout);
             av_packet_free(packet);
             av_frame_free(frame);
+        }
+    }
+
+    /**
+     * Whether swresample runs its FMA3 float kernel here, the arithmetic {@link HalfRateMono} copies: x86-64
+     * with FMA3 on fast AVX and no FMA4 (swresample's own dispatch order). There, swresample is used: it is
+     * faster than the Java copy and gives the same bits. Read per decode, as FFmpeg reads the flags when a
+     * resampler is set up ({@code av_force_cpu_flags} can change them).
+     */
+    static boolean swresampleIsReference() {
+        String arch = System.getProperty("os.arch", "");
+        if (!arch.equals("amd64") && !arch.equals("x86_64")) {
+            return false;
+        }
+        int f = av_get_cpu_flags();
+        return (f & AV_CPU_FLAG_FMA3) != 0 && (f & AV_CPU_FLAG_AVX) != 0 && (f & AV_CPU_FLAG_AVXSLOW) == 0
+                && (f & AV_CPU_FLAG_FMA4) == 0;
+    }
+
+    /** A file shorter than the Java resampler's window: swresample on its float samples, as before. */
+    private void stub(float[][] planes, AVChannelLayout inLayout, int rate, int analysisRate, AVChannelLayout monoLayout, PcmSink monoSink)
+            throws DecodeException {
+        SwrContext ctx = swr(monoLayout, analysisRate, inLayout, AV_SAMPLE_FMT_FLTP, rate, null);
+        FloatPointer[] in = new FloatPointer[planes.length];
+        try (PointerPointer<FloatPointer> inPlanes = new PointerPointer<>(planes.length); Resampled out = new Resampled(1, 1024)) {
+            for (int c = 0; c < planes.length; c++) {
+                in[c] = new FloatPointer(planes[c]);
+                inPlanes.put(c, in[c]);
+            }
+            out.convert(ctx, inPlanes, planes[0].length, monoSink);
+            out.flush(ctx, monoSink);
+        } finally {
+            swr_free(ctx);
+            for (FloatPointer p : in) {
+                if (p != null) {
+                    p.close();
+                }
+            }
         }
     }
 
@@ -405,8 +475,10 @@ public final class AudioDecoder implements AutoCloseable {
         }
 
         void convert(SwrContext ctx, AVFrame frame, PcmSink sink) throws DecodeException {
-            PointerPointer<?> in = frame.extended_data();
-            int remaining = frame.nb_samples();
+            convert(ctx, frame.extended_data(), frame.nb_samples(), sink);
+        }
+
+        void convert(SwrContext ctx, PointerPointer<?> in, int remaining, PcmSink sink) throws DecodeException {
             // swr buffers internally: feed the frame once, then drain while output fills the buffer.
             int n = swr_convert(ctx, out, capacity, in, remaining);
             while (true) {

@@ -173,7 +173,9 @@ final class ChannelChecks implements PcmSink {
             lr += a * b;
             double m = Math.max(aa, bb); // branch-free: which channel is louder is a coin toss
             maxSq[i] = m;
-            top = Math.max(top, m);
+            if (m > top) { // a compare, not Math.max: its NaN handling would chain five instructions per sample
+                top = m;
+            }
         }
         sum[0] = s0;
         sum[1] = s1;
@@ -257,7 +259,9 @@ final class ChannelChecks implements PcmSink {
         for (int i = from; i < to; i++) {
             double m = maxSq[i];
             e += m;
-            low = Math.min(low, m);
+            if (m < low) { // a NaN leaves low alone but makes e NaN: the stretch then goes sample by sample as before
+                low = m;
+            }
         }
         if (low <= ZERO * ZERO) {
             return Double.NaN;

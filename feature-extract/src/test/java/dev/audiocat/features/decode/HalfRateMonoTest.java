@@ -1,0 +1,207 @@
+package dev.audiocat.features.decode;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link HalfRateMono} against the linked swresample on this machine (x86-64 with FMA3, where swresample's
+ * FMA3 kernel is the arithmetic the class copies), and the audio_id it buys on other CPUs.
+ */
+class HalfRateMonoTest {
+
+    /** swresample forced (resampler options given), the stream the catalogs' audio_ids were made from. */
+    private static final String SWR_DEFAULTS = "filter_size=32";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void tapsAreSwresamplesImpulseResponse() throws Exception {
+        float[] taps = new float[HalfRateMono.ALLOC];
+        for (int pos : new int[] {1000, 1001}) {
+            float[][] x = new float[1][4000];
+            x[0][pos] = 0.5f; // 16384 in 16 bit: exact, and 0.5 * h is exact
+            float[] y = swr(write("imp" + pos, x, 4000));
+            // output o sees x[pos] through tap pos - 2o + CENTRE
+            for (int o = 0; o < y.length; o++) {
+                int i = pos - 2 * o + HalfRateMono.CENTRE;
+                if (i >= 0 && i < HalfRateMono.ALLOC) {
+                    taps[i] = y[o] * 2;
+                }
+            }
+        }
+        for (int i = 0; i < taps.length; i++) {
+            assertEquals(Float.floatToIntBits(HalfRateMono.SWR_TAPS[i]), Float.floatToIntBits(taps[i]),
+                    "tap " + i + ": table " + HalfRateMono.SWR_TAPS[i] + ", swresample " + taps[i]);
+        }
+    }
+
+    @Test
+    void equalsSwresampleBitForBit() throws Exception {
+        assertTrue(AudioDecoder.swresampleIsReference(), "this check needs swresample's FMA3 kernel (x86-64 with FMA3, no FMA4)");
+        Random r = new Random(20261123);
+        // shorter than the window (swresample's own start-up), around the window, block edges, seconds
+        int[] lengths = {40, 66, 67, 68, 133, 4095, 4097, 3 * 44100 + 1};
+        for (int channels = 1; channels <= 2; channels++) {
+            for (int n : lengths) {
+                float[][] x = new float[channels][n];
+                for (float[] ch : x) {
+                    for (int i = 0; i < n; i++) {
+                        ch[i] = (float) (r.nextGaussian() * 0.2);
+                    }
+                }
+                Path f = write("noise-" + channels + "-" + n, x, n);
+                float[] reference = swr(f);
+                float[] ours = java(f);
+                assertEquals(reference.length, ours.length, channels + " ch, " + n + " samples: output length");
+                int[] a = bits(reference);
+                int[] b = bits(ours);
+                assertArrayEquals(a, b, channels + " ch, " + n + " samples: first difference at "
+                        + firstDifference(a, b));
+            }
+        }
+    }
+
+    @Test
+    void audioIdIsTheSameWhereSwresampleWouldRoundDifferently() throws Exception {
+        Random r = new Random(7);
+        int n = 2 * 44100 + 17;
+        float[][] x = new float[2][n];
+        for (int i = 0; i < n; i++) {
+            double t = i / 44100.0;
+            x[0][i] = (float) (0.3 * Math.sin(2 * Math.PI * 440 * t) + 0.05 * r.nextGaussian());
+            x[1][i] = (float) (0.3 * Math.sin(2 * Math.PI * 660 * t) + 0.05 * r.nextGaussian());
+        }
+        Path f = write("tones", x, n);
+        String here = audioId(f);
+        String reference = swrId(f);
+        assertEquals(reference, here, "on this CPU the decoder's stream is swresample's");
+        int flags = avutil.av_get_cpu_flags();
+        try {
+            // a CPU without FMA3/AVX2/AVX-512 (older x86): swresample's SSE/AVX kernels round differently
+            avutil.av_force_cpu_flags(flags & ~(avutil.AV_CPU_FLAG_FMA3 | avutil.AV_CPU_FLAG_FMA4
+                    | avutil.AV_CPU_FLAG_AVX2 | avutil.AV_CPU_FLAG_AVX512));
+            String swrThere = swrId(f);
+            String there = audioId(f);
+            avutil.av_force_cpu_flags(0); // no SIMD at all
+            String plainC = audioId(f);
+            assertTrue(!swrThere.equals(reference), "swresample without FMA3 should round differently (else this check proves nothing)");
+            assertEquals(reference, there, "audio_id without FMA3");
+            assertEquals(reference, plainC, "audio_id without SIMD");
+        } finally {
+            avutil.av_force_cpu_flags(-1);
+        }
+    }
+
+    private Path write(String name, float[][] planar, int frames) throws Exception {
+        Path f = dir.resolve(name + ".wav");
+        try (WavWriter w = new WavWriter(f, 44100, planar.length, 16)) {
+            w.write(planar, frames);
+        }
+        return f;
+    }
+
+    private static float[] swr(Path f) throws Exception {
+        Collect mono = new Collect();
+        try (AudioDecoder d = AudioDecoder.open(f)) {
+            d.decode(PcmSink.DISCARD, HalfRateMono.OUT_RATE, mono, SWR_DEFAULTS);
+        }
+        return mono.samples();
+    }
+
+    /** The native stream through HalfRateMono, whatever the decoder would pick. */
+    private static float[] java(Path f) throws Exception {
+        Collect mono = new Collect();
+        HalfRateMono[] half = new HalfRateMono[1];
+        PcmSink feed = new PcmSink() {
+            @Override
+            public void start(int sampleRate, int channelCount) {
+                half[0] = new HalfRateMono(channelCount);
+            }
+
+            @Override
+            public void accept(float[][] channels, int frames) {
+                half[0].accept(channels, frames, mono);
+            }
+
+            @Override
+            public void finish() {
+                if (!half[0].finish(mono)) {
+                    // a stub shorter than the window: the decoder hands these to swresample
+                    mono.n = -1;
+                }
+            }
+        };
+        try (AudioDecoder d = AudioDecoder.open(f)) {
+            d.decode(feed, HalfRateMono.OUT_RATE, null);
+        }
+        return mono.n < 0 ? swr(f) : mono.samples();
+    }
+
+    private static String audioId(Path f) throws Exception {
+        PcmHasher h = new PcmHasher();
+        try (AudioDecoder d = AudioDecoder.open(f)) {
+            d.decode(PcmSink.DISCARD, HalfRateMono.OUT_RATE, h);
+        }
+        return h.hex();
+    }
+
+    private static String swrId(Path f) throws Exception {
+        PcmHasher h = new PcmHasher();
+        try (AudioDecoder d = AudioDecoder.open(f)) {
+            d.decode(PcmSink.DISCARD, HalfRateMono.OUT_RATE, h, SWR_DEFAULTS);
+        }
+        return h.hex();
+    }
+
+    private static int[] bits(float[] x) {
+        int[] b = new int[x.length];
+        for (int i = 0; i < x.length; i++) {
+            b[i] = Float.floatToRawIntBits(x[i]);
+        }
+        return b;
+    }
+
+    private static int firstDifference(int[] a, int[] b) {
+        for (int i = 0; i < Math.min(a.length, b.length); i++) {
+            if (a[i] != b[i]) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static final class Collect implements PcmSink {
+        float[] buf = new float[1 << 12];
+        int n;
+
+        @Override
+        public void start(int sampleRate, int channelCount) {
+        }
+
+        @Override
+        public void accept(float[][] channels, int frames) {
+            if (n + frames > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(2 * buf.length, n + frames));
+            }
+            System.arraycopy(channels[0], 0, buf, n, frames);
+            n += frames;
+        }
+
+        @Override
+        public void finish() {
+        }
+
+        float[] samples() {
+            return Arrays.copyOf(buf, n);
+        }
+    }
+}
