@@ -30,6 +30,7 @@ public final class TaggerTraining implements AutoCloseable {
     private final int mels;
     private final int frames;
     private final int batch;
+    private boolean specAugment;
 
     /** Weight of the contrastive (NT-Xent) term on the embedding, and its temperature. */
     public static final float CONTRASTIVE_WEIGHT = 0.5f;
@@ -102,6 +103,17 @@ public final class TaggerTraining implements AutoCloseable {
     }
 
     /**
+     * Turns {@link SpecAugment} masking of the training batches on or off (default off). On, every row of
+     * every batch {@link #epoch} makes gets its own masks, drawn from a generator seeded by the epoch's
+     * seed (not the one that orders the batches, so the batches and pairs are unchanged); {@link #predict}
+     * never masks.
+     */
+    public TaggerTraining withSpecAugment(boolean on) {
+        specAugment = on;
+        return this;
+    }
+
+    /**
      * One epoch in a seeded order over the clips of {@code rows}: each batch holds {@code batch/2}
      * clips, one random patch of each (the anchors) followed by another random patch of the same clip
      * (the partners; the anchor again, excluded from the contrastive term, when the clip has one
@@ -142,6 +154,7 @@ public final class TaggerTraining implements AutoCloseable {
         int width = half + extra;
         int rows2 = 2 * width;
         Random realRnd = new Random(seed * 31 + 7);
+        Random maskRnd = specAugment ? new Random(seed * 131 + 17) : null;
         List<Integer> trackOrder = new java.util.ArrayList<>();
         int trackPos = 0;
         for (int c0 = 0; c0 + half <= clips.size(); c0 += half) {
@@ -162,7 +175,7 @@ public final class TaggerTraining implements AutoCloseable {
             try (NDManager sub = trainer.getManager().newSubManager()) {
                 NDList[] xy;
                 if (extra == 0) {
-                    xy = tensors(sub, data, order, 0, batch);
+                    xy = tensors(sub, data, order, 0, batch, maskRnd);
                 } else {
                     // [synthetic anchors, real anchors, synthetic partners, real partners]
                     int[] realA = new int[extra];
@@ -196,9 +209,9 @@ public final class TaggerTraining implements AutoCloseable {
                         targets[(half + i) * rows2 + width + half + i] = 1;
                         targets[(width + half + i) * rows2 + half + i] = 1;
                     }
-                    NDList[] syn = tensors(sub, data, order, 0, batch);
-                    NDList[] ra = tensors(sub, real.data(), boxed(realA), 0, extra);
-                    NDList[] rb = tensors(sub, real.data(), boxed(realB), 0, extra);
+                    NDList[] syn = tensors(sub, data, order, 0, batch, maskRnd);
+                    NDList[] ra = tensors(sub, real.data(), boxed(realA), 0, extra, maskRnd);
+                    NDList[] rb = tensors(sub, real.data(), boxed(realB), 0, extra, maskRnd);
                     NDArray x = NDArrays.concat(new NDList(syn[0].get(0).get("0:" + half), ra[0].get(0),
                             syn[0].get(0).get(half + ":"), rb[0].get(0)));
                     NDArray yi = NDArrays.concat(new NDList(syn[1].get(0).get("0:" + half), ra[1].get(0),
@@ -242,7 +255,7 @@ public final class TaggerTraining implements AutoCloseable {
         for (int b0 = 0; b0 < n; b0 += batch) {
             int m = Math.min(batch, n - b0);
             try (NDManager sub = trainer.getManager().newSubManager()) {
-                NDList[] xy = tensors(sub, data, order, b0, m);
+                NDList[] xy = tensors(sub, data, order, b0, m, null);
                 NDList pred = trainer.evaluate(xy[0]);
                 float[] inst = ai.djl.nn.Activation.sigmoid(pred.get(0)).toFloatArray();
                 float[] cont = pred.get(1).softmax(1).toFloatArray();
@@ -271,14 +284,20 @@ public final class TaggerTraining implements AutoCloseable {
         return r;
     }
 
-    private NDList[] tensors(NDManager m, PatchData data, Integer[] order, int from, int count) {
+    /** Inputs and labels of rows {@code order[from .. from+count)}; with {@code mask} not null each patch is a masked copy. */
+    private NDList[] tensors(NDManager m, PatchData data, Integer[] order, int from, int count, Random mask) {
         int size = mels * frames;
         FloatBuffer x = FloatBuffer.allocate(count * size);
         FloatBuffer yi = FloatBuffer.allocate(count * spec.instruments);
         FloatBuffer yc = FloatBuffer.allocate(count * spec.contentClasses);
         for (int i = 0; i < count; i++) {
             int r = order[from + i];
-            x.put(data.patches.get(r));
+            float[] p = data.patches.get(r);
+            if (mask != null) {
+                p = p.clone();
+                SpecAugment.apply(p, mels, frames, mask);
+            }
+            x.put(p);
             yi.put(data.instruments.get(r));
             float[] onehot = new float[spec.contentClasses];
             onehot[data.content.get(r)] = 1;

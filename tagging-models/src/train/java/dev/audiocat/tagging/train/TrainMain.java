@@ -55,6 +55,8 @@ public final class TrainMain {
         double melStatsWeight = Double.parseDouble(a.getOrDefault("melstats-weight", "0"));
         // real-music pairs per training step for the contrastive term (RealMusicCorpus); 0 = off (the 1.1.0 training)
         int realPerStep = Integer.parseInt(a.getOrDefault("real-music", "0"));
+        // experimental (not shipped, see docs/benchmarks.md): SpecAugment masks on the training patches; off = the 1.1.0 training
+        boolean specAugment = onOff(a.getOrDefault("spec-augment", "off"), "spec-augment");
         int heldClips = Integer.parseInt(a.getOrDefault("heldout-clips", "400"));
         int heldSpeechCount = Integer.parseInt(a.getOrDefault("heldout-speech", "100"));
         Path fluid = Path.of(a.getOrDefault("fluid-sf", "/usr/share/sounds/sf2/FluidR3_GM.sf2"));
@@ -227,6 +229,10 @@ public final class TrainMain {
         Path onnx = models.resolve(MODEL_ID + "-" + version + ".onnx");
         try (TaggerTraining training = new TaggerTraining(net, spec.melBands(), spec.patchFrames(), batch,
                 epochs * TaggerTraining.stepsPerEpoch(data, trainRows, batch), seed)) {
+            training.withSpecAugment(specAugment);
+            if (specAugment) {
+                log(t0, "training batches masked: %s", SpecAugment.describe(spec.melBands(), spec.patchFrames()));
+            }
             long tt = System.nanoTime();
             for (int e = 0; e < epochs; e++) {
                 double loss = training.epoch(data, trainRows, realPairs, seed + 100 + e);
@@ -294,6 +300,7 @@ public final class TrainMain {
                 TaggerTraining.RealPairs.MIN_GAP_SECONDS);
         String drumNote = drumClips <= 0 ? "" : String.format(Locale.ROOT, "plus %d drum-only clips per training soundfont (half single hits of "
                 + "any GM percussion key, half 2-5 s loops; kits drawn from all of the soundfont's percussion presets); ", drumClips);
+        String specNote = specAugment ? SpecAugment.describe(spec.melBands(), spec.patchFrames()) : "";
         ModelCard card = card(version, spec, sha256(onnx), metrics,
                 new ModelCard.Training("mvn -B -pl tagging-models -Ptrain compile exec:java (or ./audiocat models train)", seed,
                         "DJL 0.35.1 PyTorch engine 2.7.1 (CPU), exported to ONNX opset 17 by OnnxExporter",
@@ -301,7 +308,7 @@ public final class TrainMain {
                         String.format(Locale.ROOT, "%d epochs, batch %d (%d clips x 2 patches), Adam + cosine LR 2e-3 -> 5e-5, weight decay 1e-4; "
                                 + "loss = BCE (instruments) + CE (content) + %.1f x NT-Xent (temperature %.2f, two patches of a clip as positives); "
                                 + "per-clip augmentation (tilt EQ, Schroeder reverb, compression, noise, level); %d training patches; "
-                                + melStatsNote + realNote + drumNote
+                                + melStatsNote + realNote + drumNote + specNote
                                 + "training loop %.0f s on this machine", epochs, batch, batch / 2, TaggerTraining.CONTRASTIVE_WEIGHT,
                                 TaggerTraining.TEMPERATURE, trainRows.size(), trainSeconds)), embeddingDim, realPerStep > 0, extra);
         ObjectMapper json = mapper();
@@ -451,6 +458,14 @@ public final class TrainMain {
             m.put(args[i].substring(2), args[++i]);
         }
         return m;
+    }
+
+    static boolean onOff(String value, String option) {
+        return switch (value) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new IllegalArgumentException("--" + option + " takes on or off, got '" + value + "'");
+        };
     }
 
     static void log(long t0, String fmt, Object... args) {
