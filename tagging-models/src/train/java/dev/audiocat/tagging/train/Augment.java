@@ -8,6 +8,15 @@ import java.util.Random;
  * tilt EQ (two-band shelf around a random corner), Schroeder reverb (synthetic, 4 combs + 2
  * all-passes), feed-forward compression, additive white or pink noise, and a random peak level.
  * All steps are O(n); each is applied with its own probability.
+ *
+ * <p>Optional (experimental, off by default) band limiting, applied first as to a band-limited source:
+ * small General MIDI soundfonts and cheap sample libraries hold samples recorded at 11-22 kHz, and
+ * archive transfers (tape, AM/FM broadcast, 22.05 kHz or low-bitrate MP3 sources) are band-limited,
+ * while the training soundfonts are full band. With probability {@code bandLimit} a 4th-order
+ * Butterworth low-pass at a cutoff drawn log-uniformly in 3.5-10 kHz (the analysis stream's Nyquist is
+ * 11,025 Hz), and with a quarter of those also a 2nd-order Butterworth high-pass at 80-300 Hz
+ * (telephone/AM). With {@code bandLimit = 0} no random number is drawn for it, so the other steps
+ * (and a training without it) are unchanged.
  */
 public final class Augment {
 
@@ -16,9 +25,30 @@ public final class Augment {
     private Augment() {
     }
 
+    /** Low-pass cutoff range of the band-limiting step, Hz (log-uniform). */
+    static final double LOW_PASS_MIN_HZ = 3500;
+    static final double LOW_PASS_MAX_HZ = 10000;
+    /** High-pass corner range (log-uniform) and its share among band-limited clips. */
+    static final double HIGH_PASS_MIN_HZ = 80;
+    static final double HIGH_PASS_MAX_HZ = 300;
+    static final double HIGH_PASS_SHARE = 0.25;
+
     /** Returns an augmented copy of {@code x}, peak-normalised to a random level of -30..-1 dBFS. */
     public static float[] apply(float[] x, Random rnd) {
+        return apply(x, rnd, 0);
+    }
+
+    /**
+     * As {@link #apply(float[], Random)}, first band-limiting the clip with probability {@code bandLimit}
+     * (see the class comment); {@code bandLimit = 0} draws nothing for it and gives the same result.
+     */
+    public static float[] apply(float[] x, Random rnd, double bandLimit) {
         float[] y = x.clone();
+        if (bandLimit > 0 && rnd.nextDouble() < bandLimit) {
+            double lowPass = logUniform(rnd, LOW_PASS_MIN_HZ, LOW_PASS_MAX_HZ);
+            double highPass = rnd.nextDouble() < HIGH_PASS_SHARE ? logUniform(rnd, HIGH_PASS_MIN_HZ, HIGH_PASS_MAX_HZ) : 0;
+            bandLimit(y, lowPass, highPass);
+        }
         if (rnd.nextDouble() < 0.7) {
             tilt(y, 200 + 3000 * rnd.nextDouble(), -10 + 20 * rnd.nextDouble(), -10 + 20 * rnd.nextDouble());
         }
@@ -40,6 +70,49 @@ public final class Augment {
             y[i] *= g;
         }
         return y;
+    }
+
+    private static double logUniform(Random rnd, double lo, double hi) {
+        return lo * Math.pow(hi / lo, rnd.nextDouble());
+    }
+
+    /**
+     * In place: 4th-order Butterworth low-pass at {@code lowPassHz} (two cascaded biquads, Q = 0.5412
+     * and 1.3066), then, if {@code highPassHz > 0}, a 2nd-order Butterworth high-pass there (Q = 0.7071).
+     * Bilinear-transform biquads (RBJ cookbook), direct form I in double precision.
+     */
+    static void bandLimit(float[] x, double lowPassHz, double highPassHz) {
+        biquad(x, lowPassHz, 0.54119610, false);
+        biquad(x, lowPassHz, 1.30656296, false);
+        if (highPassHz > 0) {
+            biquad(x, highPassHz, Math.sqrt(0.5), true);
+        }
+    }
+
+    /** One RBJ-cookbook low- or high-pass biquad at {@code hz} with quality {@code q}, in place. */
+    static void biquad(float[] x, double hz, double q, boolean highPass) {
+        double w0 = 2 * Math.PI * hz / RATE;
+        double cos = Math.cos(w0);
+        double alpha = Math.sin(w0) / (2 * q);
+        double a0 = 1 + alpha;
+        double b1 = (highPass ? -(1 + cos) : 1 - cos) / a0;
+        double b0 = (highPass ? (1 + cos) / 2 : (1 - cos) / 2) / a0;
+        double b2 = b0;
+        double a1 = -2 * cos / a0;
+        double a2 = (1 - alpha) / a0;
+        double x1 = 0;
+        double x2 = 0;
+        double y1 = 0;
+        double y2 = 0;
+        for (int i = 0; i < x.length; i++) {
+            double in = x[i];
+            double out = b0 * in + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
+            x2 = x1;
+            x1 = in;
+            y2 = y1;
+            y1 = out;
+            x[i] = (float) out;
+        }
     }
 
     /** Two bands split by a one-pole low-pass at {@code cornerHz}, gains in dB. */

@@ -32,13 +32,18 @@ public final class PatchData {
     }
 
     public static PatchData of(List<Clip> clips, FrontEndSpec spec, int maxPatches, long seed, boolean augment) {
+        return of(clips, spec, maxPatches, seed, augment, 0);
+    }
+
+    /** As above; augmented clips are also band-limited with probability {@code bandLimit} ({@link Augment}). */
+    public static PatchData of(List<Clip> clips, FrontEndSpec spec, int maxPatches, long seed, boolean augment, double bandLimit) {
         Random rnd = new Random(seed);
         PatchData d = new PatchData();
         for (int c = 0; c < clips.size(); c++) {
             Clip clip = clips.get(c);
             float[] x = clip.samples();
             if (augment) {
-                x = Augment.apply(x, rnd);
+                x = Augment.apply(x, rnd, bandLimit);
             }
             PatchSet ps = patchesOf(x, spec, maxPatches);
             for (int i = 0; i < ps.size(); i++) {

@@ -57,6 +57,12 @@ public final class TrainMain {
         int realPerStep = Integer.parseInt(a.getOrDefault("real-music", "0"));
         // experimental (not shipped, see docs/benchmarks.md): SpecAugment masks on the training patches; off = the 1.1.0 training
         boolean specAugment = onOff(a.getOrDefault("spec-augment", "off"), "spec-augment");
+        // experimental (not shipped, see docs/benchmarks.md): share of training clips band-limited by Augment
+        // (low-pass 3.5-10 kHz, a quarter of them also high-pass 80-300 Hz); 0 = off (the 1.1.0 training)
+        double bandLimit = Double.parseDouble(a.getOrDefault("band-limit", "0"));
+        if (!(bandLimit >= 0 && bandLimit <= 1)) {
+            throw new IllegalArgumentException("--band-limit must be a probability in [0, 1], got " + bandLimit);
+        }
         int heldClips = Integer.parseInt(a.getOrDefault("heldout-clips", "400"));
         int heldSpeechCount = Integer.parseInt(a.getOrDefault("heldout-speech", "100"));
         Path fluid = Path.of(a.getOrDefault("fluid-sf", "/usr/share/sounds/sf2/FluidR3_GM.sf2"));
@@ -173,7 +179,7 @@ public final class TrainMain {
 
         // 2. patches through the runtime front end (overlapping by half in training)
         FrontEndSpec spec = FrontEndSpec.DEFAULT;
-        PatchData data = PatchData.of(train, spec.withPatchHop(spec.patchFrames() / 2), 8, seed + 10, true);
+        PatchData data = PatchData.of(train, spec.withPatchHop(spec.patchFrames() / 2), 8, seed + 10, true, bandLimit);
         List<Integer> trainRows = new ArrayList<>();
         List<Integer> valRows = new ArrayList<>();
         for (int i = 0; i < data.size(); i++) {
@@ -184,7 +190,7 @@ public final class TrainMain {
         for (int c = 0; c < train.size(); c += 10) {
             valClips.add(train.get(c));
         }
-        PatchData valEmb = PatchData.of(valClips, spec, 8, seed + 12, true);
+        PatchData valEmb = PatchData.of(valClips, spec, 8, seed + 12, true, bandLimit);
         log(t0, "patches: %d train, %d validation (%d non-overlapping validation patches for the embedding)",
                 trainRows.size(), valRows.size(), valEmb.size());
         EmbeddingCheck check = new EmbeddingCheck(valEmb, valClips);
@@ -301,6 +307,8 @@ public final class TrainMain {
         String drumNote = drumClips <= 0 ? "" : String.format(Locale.ROOT, "plus %d drum-only clips per training soundfont (half single hits of "
                 + "any GM percussion key, half 2-5 s loops; kits drawn from all of the soundfont's percussion presets); ", drumClips);
         String specNote = specAugment ? SpecAugment.describe(spec.melBands(), spec.patchFrames()) : "";
+        String bandNote = bandLimit <= 0 ? "" : String.format(Locale.ROOT, "%.2f of the augmented clips band-limited first (4th-order "
+                + "Butterworth low-pass at 3.5-10 kHz log-uniform, a quarter of those also a 2nd-order high-pass at 80-300 Hz); ", bandLimit);
         ModelCard card = card(version, spec, sha256(onnx), metrics,
                 new ModelCard.Training("mvn -B -pl tagging-models -Ptrain compile exec:java (or ./audiocat models train)", seed,
                         "DJL 0.35.1 PyTorch engine 2.7.1 (CPU), exported to ONNX opset 17 by OnnxExporter",
@@ -308,7 +316,7 @@ public final class TrainMain {
                         String.format(Locale.ROOT, "%d epochs, batch %d (%d clips x 2 patches), Adam + cosine LR 2e-3 -> 5e-5, weight decay 1e-4; "
                                 + "loss = BCE (instruments) + CE (content) + %.1f x NT-Xent (temperature %.2f, two patches of a clip as positives); "
                                 + "per-clip augmentation (tilt EQ, Schroeder reverb, compression, noise, level); %d training patches; "
-                                + melStatsNote + realNote + drumNote + specNote
+                                + melStatsNote + realNote + drumNote + specNote + bandNote
                                 + "training loop %.0f s on this machine", epochs, batch, batch / 2, TaggerTraining.CONTRASTIVE_WEIGHT,
                                 TaggerTraining.TEMPERATURE, trainRows.size(), trainSeconds)), embeddingDim, realPerStep > 0, extra);
         ObjectMapper json = mapper();
