@@ -147,6 +147,40 @@ final class HalfRateMono {
         return true;
     }
 
+    /**
+     * A native-stream sink that runs the whole stream through a HalfRateMono into {@code mono} (for checks
+     * and benches: the decoder tees the native stream instead). {@link #handled()} is false after a stub
+     * that {@link #finish(PcmSink)} left to swresample.
+     */
+    static final class Feed implements PcmSink {
+        private final PcmSink mono;
+        private HalfRateMono half;
+        private boolean handled;
+
+        Feed(PcmSink mono) {
+            this.mono = mono;
+        }
+
+        @Override
+        public void start(int sampleRate, int channelCount) {
+            half = new HalfRateMono(channelCount);
+        }
+
+        @Override
+        public void accept(float[][] channels, int frames) {
+            half.accept(channels, frames, mono);
+        }
+
+        @Override
+        public void finish() {
+            handled = half.finish(mono);
+        }
+
+        boolean handled() {
+            return handled;
+        }
+    }
+
     /** The samples held back before the start (fewer than {@value #TAPS} + 1), one array per channel. */
     float[][] pending() {
         float[][] out = new float[channels][];

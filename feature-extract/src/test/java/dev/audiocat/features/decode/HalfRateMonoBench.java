@@ -39,23 +39,7 @@ public final class HalfRateMonoBench {
                     d.decode(PcmSink.DISCARD, HalfRateMono.OUT_RATE, PcmSink.DISCARD, "filter_size=32");
                 }
                 long c2 = mx.getCurrentThreadCpuTime();
-                HalfRateMono[] half = new HalfRateMono[1];
-                PcmSink feed = new PcmSink() {
-                    @Override
-                    public void start(int sampleRate, int channelCount) {
-                        half[0] = new HalfRateMono(channelCount);
-                    }
-
-                    @Override
-                    public void accept(float[][] channels, int n) {
-                        half[0].accept(channels, n, PcmSink.DISCARD);
-                    }
-
-                    @Override
-                    public void finish() {
-                        half[0].finish(PcmSink.DISCARD);
-                    }
-                };
+                PcmSink feed = new HalfRateMono.Feed(PcmSink.DISCARD);
                 try (AudioDecoder d = AudioDecoder.open(f)) {
                     d.decode(feed, HalfRateMono.OUT_RATE, null);
                 }

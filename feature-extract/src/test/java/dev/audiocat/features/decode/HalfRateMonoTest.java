@@ -124,30 +124,12 @@ class HalfRateMonoTest {
     /** The native stream through HalfRateMono, whatever the decoder would pick. */
     private static float[] java(Path f) throws Exception {
         Collect mono = new Collect();
-        HalfRateMono[] half = new HalfRateMono[1];
-        PcmSink feed = new PcmSink() {
-            @Override
-            public void start(int sampleRate, int channelCount) {
-                half[0] = new HalfRateMono(channelCount);
-            }
-
-            @Override
-            public void accept(float[][] channels, int frames) {
-                half[0].accept(channels, frames, mono);
-            }
-
-            @Override
-            public void finish() {
-                if (!half[0].finish(mono)) {
-                    // a stub shorter than the window: the decoder hands these to swresample
-                    mono.n = -1;
-                }
-            }
-        };
+        HalfRateMono.Feed feed = new HalfRateMono.Feed(mono);
         try (AudioDecoder d = AudioDecoder.open(f)) {
             d.decode(feed, HalfRateMono.OUT_RATE, null);
         }
-        return mono.n < 0 ? swr(f) : mono.samples();
+        // a stub shorter than the window: the decoder hands these to swresample
+        return feed.handled() ? mono.samples() : swr(f);
     }
 
     private static String audioId(Path f) throws Exception {
