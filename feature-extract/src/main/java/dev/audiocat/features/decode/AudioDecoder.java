@@ -243,7 +243,7 @@ public final class AudioDecoder implements AutoCloseable {
         AVFrame frame = av_frame_alloc();
         Resampled nat = null;
         Resampled mono = null;
-        HalfRateMono half = null;
+        Fma3Mono half = null;
         PcmSink toNativeSink = nativeSink;
         long frames = 0;
         try {
@@ -259,12 +259,12 @@ public final class AudioDecoder implements AutoCloseable {
                 nativeSink.start(rate, nch);
             }
             if (monoSink != null && nativeSink != null && monoResamplerOptions == null && !downmixedByDecoder
-                    && rate == HalfRateMono.IN_RATE && analysisRate == HalfRateMono.OUT_RATE && (nch == 1 || nch == 2)
+                    && Fma3Mono.kernel(rate) != null && analysisRate == Fma3Mono.OUT_RATE && (nch == 1 || nch == 2)
                     && !swresampleIsReference()) {
-                // 44.1 kHz on a CPU where swresample would round differently: its FMA3 arithmetic in Java, fed by
-                // the native stream (the same samples as swresample's own input conversion), so the mono stream
+                // 44.1 or 48 kHz on a CPU where swresample would round differently: its FMA3 arithmetic in Java, fed
+                // by the native stream (the same samples as swresample's own input conversion), so the mono stream
                 // and audio_id are those of an FMA3 machine
-                HalfRateMono h = new HalfRateMono(nch);
+                Fma3Mono h = new Fma3Mono(Fma3Mono.kernel(rate), nch);
                 half = h;
                 toNativeSink = new PcmSink() {
                     @Override
@@ -381,7 +381,7 @@ public final class AudioDecoder implements AutoCloseable {
     }
 
     /**
-     * Whether swresample runs its FMA3 float kernel here, the arithmetic {@link HalfRateMono} copies: x86-64
+     * Whether swresample runs its FMA3 float kernel here, the arithmetic {@link Fma3Mono} copies: x86-64
      * with FMA3 on fast AVX and no FMA4 (swresample's own dispatch order). There, swresample is used: it is
      * faster than the Java copy and gives the same bits. Read per decode, as FFmpeg reads the flags when a
      * resampler is set up ({@code av_force_cpu_flags} can change them).

@@ -6,18 +6,18 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Not a test: what the 22050 Hz mono stream costs by swresample and by {@link HalfRateMono}, on top of
+ * Not a test: what the 22050 Hz mono stream costs by swresample and by {@link Fma3Mono}, on top of
  * decoding the native stream alone (thread CPU, the three variants alternated per file and repetition):
  *
- * <pre>{@code java -cp <test classpath> dev.audiocat.features.decode.HalfRateMonoBench REPS FILE...}</pre>
+ * <pre>{@code java -cp <test classpath> dev.audiocat.features.decode.Fma3MonoBench REPS FILE...}</pre>
  *
- * Files should be 44.1 kHz mono or stereo (others only go through swresample). Prints per repetition the
+ * Files should be 44.1 or 48 kHz mono or stereo (others only go through swresample). Prints per repetition the
  * milliseconds and milliseconds per second of audio of: native only, native + swresample mono, native +
- * HalfRateMono mono.
+ * Fma3Mono mono.
  */
-public final class HalfRateMonoBench {
+public final class Fma3MonoBench {
 
-    private HalfRateMonoBench() {
+    private Fma3MonoBench() {
     }
 
     public static void main(String[] args) throws Exception {
@@ -30,27 +30,42 @@ public final class HalfRateMonoBench {
                 Path f = Path.of(args[i]);
                 long c0 = mx.getCurrentThreadCpuTime();
                 long frames;
+                int[] rate = new int[1];
+                PcmSink nativeOnly = new PcmSink() {
+                    @Override
+                    public void start(int sampleRate, int channelCount) {
+                        rate[0] = sampleRate;
+                    }
+
+                    @Override
+                    public void accept(float[][] channels, int n) {
+                    }
+
+                    @Override
+                    public void finish() {
+                    }
+                };
                 try (AudioDecoder d = AudioDecoder.open(f)) {
-                    frames = d.decode(PcmSink.DISCARD, HalfRateMono.OUT_RATE, null);
+                    frames = d.decode(nativeOnly, Fma3Mono.OUT_RATE, null);
                 }
                 long c1 = mx.getCurrentThreadCpuTime();
                 try (AudioDecoder d = AudioDecoder.open(f)) {
-                    // resampler options given: swresample even where HalfRateMono would be chosen
-                    d.decode(PcmSink.DISCARD, HalfRateMono.OUT_RATE, PcmSink.DISCARD, "filter_size=32");
+                    // resampler options given: swresample even where Fma3Mono would be chosen
+                    d.decode(PcmSink.DISCARD, Fma3Mono.OUT_RATE, PcmSink.DISCARD, "filter_size=32");
                 }
                 long c2 = mx.getCurrentThreadCpuTime();
-                PcmSink feed = new HalfRateMono.Feed(PcmSink.DISCARD);
+                PcmSink feed = new Fma3Mono.Feed(PcmSink.DISCARD);
                 try (AudioDecoder d = AudioDecoder.open(f)) {
-                    d.decode(feed, HalfRateMono.OUT_RATE, null);
+                    d.decode(feed, Fma3Mono.OUT_RATE, null);
                 }
                 long c3 = mx.getCurrentThreadCpuTime();
                 t[0] += c1 - c0;
                 t[1] += c2 - c1;
                 t[2] += c3 - c2;
-                seconds += frames / (double) HalfRateMono.IN_RATE;
+                seconds += frames / (double) rate[0];
             }
             System.out.printf(Locale.ROOT, "rep %d, %.1f s of audio: native only %.1f ms; + swresample mono %.1f ms (%.3f ms/s more); "
-                    + "+ HalfRateMono %.1f ms (%.3f ms/s more)%n", rep, seconds, t[0] / 1e6, t[1] / 1e6, (t[1] - t[0]) / 1e6 / seconds,
+                    + "+ Fma3Mono %.1f ms (%.3f ms/s more)%n", rep, seconds, t[0] / 1e6, t[1] / 1e6, (t[1] - t[0]) / 1e6 / seconds,
                     t[2] / 1e6, (t[2] - t[0]) / 1e6 / seconds);
         }
     }

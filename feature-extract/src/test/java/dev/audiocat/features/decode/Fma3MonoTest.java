@@ -8,14 +8,15 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 import org.bytedeco.ffmpeg.global.avutil;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link HalfRateMono} against the linked swresample on this machine (x86-64 with FMA3, where swresample's
- * FMA3 kernel is the arithmetic the class copies), and the audio_id it buys on other CPUs.
+ * {@link Fma3Mono} against the linked swresample on this machine (x86-64 with FMA3, where swresample's
+ * FMA3 kernel is the arithmetic the class copies), at 44.1 and 48 kHz, and the audio_id it buys on other CPUs.
  */
-class HalfRateMonoTest {
+class Fma3MonoTest {
 
     /** swresample forced (resampler options given), the stream the catalogs' audio_ids were made from. */
     private static final String SWR_DEFAULTS = "filter_size=32";
@@ -23,33 +24,46 @@ class HalfRateMonoTest {
     @TempDir
     Path dir;
 
-    @Test
-    void tapsAreSwresamplesImpulseResponse() throws Exception {
-        float[] taps = new float[HalfRateMono.ALLOC];
-        for (int pos : new int[] {1000, 1001}) {
-            float[][] x = new float[1][4000];
-            x[0][pos] = 0.5f; // 16384 in 16 bit: exact, and 0.5 * h is exact
-            float[] y = swr(write("imp" + pos, x, 4000));
-            // output o sees x[pos] through tap pos - 2o + CENTRE
-            for (int o = 0; o < y.length; o++) {
-                int i = pos - 2 * o + HalfRateMono.CENTRE;
-                if (i >= 0 && i < HalfRateMono.ALLOC) {
-                    taps[i] = y[o] * 2;
+    @ParameterizedTest
+    @ValueSource(ints = {44100, 48000})
+    void filterBankIsSwresamplesImpulseResponse(int rate) throws Exception {
+        Fma3Mono.Kernel k = Fma3Mono.kernel(rate);
+        // impulses of 0.5 (16384 in 16 bit: exact, and 0.5 * h is exact) 321 samples apart, so that every window
+        // holds at most one and their positions modulo 320 (the 48 kHz kernel's period: 147 outputs) take every
+        // value; output o sees the impulse at p through tap p - start(o) of phase p(o)
+        int n = rate * 4;
+        float[][] x = new float[1][n];
+        for (int p = 500; p < n - 500; p += 321) {
+            x[0][p] = 0.5f;
+        }
+        float[] y = swr(write("impulses-" + rate, x, n, rate));
+        float[][] bank = new float[k.phases()][k.alloc()];
+        boolean[][] seen = new boolean[k.phases()][k.alloc()];
+        for (int o = 0; o < y.length; o++) {
+            long s = k.start(o);
+            for (int i = 0; i < k.taps() && s >= 0 && s + i < n; i++) {
+                if (x[0][(int) (s + i)] != 0) {
+                    bank[k.phase(o)][i] = y[o] * 2;
+                    seen[k.phase(o)][i] = true;
                 }
             }
         }
-        for (int i = 0; i < taps.length; i++) {
-            assertEquals(Float.floatToIntBits(HalfRateMono.SWR_TAPS[i]), Float.floatToIntBits(taps[i]),
-                    "tap " + i + ": table " + HalfRateMono.SWR_TAPS[i] + ", swresample " + taps[i]);
+        for (int p = 0; p < k.phases(); p++) {
+            for (int i = 0; i < k.alloc(); i++) {
+                assertTrue(seen[p][i] || i >= k.taps(), rate + " Hz: phase " + p + " tap " + i + " not reached by an impulse");
+                assertEquals(Float.floatToIntBits(k.bank()[p][i]), Float.floatToIntBits(bank[p][i]),
+                        rate + " Hz, phase " + p + ", tap " + i + ": table " + k.bank()[p][i] + ", swresample " + bank[p][i]);
+            }
         }
     }
 
-    @Test
-    void equalsSwresampleBitForBit() throws Exception {
+    @ParameterizedTest
+    @ValueSource(ints = {44100, 48000})
+    void equalsSwresampleBitForBit(int rate) throws Exception {
         assertTrue(AudioDecoder.swresampleIsReference(), "this check needs swresample's FMA3 kernel (x86-64 with FMA3, no FMA4)");
         Random r = new Random(20261123);
         // shorter than the window (swresample's own start-up), around the window, block edges, seconds
-        int[] lengths = {40, 66, 67, 68, 133, 4095, 4097, 3 * 44100 + 1};
+        int[] lengths = {40, 66, 67, 68, 72, 73, 74, 133, 4095, 4097, 3 * rate + 1};
         for (int channels = 1; channels <= 2; channels++) {
             for (int n : lengths) {
                 float[][] x = new float[channels][n];
@@ -58,31 +72,32 @@ class HalfRateMonoTest {
                         ch[i] = (float) (r.nextGaussian() * 0.2);
                     }
                 }
-                Path f = write("noise-" + channels + "-" + n, x, n);
+                Path f = write("noise-" + rate + "-" + channels + "-" + n, x, n, rate);
                 float[] reference = swr(f);
                 float[] ours = java(f);
-                assertEquals(reference.length, ours.length, channels + " ch, " + n + " samples: output length");
+                assertEquals(reference.length, ours.length, rate + " Hz, " + channels + " ch, " + n + " samples: output length");
                 int[] a = bits(reference);
                 int[] b = bits(ours);
-                assertArrayEquals(a, b, channels + " ch, " + n + " samples: first difference at "
+                assertArrayEquals(a, b, rate + " Hz, " + channels + " ch, " + n + " samples: first difference at "
                         + firstDifference(a, b));
             }
         }
     }
 
-    @Test
-    void audioIdIsTheSameWhereSwresampleWouldRoundDifferently() throws Exception {
+    @ParameterizedTest
+    @ValueSource(ints = {44100, 48000})
+    void audioIdIsTheSameWhereSwresampleWouldRoundDifferently(int rate) throws Exception {
         Random r = new Random(7);
-        int n = 2 * 44100 + 17;
+        int n = 2 * rate + 17;
         float[][] x = new float[2][n];
         for (int i = 0; i < n; i++) {
-            double t = i / 44100.0;
+            double t = i / (double) rate;
             x[0][i] = (float) (0.3 * Math.sin(2 * Math.PI * 440 * t) + 0.05 * r.nextGaussian());
             x[1][i] = (float) (0.3 * Math.sin(2 * Math.PI * 660 * t) + 0.05 * r.nextGaussian());
         }
-        Path f = write("tones", x, n);
+        Path f = write("tones-" + rate, x, n, rate);
         float[][] shortStub = {Arrays.copyOf(x[0], 40), Arrays.copyOf(x[1], 40)};
-        Path stub = write("stub", shortStub, 40); // shorter than the window: the decoder hands it to swresample
+        Path stub = write("stub-" + rate, shortStub, 40, rate); // shorter than the window: the decoder hands it to swresample
         String here = audioId(f);
         String reference = swrId(f);
         assertEquals(reference, here, "on this CPU the decoder's stream is swresample's");
@@ -93,7 +108,7 @@ class HalfRateMonoTest {
                     | avutil.AV_CPU_FLAG_AVX2 | avutil.AV_CPU_FLAG_AVX512));
             String swrThere = swrId(f);
             String there = audioId(f);
-            // the stub takes HalfRateMono's hand-over to swresample here (on an FMA3 machine it never reaches it)
+            // the stub takes Fma3Mono's hand-over to swresample here (on an FMA3 machine it never reaches it)
             assertEquals(swrId(stub), audioId(stub), "a 40-sample stub without FMA3: swresample on the held-back samples");
             avutil.av_force_cpu_flags(0); // no SIMD at all
             String plainC = audioId(f);
@@ -105,9 +120,9 @@ class HalfRateMonoTest {
         }
     }
 
-    private Path write(String name, float[][] planar, int frames) throws Exception {
+    private Path write(String name, float[][] planar, int frames, int rate) throws Exception {
         Path f = dir.resolve(name + ".wav");
-        try (WavWriter w = new WavWriter(f, 44100, planar.length, 16)) {
+        try (WavWriter w = new WavWriter(f, rate, planar.length, 16)) {
             w.write(planar, frames);
         }
         return f;
@@ -116,17 +131,17 @@ class HalfRateMonoTest {
     private static float[] swr(Path f) throws Exception {
         Collect mono = new Collect();
         try (AudioDecoder d = AudioDecoder.open(f)) {
-            d.decode(PcmSink.DISCARD, HalfRateMono.OUT_RATE, mono, SWR_DEFAULTS);
+            d.decode(PcmSink.DISCARD, Fma3Mono.OUT_RATE, mono, SWR_DEFAULTS);
         }
         return mono.samples();
     }
 
-    /** The native stream through HalfRateMono, whatever the decoder would pick. */
+    /** The native stream through Fma3Mono, whatever the decoder would pick. */
     private static float[] java(Path f) throws Exception {
         Collect mono = new Collect();
-        HalfRateMono.Feed feed = new HalfRateMono.Feed(mono);
+        Fma3Mono.Feed feed = new Fma3Mono.Feed(mono);
         try (AudioDecoder d = AudioDecoder.open(f)) {
-            d.decode(feed, HalfRateMono.OUT_RATE, null);
+            d.decode(feed, Fma3Mono.OUT_RATE, null);
         }
         // a stub shorter than the window: the decoder hands these to swresample
         return feed.handled() ? mono.samples() : swr(f);
@@ -135,7 +150,7 @@ class HalfRateMonoTest {
     private static String audioId(Path f) throws Exception {
         PcmHasher h = new PcmHasher();
         try (AudioDecoder d = AudioDecoder.open(f)) {
-            d.decode(PcmSink.DISCARD, HalfRateMono.OUT_RATE, h);
+            d.decode(PcmSink.DISCARD, Fma3Mono.OUT_RATE, h);
         }
         return h.hex();
     }
@@ -143,7 +158,7 @@ class HalfRateMonoTest {
     private static String swrId(Path f) throws Exception {
         PcmHasher h = new PcmHasher();
         try (AudioDecoder d = AudioDecoder.open(f)) {
-            d.decode(PcmSink.DISCARD, HalfRateMono.OUT_RATE, h, SWR_DEFAULTS);
+            d.decode(PcmSink.DISCARD, Fma3Mono.OUT_RATE, h, SWR_DEFAULTS);
         }
         return h.hex();
     }
