@@ -259,8 +259,8 @@ public final class AudioDecoder implements AutoCloseable {
                 nativeSink.start(rate, nch);
             }
             if (monoSink != null && nativeSink != null && monoResamplerOptions == null && !downmixedByDecoder
-                    && Fma3Mono.kernel(rate) != null && analysisRate == Fma3Mono.OUT_RATE && (nch == 1 || nch == 2)
-                    && !swresampleIsReference()) {
+                    && analysisRate == Fma3Mono.OUT_RATE && (nch == 1 || nch == 2) && !swresampleIsReference()
+                    && Fma3Mono.kernel(rate) != null) {
                 // 44.1 or 48 kHz on a CPU where swresample would round differently: its FMA3 arithmetic in Java, fed
                 // by the native stream (the same samples as swresample's own input conversion), so the mono stream
                 // and audio_id are those of an FMA3 machine

@@ -68,11 +68,15 @@ final class Fma3Mono {
     };
 
     static final Kernel K44100 = new Kernel(44100, 66, 72, 1, 2, 32, new float[][] {TAPS_44100});
-    static final Kernel K48000 = new Kernel(48000, 72, 72, 147, 320, 35, bank("swr-48000-22050.f32", 147, 72));
+
+    /** The 48 kHz bank, read from the jar when first needed. */
+    private static final class K48000 {
+        static final Kernel KERNEL = new Kernel(48000, 72, 72, 147, 320, 35, bank("swr-48000-22050.f32", 147, 72));
+    }
 
     /** The kernel for an input rate, or null where swresample's own path is kept. */
     static Kernel kernel(int inRate) {
-        return inRate == 44100 ? K44100 : inRate == 48000 ? K48000 : null;
+        return inRate == 44100 ? K44100 : inRate == 48000 ? K48000.KERNEL : null;
     }
 
     private static float[][] bank(String resource, int phases, int alloc) {
