@@ -243,7 +243,7 @@ public final class AudioDecoder implements AutoCloseable {
         AVFrame frame = av_frame_alloc();
         Resampled nat = null;
         Resampled mono = null;
-        Fma3Mono half = null;
+        Fma3Mono fma3 = null;
         PcmSink toNativeSink = nativeSink;
         long frames = 0;
         try {
@@ -265,7 +265,7 @@ public final class AudioDecoder implements AutoCloseable {
                 // by the native stream (the same samples as swresample's own input conversion), so the mono stream
                 // and audio_id are those of an FMA3 machine
                 Fma3Mono h = new Fma3Mono(Fma3Mono.kernel(rate), nch);
-                half = h;
+                fma3 = h;
                 toNativeSink = new PcmSink() {
                     @Override
                     public void start(int sampleRate, int channelCount) {
@@ -349,9 +349,9 @@ public final class AudioDecoder implements AutoCloseable {
                 nat.flush(toNative, toNativeSink);
                 nativeSink.finish();
             }
-            if (half != null) {
-                if (!half.finish(monoSink)) {
-                    stub(half.pending(), inLayout, rate, analysisRate, monoLayout, monoSink);
+            if (fma3 != null) {
+                if (!fma3.finish(monoSink)) {
+                    stub(fma3.pending(), inLayout, rate, analysisRate, monoLayout, monoSink);
                 }
                 monoSink.finish();
             }

@@ -128,12 +128,7 @@ final class Fma3Mono {
     /** Appends a block of native samples; full windows are resampled and passed to the sink. */
     void accept(float[][] data, int frames, PcmSink sink) {
         int taps = k.taps();
-        int room = taps + k.alloc();
-        if (len + frames + room > buf[0].length) {
-            for (int c = 0; c < channels; c++) {
-                buf[c] = Arrays.copyOf(buf[c], Math.max(2 * buf[c].length, len + frames + room));
-            }
-        }
+        ensureCapacity(len + frames + taps + k.alloc());
         for (int c = 0; c < channels; c++) {
             System.arraycopy(data[c], 0, buf[c], (started ? 0 : taps) + len, frames);
         }
@@ -157,7 +152,7 @@ final class Fma3Mono {
             base = -taps;
             started = true;
         }
-        emit(Math.max(outputs, k.count(seen)), sink);
+        emit(k.count(seen), sink);
     }
 
     /**
@@ -172,11 +167,7 @@ final class Fma3Mono {
         int rest = (int) (seen - k.start(outputs));
         int reflection = (Math.min(rest, k.taps()) + 1) / 2;
         int end = (int) (seen - base);              // buf index of x[N]
-        if (end + reflection + k.alloc() > buf[0].length) {
-            for (int c = 0; c < channels; c++) {
-                buf[c] = Arrays.copyOf(buf[c], end + reflection + k.alloc());
-            }
-        }
+        ensureCapacity(end + reflection + k.alloc());
         for (int c = 0; c < channels; c++) {
             for (int j = 0; j < reflection; j++) {
                 buf[c][end + j] = buf[c][end - 1 - j];
@@ -184,8 +175,17 @@ final class Fma3Mono {
             Arrays.fill(buf[c], end + reflection, Math.min(buf[c].length, end + reflection + k.alloc()), 0f);
         }
         len += reflection;
-        emit(Math.max(outputs, k.count(seen + reflection)), sink);
+        emit(k.count(seen + reflection), sink);
         return true;
+    }
+
+    /** Grows every channel's buffer to hold at least {@code size} samples (doubling, so appends stay amortised O(1)). */
+    private void ensureCapacity(int size) {
+        if (size > buf[0].length) {
+            for (int c = 0; c < channels; c++) {
+                buf[c] = Arrays.copyOf(buf[c], Math.max(2 * buf[c].length, size));
+            }
+        }
     }
 
     /** The samples held back before the start (no more than taps), one array per channel. */
@@ -235,15 +235,13 @@ final class Fma3Mono {
         }
     }
 
+    /** Emits outputs up to (not including) {@code upTo}; nothing when that many are out already. */
     private void emit(long upTo, PcmSink sink) {
         while (outputs < upTo) {
             int n = (int) Math.min(CHUNK, upTo - outputs);
-            long last = k.start(outputs + n - 1) - base + k.alloc(); // reads end here
+            ensureCapacity((int) (k.start(outputs + n - 1) - base + k.alloc())); // the chunk's reads end here
             for (int c = 0; c < channels; c++) {
                 float[] x = buf[c];
-                if (last > x.length) {
-                    buf[c] = x = Arrays.copyOf(x, (int) last);
-                }
                 if (k.phases() == 1 && k.step() == 2) {
                     halfRate(x, (int) (k.start(outputs) - base), n, mono[c]);
                 } else {
