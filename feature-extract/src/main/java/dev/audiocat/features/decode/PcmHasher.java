@@ -1,8 +1,5 @@
 package dev.audiocat.features.decode;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -14,8 +11,6 @@ import java.util.HexFormat;
  * bit depth, as long as the decoded samples round to the same 16-bit values.
  */
 public final class PcmHasher implements PcmSink {
-
-    private static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final MessageDigest digest;
     private byte[] buffer = new byte[0];
@@ -47,9 +42,10 @@ public final class PcmHasher implements PcmSink {
         }
         if (channels == 1) {
             float[] x = data[0];
-            byte[] b = buffer;
             for (int i = 0, j = 0; i < frames; i++, j += 2) {
-                SHORT_LE.set(b, j, (short) quantise(x[i])); // one 16-bit store: the bytes v, v >> 8
+                int v = quantise(x[i]);
+                buffer[j] = (byte) v;
+                buffer[j + 1] = (byte) (v >> 8);
             }
         } else {
             int j = 0;
