@@ -1,8 +1,10 @@
 # Debian packages used by tests and benchmarks. Sourced by ./test and the bench scripts.
 # Tests compare against these tools (ffmpeg's ebur128, fpcalc, sox renders); benchmarks use the peers.
+# Tests also read real recordings from two packages: warzone2100-music (Opus tracks) and sonic-pi-samples
+# (FLAC hits, loops and ambiences).
 AUDIOCAT_TEST_PACKAGES=(ffmpeg sox libchromaprint-tools espeak-ng fluidsynth fluid-soundfont-gm timgm6mb-soundfont
-  musescore-general-soundfont chromium)
-AUDIOCAT_BENCH_PACKAGES=(aubio-tools soundstretch time warzone2100-music sonic-pi-samples hydrogen-drumkits)
+  musescore-general-soundfont chromium warzone2100-music sonic-pi-samples)
+AUDIOCAT_BENCH_PACKAGES=(aubio-tools soundstretch time hydrogen-drumkits)
 # Real recorded music for training the tagger's embedding (TrainMain --real-music; RealMusicCorpus lists
 # licenses and credits; warzone2100-music is the bench's and never trained on). Not needed by tests.
 AUDIOCAT_TRAIN_PACKAGES=(singularity-music hyperrogue-music asc-music planetblupi-music-ogg nexuiz-music wesnoth-1.16-music csound-soundfont)
