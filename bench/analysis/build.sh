@@ -4,7 +4,7 @@
 # arguments into $WORK/classes, and sets CP to the jar and its runtime dependencies.
 # MVN_FLAGS (e.g. -o) is passed to Maven.
 build_analysis_bench() {
-  mvn -B -q ${MVN_FLAGS:-} -pl feature-extract install -Dmaven.test.skip=true
+  mvn -B -q ${MVN_FLAGS:-} -pl feature-extract -am install -Dmaven.test.skip=true
   mvn -B -q ${MVN_FLAGS:-} -pl feature-extract dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$WORK/cp.txt"
   cp feature-extract/target/feature-extract-*.jar "$WORK/feature-extract.jar"
   CP="$WORK/feature-extract.jar:$(cat "$WORK/cp.txt")"

@@ -13,7 +13,7 @@ export AUDIOCAT_HOME="${AUDIOCAT_HOME:-$HOME/.audiocat}"
 export ORT_DISABLE_TELEMETRY=1 DJL_OFFLINE=true
 mkdir -p "$AUDIOCAT_HOME/tmp"
 cd "$ROOT"
-mvn -B -q ${MVN_FLAGS:-} -pl feature-extract install -DskipTests
+mvn -B -q ${MVN_FLAGS:-} -pl feature-extract -am install -DskipTests
 exec mvn -B -q ${MVN_FLAGS:-} -pl tagging-models -Ptrain -Daudiocat.home="$AUDIOCAT_HOME" \
   -Dmodels.main=dev.audiocat.tagging.train.BenchMain \
   -Dmodels.args="--out $AUDIOCAT_HOME/models-bench $*" compile exec:java

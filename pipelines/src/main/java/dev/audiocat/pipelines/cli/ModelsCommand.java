@@ -143,6 +143,16 @@ public final class ModelsCommand implements Runnable {
             throw new IllegalStateException("training and the model bench run from the audiocat source tree through Maven; "
                     + "run them with the ./audiocat launcher of a checkout (audiocat.root is " + root + ")");
         }
+        // tagging-models resolves feature-extract (and the parent POM) from the local Maven repository: install
+        // them first, or a fresh machine, where `./audiocat demo` only packaged the tree, cannot resolve them
+        List<String> install = List.of("mvn", "-B", "-q", "-f", Path.of(root, "pom.xml").toString(), "-pl", "feature-extract", "-am",
+                "install", "-Dmaven.test.skip=true");
+        System.err.println("audiocat: " + String.join(" ", install));
+        int rc = new ProcessBuilder(install).inheritIO().start().waitFor();
+        if (rc != 0) {
+            System.err.println("audiocat: installing feature-extract into the local Maven repository failed (exit " + rc + "); see Maven's output above");
+            return rc;
+        }
         List<String> cmd = new ArrayList<>(List.of("mvn", "-B", "-q", "-f", Path.of(root, "tagging-models", "pom.xml").toString(), "-Ptrain",
                 "-Daudiocat.home=" + AudiocatHome.get(), "-Dmodels.main=" + mainClass, "-Dmodels.args=" + args, "compile", "exec:java"));
         System.err.println("audiocat: " + String.join(" ", cmd));

@@ -109,6 +109,7 @@ public final class BenchMain {
             results.put("p_at_10_family_mfcc", pFamMfcc);
             TrainMain.log(t0, "precision@10 same family (%d one-family clips): model %.3f, MFCC baseline %.3f", fam.size(), pFamModel, pFamMfcc);
             normalisationCheck(results, "family", famEmb, famMfcc, fam, t0);
+            dump("family", held.stream().filter(c -> c.family() >= 0).toList(), famEmb, fam);
 
             // 3b. embedding: same recording, warzone2100-music excerpts
             List<Path> tracks = new ArrayList<>();
@@ -143,6 +144,7 @@ public final class BenchMain {
             save(work, results);
             TrainMain.log(t0, "precision@10 same recording (%d excerpts of %d tracks): model %.3f, MFCC baseline %.3f",
                     excerpts.size(), Math.min(maxTracks, tracks.size()), pRecModel, pRecMfcc);
+            dump("recording", exClips, exTags.stream().map(TrackTags::embedding).toList(), trackOf);
             normalisationCheck(results, "recording", exTags.stream().map(TrackTags::embedding).toList(), exMfcc, trackOf, t0);
             save(work, results);
 
@@ -282,6 +284,34 @@ public final class BenchMain {
             files.add(f);
             labels.add(y);
         }
+    }
+
+    /**
+     * With {@code AUDIOCAT_BENCH_DUMP=DIR}: writes the retrieval clips of one measure (PCM as little-endian
+     * float32 at 22050 Hz, {@code i.f32}) and {@code index.tsv} (i, class, published embedding) under
+     * {@code DIR/name}, for {@code bench/models/descriptor-check.py}. Off by default.
+     */
+    static void dump(String name, List<Clip> clips, List<float[]> emb, List<Integer> cls) throws java.io.IOException {
+        String d = System.getenv("AUDIOCAT_BENCH_DUMP");
+        if (d == null) {
+            return;
+        }
+        Path dir = Path.of(d, name);
+        Files.createDirectories(dir);
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < clips.size(); i++) {
+            float[] x = clips.get(i).samples();
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * x.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            b.asFloatBuffer().put(x);
+            Files.write(dir.resolve(i + ".f32"), b.array());
+            sb.append(i).append('\t').append(cls.get(i)).append('\t');
+            float[] e = emb.get(i);
+            for (int k = 0; k < e.length; k++) {
+                sb.append(k == 0 ? "" : ",").append(e[k]);
+            }
+            sb.append('\n');
+        }
+        Files.writeString(dir.resolve("index.tsv"), sb.toString());
     }
 
     /**
