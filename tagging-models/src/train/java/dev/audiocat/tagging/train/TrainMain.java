@@ -50,7 +50,7 @@ public final class TrainMain {
         int epochs = Integer.parseInt(a.getOrDefault("epochs", "10"));
         int speech = Integer.parseInt(a.getOrDefault("speech", "500"));
         int other = Integer.parseInt(a.getOrDefault("other", "300"));
-        String version = a.getOrDefault("version", "1.1.0");
+        String version = a.getOrDefault("version", "1.2.0");
         // experimental (not shipped, see docs/models.md): publish [learned, weight x z-scored log-mel statistics]
         double melStatsWeight = Double.parseDouble(a.getOrDefault("melstats-weight", "0"));
         // real-music pairs per training step for the contrastive term (RealMusicCorpus); 0 = off (the 1.1.0 training)
@@ -68,9 +68,9 @@ public final class TrainMain {
         Path fluid = Path.of(a.getOrDefault("fluid-sf", "/usr/share/sounds/sf2/FluidR3_GM.sf2"));
         Path muse = Path.of(a.getOrDefault("musescore-sf", "/usr/share/sounds/sf3/MuseScore_General.sf3"));
         Path heldOut = Path.of(a.getOrDefault("heldout-sf", "/usr/share/sounds/sf2/TimGM6mb.sf2"));
-        // experimental (not shipped, see docs/models.md): a third training soundfont, e.g. the Csound GM bank
-        // (/usr/share/sounds/sf2/sf_GMbank.sf2, Debian csound-soundfont, public domain); off or "none" = the 1.1.0 training
-        String extraArg = a.getOrDefault("extra-soundfont", "none");
+        // a third training soundfont: the Csound GM bank (Debian csound-soundfont, public domain; 1.2.0's training, session 7's
+        // s7m recipe); "none" = without it (1.1.0 was trained without it)
+        String extraArg = a.getOrDefault("extra-soundfont", "/usr/share/sounds/sf2/sf_GMbank.sf2");
         Path extra = extraArg.equals("none") ? null : Path.of(extraArg);
         List<Path> fonts = new ArrayList<>(List.of(fluid, muse, heldOut));
         if (extra != null) {
@@ -86,13 +86,14 @@ public final class TrainMain {
                         : "soundfont " + sf + " is missing: apt-get install fluid-soundfont-gm musescore-general-soundfont timgm6mb-soundfont");
             }
         }
-        // experimental (not shipped, see docs/benchmarks.md): a fourth timbre source, freepats (GUS patches of recorded
-        // instruments, Debian freepats) rendered with timidity: clips and one-shots as for --extra-soundfont, drawn only from the
-        // programs and drum set the patch set has; off = the 1.1.0 training
-        boolean freepats = onOff(a.getOrDefault("freepats", "off"), "freepats");
+        // a fourth timbre source, freepats (GUS patches of recorded instruments, Debian freepats) rendered with timidity: clips
+        // and one-shots as for --extra-soundfont, drawn only from the programs and drum set the patch set has; on in 1.2.0's
+        // training (session 10, s10d), off = without it
+        boolean freepats = onOff(a.getOrDefault("freepats", "on"), "freepats");
         Path freepatsCfg = Path.of(a.getOrDefault("freepats-cfg", "/etc/timidity/freepats.cfg"));
-        // experimental: N drum-only clips per AVL kit (Debian avldrums.lv2-soundfont: two recorded acoustic kits); 0 = off
-        int avlDrums = Integer.parseInt(a.getOrDefault("avl-drums", "0"));
+        // N drum-only clips per AVL kit (Debian avldrums.lv2-soundfont: two recorded acoustic kits, CC-BY-SA-3.0); 150 in
+        // 1.2.0's training, 0 = off
+        int avlDrums = Integer.parseInt(a.getOrDefault("avl-drums", "150"));
         List<Path> avlKits = avlDrums <= 0 ? List.of() : AVL_KITS;
         if (freepats && !Files.isRegularFile(freepatsCfg)) {
             throw new IllegalArgumentException("--freepats on: " + freepatsCfg + " is missing (apt-get install timidity freepats, "
@@ -127,7 +128,7 @@ public final class TrainMain {
                 () -> new MidiCorpus(muse, work).render("musescore", clipsPerFont, seed + 2, 0.2, 0.15)));
         Future<List<Clip>> fHeld = pool.submit(() -> ClipCache.get(work, "timgm6mb-" + heldClips + "-" + (seed + 3),
                 () -> new MidiCorpus(heldOut, work).render("timgm6mb", heldClips, seed + 3, 0.2, 0.3)));
-        int shots = Integer.parseInt(a.getOrDefault("one-shots", "300"));
+        int shots = Integer.parseInt(a.getOrDefault("one-shots", "600")); // 1.1.0: 300
         Future<List<Clip>> fShotsFluid = pool.submit(() -> ClipCache.get(work, "shots-fluidr3-" + shots + "-" + (seed + 13),
                 () -> new MidiCorpus(fluid, work).withOneShotDrumShare(0.5).render("shots-fluidr3", shots, seed + 13, 1.0, 0)));
         Future<List<Clip>> fShotsMuse = pool.submit(() -> ClipCache.get(work, "shots-musescore-" + shots + "-" + (seed + 14),
@@ -137,9 +138,9 @@ public final class TrainMain {
                 () -> new MidiCorpus(extra, work).render(extraName, clipsPerFont, seed + 15, 0.2, 0.15)));
         Future<List<Clip>> fShotsExtra = extra == null ? null : pool.submit(() -> ClipCache.get(work, "shots-" + extraName + "-" + shots + "-" + (seed + 16),
                 () -> new MidiCorpus(extra, work).withOneShotDrumShare(0.5).render("shots-" + extraName, shots, seed + 16, 1.0, 0)));
-        // experimental (not shipped, see docs/models.md): drum-only clips (one-shots of every percussion key, loops) with every
-        // percussion preset of each training soundfont; 0 = off (the 1.1.0 training)
-        int drumClips = Integer.parseInt(a.getOrDefault("drum-clips", "0"));
+        // drum-only clips (one-shots of every percussion key, loops) with every percussion preset of each training soundfont;
+        // 300 in 1.2.0's training, 0 = off (1.1.0 had none)
+        int drumClips = Integer.parseInt(a.getOrDefault("drum-clips", "300"));
         List<Future<List<Clip>>> fDrums = new ArrayList<>();
         if (drumClips > 0) {
             List<Path> trainFonts = new ArrayList<>(List.of(fluid, muse));
@@ -419,7 +420,14 @@ public final class TrainMain {
             sources.add(new ModelCard.TrainingSource("warzone2100 soundtrack", "Debian warzone2100-music", "GPL-2.0-or-later",
                     "evaluation only (bench), never in training"));
         }
-        return new ModelCard(MODEL_ID, version, ModelCard.ONNX, MODEL_ID + "-" + version + ".onnx", sha, "MIT",
+        // the AVL kits are CC-BY-SA-3.0: whether weights trained on their renders are an adaptation is unsettled, so the
+        // weights take that licence (attribution, share-alike when redistributed); the code stays MIT
+        String weightsLicense = avlDrums ? "CC-BY-SA-3.0" : "MIT";
+        String corpusWords = freepats || avlDrums
+                ? "Trained on rendered music (General MIDI clips through three soundfonts, the freepats patch set and two recorded drum "
+                        + "kits: real instrument samples, generated performances) and espeak-ng speech: real performances and mixes, sung vocals and "
+                : "Trained on synthesised music only (General MIDI renders, espeak-ng speech): real recordings, sung vocals and ";
+        return new ModelCard(MODEL_ID, version, ModelCard.ONNX, MODEL_ID + "-" + version + ".onnx", sha, weightsLicense,
                 ModelCard.Input.of("logmel", spec, 32, "log-mel patches of the 22050 Hz analysis stream, see FrontEndSpec"),
                 List.of(
                         new ModelCard.Output("instruments", "instruments", Labels.INSTRUMENTS, Labels.INSTRUMENTS.size(), "top_quarter_mean"),
@@ -432,7 +440,7 @@ public final class TrainMain {
                         + "recordings, sung vocals and "
                         + "production effects are out of distribution for the tags; see docs/models.md for measured figures on real samples. "
                         + "'voice' is choir/vocal pads and speech, not a singing-voice detector. Patches are 2.23 s; at most 32 "
-                        + "per file, spread evenly, are tagged." : "Trained on synthesised music only (General MIDI renders, espeak-ng speech): real recordings, sung vocals and "
+                        + "per file, spread evenly, are tagged." : corpusWords
                         + "production effects are out of distribution; see docs/models.md for measured figures on real samples. "
                         + "'voice' is choir/vocal pads and speech, not a singing-voice detector. Patches are 2.23 s; at most 32 "
                         + "per file, spread evenly, are tagged.");
