@@ -399,7 +399,7 @@ public final class TrainMain {
                     "Debian freepats (freepats.opensrc.org), rendered with Debian timidity",
                     "GPL-2.0-or-later with a composition exception: renders that mix the patches are compositions not covered by "
                             + "the GPL (/usr/share/doc/freepats/copyright)",
-                    "same generator, other seeds, restricted to the 73 bank-0 programs and drum set 0 that freepats has (--freepats); "
+                    "same generator, other seeds, restricted to the bank-0 programs (72 in Debian's freepats.cfg) and drum set 0 that freepats has (--freepats); "
                             + "silent renders dropped"));
         }
         if (avlDrums) {
