@@ -7,7 +7,11 @@ AUDIOCAT_TEST_PACKAGES=(ffmpeg sox libchromaprint-tools espeak-ng fluidsynth flu
 AUDIOCAT_BENCH_PACKAGES=(aubio-tools soundstretch time hydrogen-drumkits)
 # Real recorded music for training the tagger's embedding (TrainMain --real-music; RealMusicCorpus lists
 # licenses and credits; warzone2100-music is the bench's and never trained on). Not needed by tests.
-AUDIOCAT_TRAIN_PACKAGES=(singularity-music hyperrogue-music asc-music planetblupi-music-ogg nexuiz-music wesnoth-1.16-music csound-soundfont)
+# Extra timbre sources (TrainMain --extra-soundfont, --freepats, --avl-drums; licenses in the card's training_data):
+# csound-soundfont (sf_GMbank, public domain), freepats rendered by timidity (GPL-2+ with a composition
+# exception), avldrums.lv2-soundfont (two recorded acoustic kits, CC-BY-SA-3.0).
+AUDIOCAT_TRAIN_PACKAGES=(singularity-music hyperrogue-music asc-music planetblupi-music-ogg nexuiz-music wesnoth-1.16-music csound-soundfont
+  timidity freepats avldrums.lv2-soundfont)
 
 # apt_ensure PKG... : installs the packages that are missing, as root or through sudo.
 apt_ensure() {

@@ -46,11 +46,18 @@ public final class CatalogSearch {
     public Results search(SearchQuery q) throws IOException {
         List<Query> filters = filters(q);
         float[] vector = q.likeVector();
+        String model = q.likeModel();
         if (q.likeAssetId() != null) {
             String self = resolveAssetId(q.likeAssetId());
             vector = embeddingOf(self).orElseThrow(() -> new IllegalArgumentException(
                     "asset " + q.likeAssetId() + " is not in the index " + alias + " or has no embedding"));
+            model = embeddingModelOf(self).orElse(null);
             filters.add(Query.of(f -> f.bool(b -> b.mustNot(m -> m.ids(i -> i.values(self))))));
+        }
+        if (vector != null && model != null) {
+            // vectors of two models (or two versions of one) share no space: compare only the query model's
+            String m = model;
+            filters.add(Query.of(f -> f.term(t -> t.field("embedding_model").value(m))));
         }
         SearchRequest.Builder req = new SearchRequest.Builder().index(alias).trackTotalHits(t -> t.enabled(true))
                 .source(s -> s.filter(f -> f.excludes(LIST_EXCLUDES)));
@@ -125,6 +132,21 @@ public final class CatalogSearch {
     public Optional<Map<String, Object>> get(String assetId) throws IOException {
         GetResponse<Map> r = client.get(g -> g.index(alias).id(assetId), Map.class);
         return r.found() ? Optional.of((Map<String, Object>) r.source()) : Optional.empty();
+    }
+
+    /** The {@code embedding_model} of an asset, if it is indexed and has one. */
+    public Optional<String> embeddingModelOf(String assetId) throws IOException {
+        GetResponse<Map> r = client.get(g -> g.index(alias).id(assetId).sourceIncludes("embedding_model"), Map.class);
+        return r.found() && r.source().get("embedding_model") instanceof String m && !m.isEmpty() ? Optional.of(m) : Optional.empty();
+    }
+
+    /**
+     * How many assets hold an embedding made by another model than {@code model}: "sounds like" with a
+     * vector of {@code model} skips them (re-tag them to include them).
+     */
+    public long embeddedByOtherModels(String model) throws IOException {
+        return client.count(c -> c.index(alias).query(x -> x.bool(b -> b.filter(f -> f.exists(e -> e.field("embedding")))
+                .mustNot(n -> n.term(t -> t.field("embedding_model").value(model)))))).count();
     }
 
     /** The embedding of an asset, if it is indexed and has one. */

@@ -20,6 +20,7 @@ public final class SearchQuery {
     private Boolean hasReferenceMatch;
     private String likeAssetId;
     private float[] likeVector;
+    private String likeModel;
     private int k = 20;
     private int size = 20;
     private boolean facets = true;
@@ -61,6 +62,16 @@ public final class SearchQuery {
 
     public SearchQuery likeVector(float[] v) {
         this.likeVector = v == null ? null : v.clone();
+        return this;
+    }
+
+    /**
+     * The {@code embedding_model} ({@code id@version}) that made {@link #likeVector}: "sounds like" then
+     * compares only assets embedded by the same model (vectors of two models share no space). Null:
+     * no such filter.
+     */
+    public SearchQuery likeModel(String model) {
+        this.likeModel = model;
         return this;
     }
 
@@ -116,6 +127,10 @@ public final class SearchQuery {
 
     public String likeAssetId() {
         return likeAssetId;
+    }
+
+    public String likeModel() {
+        return likeModel;
     }
 
     public float[] likeVector() {

@@ -137,11 +137,19 @@ public final class ModelsCommand implements Runnable {
     }
 
     /** Runs a program of tagging-models' training profile through Maven in the source tree. */
-    static int maven(String mainClass, String args) throws IOException, InterruptedException {
+    static int maven(String mainClass, String args, String tools) throws IOException, InterruptedException {
         String root = System.getProperty("audiocat.root");
         if (root == null || !Files.isRegularFile(Path.of(root, "tagging-models", "pom.xml"))) {
             throw new IllegalStateException("training and the model bench run from the audiocat source tree through Maven; "
                     + "run them with the ./audiocat launcher of a checkout (audiocat.root is " + root + ")");
+        }
+        // the Debian packages the corpus is rendered from (soundfonts, freepats, timidity, espeak-ng, ...): installed when
+        // missing, as root or through sudo; otherwise scripts/tools.sh names the apt-get line to run
+        List<String> ensure = List.of("bash", "-c", "source scripts/tools.sh && " + tools);
+        int toolsRc = new ProcessBuilder(ensure).directory(Path.of(root).toFile()).inheritIO().start().waitFor();
+        if (toolsRc != 0) {
+            System.err.println("audiocat: the Debian packages this needs are missing (scripts/tools.sh " + tools + "); see above");
+            return toolsRc;
         }
         // tagging-models resolves feature-extract (and the parent POM) from the local Maven repository: install
         // them first, or a fresh machine, where `./audiocat demo` only packaged the tree, cannot resolve them
@@ -161,8 +169,8 @@ public final class ModelsCommand implements Runnable {
     }
 
     @Command(name = "train", mixinStandardHelpOptions = true,
-            description = "Retrain the shipped tagger from scratch (renders the corpus with fluidsynth and espeak-ng, trains with DJL/PyTorch, "
-                    + "exports ONNX + card). Seeded and deterministic (reproduces the shipped weights bit for bit); ~11 min on 2 idle cores. Needs the source tree and Maven.")
+            description = "Retrain the shipped tagger from scratch (renders the corpus with fluidsynth, timidity and espeak-ng, trains with DJL/PyTorch, "
+                    + "exports ONNX + card). Seeded and deterministic (the same arguments on the same machine give the same weights); ~20-25 min on 2 idle cores (estimate), 34 min measured under load. Needs the source tree, Maven and root or sudo for the Debian packages it renders from.")
     static final class Train implements Callable<Integer> {
         @Option(names = "--models-out", paramLabel = "DIR", description = "where to write the .onnx and card (default: $AUDIOCAT_HOME/models)")
         Path out;
@@ -181,7 +189,7 @@ public final class ModelsCommand implements Runnable {
             Path models = out != null ? out : AudiocatHome.dir("models");
             String args = String.format(Locale.ROOT, "--out %s --models %s --seed %d --epochs %d --clips %d",
                     AudiocatHome.dir("models-train"), models.toAbsolutePath(), seed, epochs, clips);
-            return maven("dev.audiocat.tagging.train.TrainMain", args);
+            return maven("dev.audiocat.tagging.train.TrainMain", args, "ensure_train_tools");
         }
     }
 
@@ -195,7 +203,7 @@ public final class ModelsCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             String args = "--out " + AudiocatHome.dir("models-bench") + (registry.modelsDir != null ? " --models " + registry.modelsDir.toAbsolutePath() : "");
-            return maven("dev.audiocat.tagging.train.BenchMain", args);
+            return maven("dev.audiocat.tagging.train.BenchMain", args, "ensure_bench_tools");
         }
     }
 }

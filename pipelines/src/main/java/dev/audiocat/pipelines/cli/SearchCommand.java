@@ -42,7 +42,11 @@ public final class SearchCommand implements Callable<Integer> {
     /** Computes the "sounds like" vector of an audio file with the catalog's embedding model. */
     @FunctionalInterface
     public interface AudioEmbedder {
-        float[] embed(Path audio) throws IOException;
+        Embedding embed(Path audio) throws IOException;
+    }
+
+    /** A "sounds like" vector and the {@code id@version} of the model that made it (null: unknown, no model filter). */
+    public record Embedding(float[] vector, String model) {
     }
 
     /**
@@ -52,7 +56,7 @@ public final class SearchCommand implements Callable<Integer> {
      */
     static volatile AudioEmbedder embedder = SearchCommand::embedWithRegistryModel;
 
-    static float[] embedWithRegistryModel(Path audio) throws IOException {
+    static Embedding embedWithRegistryModel(Path audio) throws IOException {
         ModelRegistry registry = ModelRegistry.load(List.of(AudiocatHome.get().resolve("models")), AudiocatHome.dir("cache", "models"));
         try (Tagger tagger = Tagger.open(registry, InferenceDevice.parse("cpu"), 0, System.err::println)) {
             Tagger.Request request;
@@ -65,7 +69,7 @@ public final class SearchCommand implements Callable<Integer> {
             if (t.embedding() == null) {
                 throw new IllegalStateException("--like-file: the model registry has no embedding model; see audiocat models list");
             }
-            return t.embedding();
+            return new Embedding(t.embedding(), t.embeddingModel());
         }
     }
 
@@ -141,6 +145,15 @@ public final class SearchCommand implements Callable<Integer> {
                 }
             }
             CatalogSearch search = new CatalogSearch(c.client(), es.alias());
+            String model = q.likeModel() != null ? q.likeModel()
+                    : q.likeAssetId() != null ? search.embeddingModelOf(search.resolveAssetId(q.likeAssetId())).orElse(null) : null;
+            if (model != null) {
+                long others = search.embeddedByOtherModels(model);
+                if (others > 0) {
+                    System.err.printf(Locale.ROOT, "audiocat: %d asset(s) of %s were embedded by another model than %s and are not compared; "
+                            + "re-tag them (audiocat ingest LIBRARY --redo) to include them%n", others, es.alias(), model);
+                }
+            }
             if (like != null && like.fingerprint != null) {
                 print(new CatalogSearch.Results(-1, 0, search.byChromaprint(like.fingerprint, size), Map.of()), System.out);
             } else {
@@ -196,7 +209,8 @@ public final class SearchCommand implements Callable<Integer> {
             if (!Files.isRegularFile(like.file)) {
                 throw new IllegalArgumentException("--like-file " + like.file + ": no such file");
             }
-            q.likeVector(embedder.embed(like.file));
+            Embedding e = embedder.embed(like.file);
+            q.likeVector(e.vector()).likeModel(e.model());
             likeFileDims = q.likeVector().length;
         }
         return q;

@@ -1,6 +1,7 @@
 package dev.audiocat.pipelines.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -116,13 +117,15 @@ class IndexCommandIT {
         Path tone = wav(dir.resolve("tone.wav"), 440, 1);
         Path noise = wav(dir.resolve("noise.wav"), 0, 1);
         SearchCommand.AudioEmbedder shipped = SearchCommand.embedder;
-        SearchCommand.embedder = IndexCommandIT::bandEnergies;
+        SearchCommand.embedder = f -> new SearchCommand.Embedding(bandEnergies(f), "bands@1");
         float[] toneVector = bandEnergies(tone);
         float[] noiseVector = bandEnergies(noise);
         List<org.apache.avro.generic.GenericRecord> rows = new ArrayList<>();
-        for (Object[] r : new Object[][] {{"t1", toneVector}, {"n1", noiseVector}}) {
+        // o1 holds the tone's own vector but from another model: "sounds like" must not compare it
+        for (Object[] r : new Object[][] {{"t1", toneVector, "bands@1"}, {"n1", noiseVector, "bands@1"}, {"o1", toneVector, "other@2"}}) {
             org.apache.avro.generic.GenericRecord row = SearchTestRows.row((String) r[0], (String) r[0], "A", "minor", 120, 0,
                     java.util.Map.of("synth", 0.9), "allowed");
+            row.put("embedding_model", r[2]);
             List<Float> v = new ArrayList<>();
             for (float x : (float[]) r[1]) {
                 v.add(x);
@@ -140,8 +143,17 @@ class IndexCommandIT {
                     "--index-alias", modelAlias);
             assertEquals(0, like.code(), like.out());
             assertEquals("t1", new ObjectMapper().readTree(like.out().strip()).get("asset_id").asText());
+            assertTrue(like.err().contains("1 asset(s) of " + modelAlias + " were embedded by another model than bands@1"), like.err());
+            Run all = run("search", "--like-file", tone.toString(), "-k", "5", "--json", "--es-url", url.toString(), "--index-alias", modelAlias);
+            assertEquals(0, all.code(), all.out());
+            assertEquals(2, all.out().strip().split("\n").length, all.out());
+            assertFalse(all.out().contains("\"o1\""), all.out());
+            // --like of an asset compares with its own model's assets: o1's only neighbour candidates are other@2 rows
+            Run likeOther = run("search", "--like", "o1", "-k", "5", "--json", "--es-url", url.toString(), "--index-alias", modelAlias);
+            assertEquals(0, likeOther.code(), likeOther.err());
+            assertEquals("", likeOther.out().strip(), likeOther.out());
             // a vector of another dimension than the index's is refused with a message, not a 400
-            SearchCommand.embedder = f -> new float[] {1f, 0f, 0f};
+            SearchCommand.embedder = f -> new SearchCommand.Embedding(new float[] {1f, 0f, 0f}, null);
             Run otherModel = run("search", "--like-file", tone.toString(), "--es-url", url.toString(), "--index-alias", modelAlias);
             assertEquals(1, otherModel.code());
             assertTrue(otherModel.err().contains("gives 3-d vectors, the index " + modelAlias + " holds 16-d ones"), otherModel.err());

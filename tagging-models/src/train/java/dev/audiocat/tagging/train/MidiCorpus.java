@@ -18,7 +18,8 @@ import javax.sound.midi.Track;
 
 /**
  * Writes random General MIDI clips with known instrument families, renders them with fluidsynth and a
- * soundfont in one call per batch of clips, and cuts the render back into clips.
+ * soundfont (or with timidity and a GUS-patch set, {@link #timidity}) in one call per batch of clips,
+ * and cuts the render back into clips.
  *
  * <p>Each clip is a few seconds of 1-3 pitched parts from random GM programs of random families (plus
  * drums half of the time), or a one-shot (one note, chord or drum hit followed by silence). Clips are
@@ -54,15 +55,98 @@ public final class MidiCorpus {
     private static final int[] MINOR = {0, 2, 3, 5, 7, 8, 10};
 
     private final Path soundfont;
+    /** timidity configuration file (GUS patches, e.g. freepats); null = fluidsynth with {@link #soundfont}. */
+    private final Path timidityCfg;
     private final Path workDir;
+    /** Programs per family that this synth has; {@link #PROGRAMS} unless {@link #withInstruments} says less. */
+    private int[][] programs = PROGRAMS;
+    /** Drum kits for ensembles and drum one-shots. */
+    private int[] kits = DRUM_KITS;
+    /** MIDI channel of drum-only clips: 9 (GM percussion), or a melodic channel for a kit that is a melodic preset. */
+    private int drumOnlyChannel = 9;
     private double oneShotDrumShare = -1;
     private double ensembleSeconds = 5.0;
     private double sectionSeconds = 0;
     private int[] drumOnlyKits;
 
     public MidiCorpus(Path soundfont, Path workDir) {
+        this(soundfont, null, workDir);
+    }
+
+    private MidiCorpus(Path soundfont, Path timidityCfg, Path workDir) {
         this.soundfont = soundfont;
+        this.timidityCfg = timidityCfg;
         this.workDir = workDir;
+    }
+
+    /**
+     * Renders with timidity and only the patch set of {@code cfg} (e.g. /etc/timidity/freepats.cfg),
+     * drawing only the melodic programs of its bank 0 and its drum sets ({@link #timidityInstruments}).
+     *
+     * <p>timidity always reads the system configuration (/etc/timidity/timidity.cfg, on Debian a
+     * FluidR3_GM mapping of every program) before {@code -c}, so a program or drum key that the patch
+     * set lacks would quietly sound from that soundfont. The configuration written here sources
+     * {@code cfg} and then undefines every other program of bank 0 and every other key of its drum
+     * sets: whatever the set lacks stays silent (and a silent render can be dropped) instead.
+     */
+    public static MidiCorpus timidity(Path cfg, Path workDir) throws IOException {
+        Instruments have = timidityInstruments(cfg);
+        if (have.drumKeys().isEmpty()) {
+            throw new IOException(cfg + " has no drum set; timidity needs one for the drum parts");
+        }
+        StringBuilder only = new StringBuilder("# written by MidiCorpus.timidity: the patches of " + cfg + " and nothing else\n")
+                .append("source ").append(cfg.toAbsolutePath()).append("\nbank 0\n");
+        for (int p = 0; p < 128; p++) {
+            if (!have.programs().contains(p)) {
+                only.append("#extension undef ").append(p).append('\n');
+            }
+        }
+        for (var kit : have.drumKeys().entrySet()) {
+            only.append("drumset ").append(kit.getKey()).append('\n');
+            for (int k = 0; k < 128; k++) {
+                if (!kit.getValue().contains(k)) {
+                    only.append("#extension undef ").append(k).append('\n');
+                }
+            }
+        }
+        Files.createDirectories(workDir);
+        Path own = workDir.resolve("timidity-only-" + cfg.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_"));
+        Files.writeString(own, only);
+        int[] drumsets = have.drumKeys().keySet().stream().mapToInt(Integer::intValue).toArray();
+        return new MidiCorpus(null, own, workDir).withInstruments(have.programs(), drumsets);
+    }
+
+    /**
+     * Draws only these melodic programs (families without any are never drawn) and these drum kits.
+     * With every program and {@link #DRUM_KITS} (the default) the clips are those of the unrestricted
+     * generator, draw for draw.
+     */
+    public MidiCorpus withInstruments(java.util.Set<Integer> melodic, int[] drumKits) {
+        int[][] p = new int[PROGRAMS.length][];
+        int families = 0;
+        for (int f = 0; f < PROGRAMS.length; f++) {
+            p[f] = java.util.Arrays.stream(PROGRAMS[f]).filter(melodic::contains).toArray();
+            families += f > 0 && p[f].length > 0 ? 1 : 0;
+        }
+        if (families < 3) {
+            throw new IllegalArgumentException("need programs of at least 3 pitched families (ensembles have up to 3 parts), got " + families);
+        }
+        if (drumKits.length == 0) {
+            throw new IllegalArgumentException("need at least one drum kit");
+        }
+        this.programs = p;
+        this.kits = drumKits.clone();
+        return this;
+    }
+
+    /**
+     * Drum-only clips play on this MIDI channel (default 9, GM percussion). A kit that is a melodic
+     * preset (e.g. the AVL kits, bank 0 program 0) needs a melodic channel, since fluidsynth maps
+     * channel 9 to bank 128.
+     */
+    public MidiCorpus withDrumOnlyChannel(int channel) {
+        this.drumOnlyChannel = channel;
+        return this;
     }
 
     /**
@@ -147,13 +231,17 @@ public final class MidiCorpus {
             Path mid = workDir.resolve(name + "-" + b0 + ".mid");
             Path wav = workDir.resolve(name + "-" + b0 + ".wav");
             MidiSystem.write(seq, 1, mid.toFile());
-            Process proc = new ProcessBuilder("fluidsynth", "-ni", "-q", "-g", "0.5", "-r", String.valueOf(RATE),
-                    "-T", "wav", "-O", "s16", "-F", wav.toString(), soundfont.toString(), mid.toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(workDir.resolve("fluidsynth.log").toFile())
-                    .start();
+            String tool = timidityCfg == null ? "fluidsynth" : "timidity";
+            List<String> cmd = timidityCfg == null
+                    ? List.of("fluidsynth", "-ni", "-q", "-g", "0.5", "-r", String.valueOf(RATE),
+                            "-T", "wav", "-O", "s16", "-F", wav.toString(), soundfont.toString(), mid.toString())
+                    // -c alone: only this patch set; RIFF WAVE, 16-bit signed, mono, at RATE (what Wav.readMono reads)
+                    : List.of("timidity", "-c", timidityCfg.toString(), "-Ow", "--output-16bit", "--output-signed", "--output-mono",
+                            "-s", String.valueOf(RATE), "-o", wav.toString(), mid.toString());
+            Path log = workDir.resolve(tool + ".log");
+            Process proc = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             if (proc.waitFor() != 0 || !Files.exists(wav)) {
-                throw new IOException("fluidsynth failed on " + mid + " with " + soundfont + "; see " + workDir.resolve("fluidsynth.log"));
+                throw new IOException(tool + " failed on " + mid + " with " + (timidityCfg == null ? soundfont : timidityCfg) + "; see " + log);
             }
             float[] audio = Wav.readMono(wav);
             for (Planned p : plan) {
@@ -178,14 +266,14 @@ public final class MidiCorpus {
         List<Integer> families = new ArrayList<>();
         while (families.size() < parts) {
             int f = 1 + rnd.nextInt(PROGRAMS.length - 1);
-            if (!families.contains(f)) {
+            if (!families.contains(f) && programs[f].length > 0) {
                 families.add(f);
             }
         }
         for (int c = 0; c < families.size(); c++) {
             int fam = families.get(c);
             labels[fam] = 1;
-            int program = PROGRAMS[fam][rnd.nextInt(PROGRAMS[fam].length)];
+            int program = programs[fam][rnd.nextInt(programs[fam].length)];
             setup(track, c, program, 80 + rnd.nextInt(48), t0 - 0.2);
             if (sectionSeconds <= 0) {
                 part(track, c, fam, t0, length, beat, tonic, scale, rnd);
@@ -203,15 +291,15 @@ public final class MidiCorpus {
         boolean drums = !oneFamily && rnd.nextDouble() < 0.5 || families.isEmpty();
         if (drums) {
             labels[DRUMS] = 1;
-            setup(track, 9, DRUM_KITS[rnd.nextInt(DRUM_KITS.length)], 80 + rnd.nextInt(48), t0 - 0.2);
+            setup(track, 9, kits[rnd.nextInt(kits.length)], 80 + rnd.nextInt(48), t0 - 0.2);
             if (sectionSeconds <= 0) {
-                drumPart(track, t0, length, beat, rnd);
+                drumPart(track, 9, t0, length, beat, rnd);
                 allOff(track, 9, t0 + length);
             } else {
                 for (double s = 0; s < length - 0.1; s += sectionSeconds) {
                     double l = Math.min(sectionSeconds, length - s);
                     if (s == 0 || rnd.nextDouble() < 0.7) {
-                        drumPart(track, t0 + s, l, beat, rnd);
+                        drumPart(track, 9, t0 + s, l, beat, rnd);
                     }
                     allOff(track, 9, t0 + s + l);
                 }
@@ -223,18 +311,21 @@ public final class MidiCorpus {
     private Planned oneShot(String id, Track track, double t0, Random rnd) {
         double length = 3.0;
         float[] labels = new float[Labels.INSTRUMENTS.size()];
-        int fam = oneShotDrumShare < 0 ? rnd.nextInt(PROGRAMS.length)
-                : rnd.nextDouble() < oneShotDrumShare ? DRUMS : 1 + rnd.nextInt(PROGRAMS.length - 1);
+        int fam;
+        do { // a family this synth lacks is drawn again (never with the full program table)
+            fam = oneShotDrumShare < 0 ? rnd.nextInt(PROGRAMS.length)
+                    : rnd.nextDouble() < oneShotDrumShare ? DRUMS : 1 + rnd.nextInt(PROGRAMS.length - 1);
+        } while (fam != DRUMS && programs[fam].length == 0);
         labels[fam] = 1;
         if (fam == DRUMS) {
-            setup(track, 9, DRUM_KITS[rnd.nextInt(DRUM_KITS.length)], 100, t0 - 0.2);
+            setup(track, 9, kits[rnd.nextInt(kits.length)], 100, t0 - 0.2);
             int[] hits = {35, 36, 38, 40, 42, 46, 49, 51, 45, 48, 50, 39, 54, 56, 57};
             int hitCount = oneShotDrumShare < 0 ? 1 + rnd.nextInt(3) : rnd.nextInt(4) == 0 ? 2 : 1;
             for (int h = 0; h < hitCount; h++) {
                 note(track, 9, hits[rnd.nextInt(hits.length)], 70 + rnd.nextInt(57), t0 + h * 0.4, 0.2);
             }
         } else {
-            int program = PROGRAMS[fam][rnd.nextInt(PROGRAMS[fam].length)];
+            int program = programs[fam][rnd.nextInt(programs[fam].length)];
             setup(track, 0, program, 100, t0 - 0.2);
             int root = RANGE[fam][0] + rnd.nextInt(RANGE[fam][1] - RANGE[fam][0] - 7);
             double dur = 0.3 + rnd.nextDouble() * 1.7;
@@ -252,28 +343,73 @@ public final class MidiCorpus {
     private Planned drumOnly(String id, Track track, double t0, Random rnd) {
         float[] labels = new float[Labels.INSTRUMENTS.size()];
         labels[DRUMS] = 1;
-        setup(track, 9, drumOnlyKits[rnd.nextInt(drumOnlyKits.length)], 80 + rnd.nextInt(48), t0 - 0.2);
+        int ch = drumOnlyChannel;
+        setup(track, ch, drumOnlyKits[rnd.nextInt(drumOnlyKits.length)], 80 + rnd.nextInt(48), t0 - 0.2);
         double length;
         if (rnd.nextBoolean()) {
             length = 3.0;
-            note(track, 9, 35 + rnd.nextInt(47), 40 + rnd.nextInt(88), t0, 0.2);
+            note(track, ch, 35 + rnd.nextInt(47), 40 + rnd.nextInt(88), t0, 0.2);
         } else {
             length = 2 + 3 * rnd.nextDouble();
             double beat = 60.0 / (70 + rnd.nextInt(91));
-            drumPart(track, t0, length, beat, rnd);
+            drumPart(track, ch, t0, length, beat, rnd);
             if (rnd.nextBoolean()) {
                 int[] hand = {39, 54, 56, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 73, 74, 75, 76, 77, 81};
                 int[] keys = {hand[rnd.nextInt(hand.length)], hand[rnd.nextInt(hand.length)]};
                 double sixteenth = beat / 4;
                 for (int s = 0; s < (int) (length / sixteenth); s++) {
                     if (rnd.nextDouble() < 0.3) {
-                        note(track, 9, keys[rnd.nextInt(2)], 50 + rnd.nextInt(70), t0 + s * sixteenth, 0.1);
+                        note(track, ch, keys[rnd.nextInt(2)], 50 + rnd.nextInt(70), t0 + s * sixteenth, 0.1);
                     }
                 }
             }
         }
-        allOff(track, 9, t0 + length);
+        allOff(track, ch, t0 + length);
         return new Planned(id, t0, length + 0.3, labels, DRUMS);
+    }
+
+    /** Melodic programs of bank 0, and the keys of each drum set, that a timidity configuration maps to patch files. */
+    record Instruments(java.util.Set<Integer> programs, java.util.SortedMap<Integer, java.util.Set<Integer>> drumKeys) {
+    }
+
+    /**
+     * Reads a timidity configuration (and the files it {@code source}s): the programs listed under
+     * {@code bank 0} and the keys listed under each {@code drumset}.
+     */
+    static Instruments timidityInstruments(Path cfg) throws IOException {
+        java.util.Set<Integer> programs = new java.util.TreeSet<>();
+        java.util.SortedMap<Integer, java.util.Set<Integer>> drums = new java.util.TreeMap<>();
+        readTimidityCfg(cfg, programs, drums, 0);
+        return new Instruments(programs, drums);
+    }
+
+    private static void readTimidityCfg(Path cfg, java.util.Set<Integer> programs, java.util.SortedMap<Integer, java.util.Set<Integer>> drums,
+            int depth) throws IOException {
+        if (depth > 8) {
+            throw new IOException(cfg + ": 'source' nested too deeply");
+        }
+        String section = "bank";
+        int number = 0;
+        for (String raw : Files.readAllLines(cfg)) {
+            String line = raw.replaceFirst("#.*", "").trim();
+            if (line.isEmpty()) {
+                continue;
+            }
+            String[] w = line.split("\\s+");
+            if ((w[0].equals("bank") || w[0].equals("drumset")) && w.length >= 2 && w[1].matches("\\d+")) {
+                section = w[0];
+                number = Integer.parseInt(w[1]);
+            } else if (w[0].equals("source") && w.length >= 2) {
+                Path inner = cfg.resolveSibling(w[1]);
+                readTimidityCfg(inner, programs, drums, depth + 1);
+            } else if (w[0].matches("\\d+") && w.length >= 2) {
+                if (section.equals("bank") && number == 0) {
+                    programs.add(Integer.parseInt(w[0]));
+                } else if (section.equals("drumset")) {
+                    drums.computeIfAbsent(number, k -> new java.util.TreeSet<>()).add(Integer.parseInt(w[0]));
+                }
+            }
+        }
     }
 
     /**
@@ -384,7 +520,7 @@ public final class MidiCorpus {
         return p;
     }
 
-    private void drumPart(Track track, double t0, double length, double beat, Random rnd) {
+    private void drumPart(Track track, int ch, double t0, double length, double beat, Random rnd) {
         int style = rnd.nextInt(4);
         double sixteenth = beat / 4;
         int steps = (int) (length / sixteenth);
@@ -401,19 +537,19 @@ public final class MidiCorpus {
             };
             boolean snare = style == 3 ? rnd.nextInt(6) == 0 : pos == 4 || pos == 12;
             if (kick) {
-                note(track, 9, 36, vel, t, 0.1);
+                note(track, ch, 36, vel, t, 0.1);
             }
             if (snare) {
-                note(track, 9, rnd.nextInt(4) == 0 ? 39 : 38, vel, t, 0.1);
+                note(track, ch, rnd.nextInt(4) == 0 ? 39 : 38, vel, t, 0.1);
             }
             if (pos % 2 == 0 || style == 3) {
-                note(track, 9, hat, 50 + rnd.nextInt(40), t, 0.05);
+                note(track, ch, hat, 50 + rnd.nextInt(40), t, 0.05);
             }
             if (s == 0 && rnd.nextBoolean()) {
-                note(track, 9, 49, 100, t, 0.1);
+                note(track, ch, 49, 100, t, 0.1);
             }
             if (rnd.nextInt(24) == 0) {
-                note(track, 9, new int[] {41, 43, 45, 47, 48, 50}[rnd.nextInt(6)], vel, t, 0.1);
+                note(track, ch, new int[] {41, 43, 45, 47, 48, 50}[rnd.nextInt(6)], vel, t, 0.1);
             }
         }
     }

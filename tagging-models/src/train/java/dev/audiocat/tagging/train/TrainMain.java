@@ -50,7 +50,7 @@ public final class TrainMain {
         int epochs = Integer.parseInt(a.getOrDefault("epochs", "10"));
         int speech = Integer.parseInt(a.getOrDefault("speech", "500"));
         int other = Integer.parseInt(a.getOrDefault("other", "300"));
-        String version = a.getOrDefault("version", "1.1.0");
+        String version = a.getOrDefault("version", "1.2.0");
         // experimental (not shipped, see docs/models.md): publish [learned, weight x z-scored log-mel statistics]
         double melStatsWeight = Double.parseDouble(a.getOrDefault("melstats-weight", "0"));
         // real-music pairs per training step for the contrastive term (RealMusicCorpus); 0 = off (the 1.1.0 training)
@@ -68,9 +68,9 @@ public final class TrainMain {
         Path fluid = Path.of(a.getOrDefault("fluid-sf", "/usr/share/sounds/sf2/FluidR3_GM.sf2"));
         Path muse = Path.of(a.getOrDefault("musescore-sf", "/usr/share/sounds/sf3/MuseScore_General.sf3"));
         Path heldOut = Path.of(a.getOrDefault("heldout-sf", "/usr/share/sounds/sf2/TimGM6mb.sf2"));
-        // experimental (not shipped, see docs/models.md): a third training soundfont, e.g. the Csound GM bank
-        // (/usr/share/sounds/sf2/sf_GMbank.sf2, Debian csound-soundfont, public domain); off or "none" = the 1.1.0 training
-        String extraArg = a.getOrDefault("extra-soundfont", "none");
+        // a third training soundfont: the Csound GM bank (Debian csound-soundfont, public domain; 1.2.0's training, session 7's
+        // s7m recipe); "none" = without it (1.1.0 was trained without it)
+        String extraArg = a.getOrDefault("extra-soundfont", "/usr/share/sounds/sf2/sf_GMbank.sf2");
         Path extra = extraArg.equals("none") ? null : Path.of(extraArg);
         List<Path> fonts = new ArrayList<>(List.of(fluid, muse, heldOut));
         if (extra != null) {
@@ -86,8 +86,30 @@ public final class TrainMain {
                         : "soundfont " + sf + " is missing: apt-get install fluid-soundfont-gm musescore-general-soundfont timgm6mb-soundfont");
             }
         }
+        // a fourth timbre source, freepats (GUS patches of recorded instruments, Debian freepats) rendered with timidity: clips
+        // and one-shots as for --extra-soundfont, drawn only from the programs and drum set the patch set has; on in 1.2.0's
+        // training (session 10, s10d), off = without it
+        boolean freepats = onOff(a.getOrDefault("freepats", "on"), "freepats");
+        Path freepatsCfg = Path.of(a.getOrDefault("freepats-cfg", "/etc/timidity/freepats.cfg"));
+        // N drum-only clips per AVL kit (Debian avldrums.lv2-soundfont: two recorded acoustic kits, CC-BY-SA-3.0); 150 in
+        // 1.2.0's training, 0 = off
+        int avlDrums = Integer.parseInt(a.getOrDefault("avl-drums", "150"));
+        List<Path> avlKits = avlDrums <= 0 ? List.of() : AVL_KITS;
+        if (freepats && !Files.isRegularFile(freepatsCfg)) {
+            throw new IllegalArgumentException("--freepats on: " + freepatsCfg + " is missing (apt-get install timidity freepats, "
+                    + "or scripts/tools.sh ensure_train_tools)");
+        }
+        for (Path kit : avlKits) {
+            if (!Files.isRegularFile(kit)) {
+                throw new IllegalArgumentException("--avl-drums: " + kit + " is missing (apt-get install avldrums.lv2-soundfont, "
+                        + "or scripts/tools.sh ensure_train_tools)");
+            }
+        }
         MidiCorpus.checkTool("fluidsynth");
         MidiCorpus.checkTool("espeak-ng");
+        if (freepats) {
+            MidiCorpus.checkTool("timidity");
+        }
         Files.createDirectories(work);
         ClipCache.preload(dev.audiocat.features.dsp.FrameDispatcher.class, FrontEndSpec.class, TrainMain.class);
         long t0 = System.nanoTime();
@@ -106,7 +128,7 @@ public final class TrainMain {
                 () -> new MidiCorpus(muse, work).render("musescore", clipsPerFont, seed + 2, 0.2, 0.15)));
         Future<List<Clip>> fHeld = pool.submit(() -> ClipCache.get(work, "timgm6mb-" + heldClips + "-" + (seed + 3),
                 () -> new MidiCorpus(heldOut, work).render("timgm6mb", heldClips, seed + 3, 0.2, 0.3)));
-        int shots = Integer.parseInt(a.getOrDefault("one-shots", "300"));
+        int shots = Integer.parseInt(a.getOrDefault("one-shots", "600")); // 1.1.0: 300
         Future<List<Clip>> fShotsFluid = pool.submit(() -> ClipCache.get(work, "shots-fluidr3-" + shots + "-" + (seed + 13),
                 () -> new MidiCorpus(fluid, work).withOneShotDrumShare(0.5).render("shots-fluidr3", shots, seed + 13, 1.0, 0)));
         Future<List<Clip>> fShotsMuse = pool.submit(() -> ClipCache.get(work, "shots-musescore-" + shots + "-" + (seed + 14),
@@ -116,9 +138,9 @@ public final class TrainMain {
                 () -> new MidiCorpus(extra, work).render(extraName, clipsPerFont, seed + 15, 0.2, 0.15)));
         Future<List<Clip>> fShotsExtra = extra == null ? null : pool.submit(() -> ClipCache.get(work, "shots-" + extraName + "-" + shots + "-" + (seed + 16),
                 () -> new MidiCorpus(extra, work).withOneShotDrumShare(0.5).render("shots-" + extraName, shots, seed + 16, 1.0, 0)));
-        // experimental (not shipped, see docs/models.md): drum-only clips (one-shots of every percussion key, loops) with every
-        // percussion preset of each training soundfont; 0 = off (the 1.1.0 training)
-        int drumClips = Integer.parseInt(a.getOrDefault("drum-clips", "0"));
+        // drum-only clips (one-shots of every percussion key, loops) with every percussion preset of each training soundfont;
+        // 300 in 1.2.0's training, 0 = off (1.1.0 had none)
+        int drumClips = Integer.parseInt(a.getOrDefault("drum-clips", "300"));
         List<Future<List<Clip>>> fDrums = new ArrayList<>();
         if (drumClips > 0) {
             List<Path> trainFonts = new ArrayList<>(List.of(fluid, muse));
@@ -135,6 +157,22 @@ public final class TrainMain {
                         () -> new MidiCorpus(sf, work).withDrumOnly(MidiCorpus.drumKits(sf)).render(name, drumClips, s, 0, 0))));
             }
         }
+        // both freepats corpora are made here, before any render starts: each writes the same timidity configuration
+        MidiCorpus freeClips = freepats ? MidiCorpus.timidity(freepatsCfg, work) : null;
+        MidiCorpus freeShots = freepats ? MidiCorpus.timidity(freepatsCfg, work).withOneShotDrumShare(0.5) : null;
+        Future<List<Clip>> fFree = !freepats ? null : pool.submit(() -> ClipCache.get(work, "freepats-" + clipsPerFont + "-" + (seed + 21),
+                () -> freeClips.render("freepats", clipsPerFont, seed + 21, 0.2, 0.15)));
+        Future<List<Clip>> fShotsFree = !freepats ? null : pool.submit(() -> ClipCache.get(work, "shots-freepats-" + shots + "-" + (seed + 22),
+                () -> freeShots.render("shots-freepats", shots, seed + 22, 1.0, 0)));
+        List<Future<List<Clip>>> fAvl = new ArrayList<>();
+        for (int k = 0; k < avlKits.size(); k++) {
+            Path kit = avlKits.get(k);
+            String name = "drums-avl-" + kit.getFileName().toString().replaceAll("\\.sf2$", "").toLowerCase(Locale.ROOT);
+            long s = seed + 23 + k;
+            // the kit is a melodic preset (bank 0, program 0, keyed like GM drums): played on MIDI channel index 0, not on the percussion channel 9
+            fAvl.add(pool.submit(() -> ClipCache.get(work, name + "-" + avlDrums + "-" + s,
+                    () -> new MidiCorpus(kit, work).withDrumOnly(new int[] {0}).withDrumOnlyChannel(0).render(name, avlDrums, s, 0, 0))));
+        }
         List<Clip> speechClips;
         List<Clip> heldSpeech;
         List<Clip> music;
@@ -149,10 +187,16 @@ public final class TrainMain {
             if (fExtra != null) {
                 music.addAll(fExtra.get());
             }
+            if (fFree != null) {
+                music.addAll(sounding(t0, "freepats clips", fFree.get()));
+            }
             shotClips = new ArrayList<>(fShotsFluid.get());
             shotClips.addAll(fShotsMuse.get());
             if (fShotsExtra != null) {
                 shotClips.addAll(fShotsExtra.get());
+            }
+            if (fShotsFree != null) {
+                shotClips.addAll(sounding(t0, "freepats one-shots", fShotsFree.get()));
             }
             for (Future<List<Clip>> f : fDrums) {
                 // a kit without a sample for the drawn key renders silence: keep only clips that sound (peak >= -60 dBFS)
@@ -161,6 +205,10 @@ public final class TrainMain {
                 log(t0, "drum-only clips %s: %d of %d sound, the rest (kits lacking the key) dropped",
                         drums.isEmpty() ? "-" : drums.get(0).id().replaceAll("-\\d+$", ""), sounding.size(), drums.size());
                 shotClips.addAll(sounding);
+            }
+            for (Future<List<Clip>> f : fAvl) {
+                List<Clip> drums = f.get();
+                shotClips.addAll(sounding(t0, "AVL drum-only clips " + (drums.isEmpty() ? "-" : drums.get(0).id().replaceAll("-\\d+$", "")), drums));
             }
             held = new ArrayList<>(fHeld.get());
         } finally {
@@ -265,7 +313,7 @@ public final class TrainMain {
                 djl[2][i] = melStats.publish(djl[2][i], data.patches.get(valRows.get(i)), spec.patchFrames());
             }
             embeddingDim = NetSpec.EMBEDDING + (melStats == null ? 0 : melStats.mean().length);
-            ModelCard draft = card(version, spec, sha256(onnx), metrics, null, embeddingDim, realPerStep > 0, extra);
+            ModelCard draft = card(version, spec, sha256(onnx), metrics, null, embeddingDim, realPerStep > 0, extra, freepats, avlDrums > 0);
             try (OnnxModel ort = OnnxModel.load(draft, onnx, InferenceDevice.CPU, 0)) {
                 float[][][] ortOut = run(ort, data, valRows);
                 metrics.put("onnx_vs_djl_max_abs_diff_probabilities", Math.max(maxDiff(djl[0], ortOut[0]), maxDiff(djl[1], ortOut[1])));
@@ -306,6 +354,10 @@ public final class TrainMain {
                 TaggerTraining.RealPairs.MIN_GAP_SECONDS);
         String drumNote = drumClips <= 0 ? "" : String.format(Locale.ROOT, "plus %d drum-only clips per training soundfont (half single hits of "
                 + "any GM percussion key, half 2-5 s loops; kits drawn from all of the soundfont's percussion presets); ", drumClips);
+        String freeNote = !freepats ? "" : String.format(Locale.ROOT, "plus freepats rendered with timidity (%d clips and %d one-shots, "
+                + "programs and drum set only from the patch set, silent renders dropped); ", clipsPerFont, shots);
+        String avlNote = avlDrums <= 0 ? "" : String.format(Locale.ROOT, "plus %d drum-only clips per AVL kit (%s; silent renders dropped); ",
+                avlDrums, avlKits.stream().map(k -> k.getFileName().toString()).toList());
         String specNote = specAugment ? SpecAugment.describe(spec.melBands(), spec.patchFrames()) : "";
         String bandNote = bandLimit <= 0 ? "" : String.format(Locale.ROOT, "%.2f of the augmented clips band-limited first (4th-order "
                 + "Butterworth low-pass at 3.5-10 kHz log-uniform, a quarter of those also a 2nd-order high-pass at 80-300 Hz); ", bandLimit);
@@ -316,16 +368,16 @@ public final class TrainMain {
                         String.format(Locale.ROOT, "%d epochs, batch %d (%d clips x 2 patches), Adam + cosine LR 2e-3 -> 5e-5, weight decay 1e-4; "
                                 + "loss = BCE (instruments) + CE (content) + %.1f x NT-Xent (temperature %.2f, two patches of a clip as positives); "
                                 + "per-clip augmentation (tilt EQ, Schroeder reverb, compression, noise, level); %d training patches; "
-                                + melStatsNote + realNote + drumNote + specNote + bandNote
+                                + melStatsNote + realNote + drumNote + freeNote + avlNote + specNote + bandNote
                                 + "training loop %.0f s on this machine", epochs, batch, batch / 2, TaggerTraining.CONTRASTIVE_WEIGHT,
-                                TaggerTraining.TEMPERATURE, trainRows.size(), trainSeconds)), embeddingDim, realPerStep > 0, extra);
+                                TaggerTraining.TEMPERATURE, trainRows.size(), trainSeconds)), embeddingDim, realPerStep > 0, extra, freepats, avlDrums > 0);
         ObjectMapper json = mapper();
         json.writeValue(models.resolve(MODEL_ID + "-" + version + ".json").toFile(), card);
         log(t0, "wrote %s (%d bytes) and its card", onnx, Files.size(onnx));
     }
 
     static ModelCard card(String version, FrontEndSpec spec, String sha, Map<String, Double> metrics, ModelCard.Training training, int embeddingDim,
-            boolean realMusic, Path extraSoundfont) {
+            boolean realMusic, Path extraSoundfont, boolean freepats, boolean avlDrums) {
         List<ModelCard.TrainingSource> sources = new ArrayList<>(List.of(
                 new ModelCard.TrainingSource("FluidR3_GM soundfont renders", "Debian fluid-soundfont-gm (Frank Wen)", "MIT",
                         "random General MIDI clips written by MidiCorpus, rendered with fluidsynth"),
@@ -341,6 +393,20 @@ public final class TrainMain {
                     csound ? "public domain (license field of the file, Debian copyright)" : "see the soundfont's license",
                     "same generator, other seed (third training soundfont, --extra-soundfont)"));
         }
+        int after = sources.size() - 2; // before espeak-ng and the noise
+        if (freepats) {
+            sources.add(after++, new ModelCard.TrainingSource("freepats renders (GUS patches of recorded instruments, timidity)",
+                    "Debian freepats (freepats.opensrc.org), rendered with Debian timidity",
+                    "GPL-2.0-or-later with a composition exception: renders that mix the patches are compositions not covered by "
+                            + "the GPL (/usr/share/doc/freepats/copyright)",
+                    "same generator, other seeds, restricted to the bank-0 programs (72 in Debian's freepats.cfg) and drum set 0 that freepats has (--freepats); "
+                            + "silent renders dropped"));
+        }
+        if (avlDrums) {
+            sources.add(after, new ModelCard.TrainingSource("AVL Drumkits: Black Pearl 4 and Red Zeppelin 4 (recorded acoustic kits, Glen MacArthur)",
+                    "Debian avldrums.lv2-soundfont", "CC-BY-SA-3.0 (/usr/share/doc/avldrums.lv2-soundfont/copyright, Files: sf2/*)",
+                    "drum-only clips (single hits and loops) rendered with fluidsynth (--avl-drums); silent renders dropped"));
+        }
         if (realMusic) {
             for (RealMusicCorpus.Source s : RealMusicCorpus.SOURCES) {
                 sources.add(new ModelCard.TrainingSource(s.credit(), "Debian " + s.pkg(), s.license(),
@@ -354,7 +420,14 @@ public final class TrainMain {
             sources.add(new ModelCard.TrainingSource("warzone2100 soundtrack", "Debian warzone2100-music", "GPL-2.0-or-later",
                     "evaluation only (bench), never in training"));
         }
-        return new ModelCard(MODEL_ID, version, ModelCard.ONNX, MODEL_ID + "-" + version + ".onnx", sha, "MIT",
+        // the AVL kits are CC-BY-SA-3.0: whether weights trained on their renders are an adaptation is unsettled, so the
+        // weights take that licence (attribution, share-alike when redistributed); the code stays MIT
+        String weightsLicense = avlDrums ? "CC-BY-SA-3.0" : "MIT";
+        String corpusWords = freepats || avlDrums
+                ? "Trained on rendered music (General MIDI clips through three soundfonts, the freepats patch set and two recorded drum "
+                        + "kits: real instrument samples, generated performances) and espeak-ng speech: real performances and mixes, sung vocals and "
+                : "Trained on synthesised music only (General MIDI renders, espeak-ng speech): real recordings, sung vocals and ";
+        return new ModelCard(MODEL_ID, version, ModelCard.ONNX, MODEL_ID + "-" + version + ".onnx", sha, weightsLicense,
                 ModelCard.Input.of("logmel", spec, 32, "log-mel patches of the 22050 Hz analysis stream, see FrontEndSpec"),
                 List.of(
                         new ModelCard.Output("instruments", "instruments", Labels.INSTRUMENTS, Labels.INSTRUMENTS.size(), "top_quarter_mean"),
@@ -367,10 +440,21 @@ public final class TrainMain {
                         + "recordings, sung vocals and "
                         + "production effects are out of distribution for the tags; see docs/models.md for measured figures on real samples. "
                         + "'voice' is choir/vocal pads and speech, not a singing-voice detector. Patches are 2.23 s; at most 32 "
-                        + "per file, spread evenly, are tagged." : "Trained on synthesised music only (General MIDI renders, espeak-ng speech): real recordings, sung vocals and "
+                        + "per file, spread evenly, are tagged." : corpusWords
                         + "production effects are out of distribution; see docs/models.md for measured figures on real samples. "
                         + "'voice' is choir/vocal pads and speech, not a singing-voice detector. Patches are 2.23 s; at most 32 "
                         + "per file, spread evenly, are tagged.");
+    }
+
+    /** The two AVL drum kits of Debian avldrums.lv2-soundfont, each one melodic preset (bank 0, program 0) keyed like GM drums. */
+    static final List<Path> AVL_KITS = List.of(Path.of("/usr/share/sounds/sf2/Black_Pearl_4_LV2.sf2"),
+            Path.of("/usr/share/sounds/sf2/Red_Zeppelin_4_LV2.sf2"));
+
+    /** The clips that sound (peak >= -60 dBFS); a render of a key or program the synth lacks is silent and dropped. */
+    static List<Clip> sounding(long t0, String what, List<Clip> clips) {
+        List<Clip> kept = clips.stream().filter(c -> peak(c.samples()) >= 1e-3f).toList();
+        log(t0, "%s: %d of %d sound, the silent rest dropped", what, kept.size(), clips.size());
+        return kept;
     }
 
     static ObjectMapper mapper() {
