@@ -33,7 +33,17 @@ public final class CatalogSearch {
 
     public record FacetCount(String value, long count) {}
 
-    public record Results(long total, long tookMillis, List<Result> hits, Map<Facet, List<FacetCount>> facets) {}
+    /**
+     * @param embeddingModel the {@code embedding_model} that "sounds like" compared (the query's), else null
+     */
+    public record Results(long total, long tookMillis, List<Result> hits, Map<Facet, List<FacetCount>> facets, String embeddingModel) {
+        public Results(long total, long tookMillis, List<Result> hits, Map<Facet, List<FacetCount>> facets) {
+            this(total, tookMillis, hits, facets, null);
+        }
+    }
+
+    /** An asset's embedding and the {@code id@version} of the model that made it (null when the row has none). */
+    public record Embedded(float[] vector, String model) {}
 
     private final ElasticsearchClient client;
     private final String alias;
@@ -49,9 +59,10 @@ public final class CatalogSearch {
         String model = q.likeModel();
         if (q.likeAssetId() != null) {
             String self = resolveAssetId(q.likeAssetId());
-            vector = embeddingOf(self).orElseThrow(() -> new IllegalArgumentException(
+            Embedded e = embeddedOf(self).orElseThrow(() -> new IllegalArgumentException(
                     "asset " + q.likeAssetId() + " is not in the index " + alias + " or has no embedding"));
-            model = embeddingModelOf(self).orElse(null);
+            vector = e.vector();
+            model = e.model();
             filters.add(Query.of(f -> f.bool(b -> b.mustNot(m -> m.ids(i -> i.values(self))))));
         }
         if (vector != null && model != null) {
@@ -97,7 +108,7 @@ public final class CatalogSearch {
             }
         }
         long total = resp.hits().total() == null ? resp.hits().hits().size() : resp.hits().total().value();
-        return new Results(total, resp.took(), results(resp), facets);
+        return new Results(total, resp.took(), results(resp), facets, vector != null ? model : null);
     }
 
     /** Assets whose Chromaprint fingerprint is exactly {@code chromaprint}. */
@@ -134,12 +145,6 @@ public final class CatalogSearch {
         return r.found() ? Optional.of((Map<String, Object>) r.source()) : Optional.empty();
     }
 
-    /** The {@code embedding_model} of an asset, if it is indexed and has one. */
-    public Optional<String> embeddingModelOf(String assetId) throws IOException {
-        GetResponse<Map> r = client.get(g -> g.index(alias).id(assetId).sourceIncludes("embedding_model"), Map.class);
-        return r.found() && r.source().get("embedding_model") instanceof String m && !m.isEmpty() ? Optional.of(m) : Optional.empty();
-    }
-
     /**
      * How many assets hold an embedding made by another model than {@code model}: "sounds like" with a
      * vector of {@code model} skips them (re-tag them to include them).
@@ -149,9 +154,9 @@ public final class CatalogSearch {
                 .mustNot(n -> n.term(t -> t.field("embedding_model").value(model)))))).count();
     }
 
-    /** The embedding of an asset, if it is indexed and has one. */
-    public Optional<float[]> embeddingOf(String assetId) throws IOException {
-        GetResponse<Map> r = client.get(g -> g.index(alias).id(assetId).sourceIncludes("embedding"), Map.class);
+    /** The embedding of an asset and the model that made it, if it is indexed and has one (one GET). */
+    public Optional<Embedded> embeddedOf(String assetId) throws IOException {
+        GetResponse<Map> r = client.get(g -> g.index(alias).id(assetId).sourceIncludes("embedding", "embedding_model"), Map.class);
         if (!r.found() || !(r.source().get("embedding") instanceof List<?> list) || list.isEmpty()) {
             return Optional.empty();
         }
@@ -159,7 +164,7 @@ public final class CatalogSearch {
         for (int i = 0; i < v.length; i++) {
             v[i] = ((Number) list.get(i)).floatValue();
         }
-        return Optional.of(v);
+        return Optional.of(new Embedded(v, r.source().get("embedding_model") instanceof String m && !m.isEmpty() ? m : null));
     }
 
     private SearchResponse<Map> search(SearchRequest req) throws IOException {

@@ -145,19 +145,17 @@ public final class SearchCommand implements Callable<Integer> {
                 }
             }
             CatalogSearch search = new CatalogSearch(c.client(), es.alias());
-            String model = q.likeModel() != null ? q.likeModel()
-                    : q.likeAssetId() != null ? search.embeddingModelOf(search.resolveAssetId(q.likeAssetId())).orElse(null) : null;
-            if (model != null) {
-                long others = search.embeddedByOtherModels(model);
+            if (like != null && like.fingerprint != null) {
+                print(new CatalogSearch.Results(-1, 0, search.byChromaprint(like.fingerprint, size), Map.of()), System.out);
+            } else {
+                CatalogSearch.Results r = search.search(q);
+                String model = r.embeddingModel();
+                long others = model == null ? 0 : search.embeddedByOtherModels(model);
                 if (others > 0) {
                     System.err.printf(Locale.ROOT, "audiocat: %d asset(s) of %s were embedded by another model than %s and are not compared; "
                             + "re-tag them (audiocat ingest LIBRARY --redo) to include them%n", others, es.alias(), model);
                 }
-            }
-            if (like != null && like.fingerprint != null) {
-                print(new CatalogSearch.Results(-1, 0, search.byChromaprint(like.fingerprint, size), Map.of()), System.out);
-            } else {
-                print(search.search(q), System.out);
+                print(r, System.out);
             }
         }
         return 0;
