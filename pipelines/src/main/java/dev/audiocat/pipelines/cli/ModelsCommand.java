@@ -143,29 +143,30 @@ public final class ModelsCommand implements Runnable {
             throw new IllegalStateException("training and the model bench run from the audiocat source tree through Maven; "
                     + "run them with the ./audiocat launcher of a checkout (audiocat.root is " + root + ")");
         }
+        Path dir = Path.of(root);
         // the Debian packages the corpus is rendered from (soundfonts, freepats, timidity, espeak-ng, ...): installed when
         // missing, as root or through sudo; otherwise scripts/tools.sh names the apt-get line to run
-        List<String> ensure = List.of("bash", "-c", "source scripts/tools.sh && " + tools);
-        int toolsRc = new ProcessBuilder(ensure).directory(Path.of(root).toFile()).inheritIO().start().waitFor();
-        if (toolsRc != 0) {
+        int rc = run(dir, List.of("bash", "-c", "source scripts/tools.sh && " + tools));
+        if (rc != 0) {
             System.err.println("audiocat: the Debian packages this needs are missing (scripts/tools.sh " + tools + "); see above");
-            return toolsRc;
+            return rc;
         }
         // tagging-models resolves feature-extract (and the parent POM) from the local Maven repository: install
         // them first, or a fresh machine, where `./audiocat demo` only packaged the tree, cannot resolve them
-        List<String> install = List.of("mvn", "-B", "-q", "-f", Path.of(root, "pom.xml").toString(), "-pl", "feature-extract", "-am",
-                "install", "-Dmaven.test.skip=true");
-        System.err.println("audiocat: " + String.join(" ", install));
-        int rc = new ProcessBuilder(install).inheritIO().start().waitFor();
+        rc = run(dir, List.of("mvn", "-B", "-q", "-f", dir.resolve("pom.xml").toString(), "-pl", "feature-extract", "-am",
+                "install", "-Dmaven.test.skip=true"));
         if (rc != 0) {
             System.err.println("audiocat: installing feature-extract into the local Maven repository failed (exit " + rc + "); see Maven's output above");
             return rc;
         }
-        List<String> cmd = new ArrayList<>(List.of("mvn", "-B", "-q", "-f", Path.of(root, "tagging-models", "pom.xml").toString(), "-Ptrain",
+        return run(dir, List.of("mvn", "-B", "-q", "-f", dir.resolve("tagging-models").resolve("pom.xml").toString(), "-Ptrain",
                 "-Daudiocat.home=" + AudiocatHome.get(), "-Dmodels.main=" + mainClass, "-Dmodels.args=" + args, "compile", "exec:java"));
+    }
+
+    /** Runs {@code cmd} in {@code dir} with this process's terminal, after printing it; its exit code. */
+    private static int run(Path dir, List<String> cmd) throws IOException, InterruptedException {
         System.err.println("audiocat: " + String.join(" ", cmd));
-        Process p = new ProcessBuilder(cmd).inheritIO().start();
-        return p.waitFor();
+        return new ProcessBuilder(cmd).directory(dir.toFile()).inheritIO().start().waitFor();
     }
 
     @Command(name = "train", mixinStandardHelpOptions = true,
