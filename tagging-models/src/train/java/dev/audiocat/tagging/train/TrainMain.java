@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -122,22 +123,19 @@ public final class TrainMain {
             t.setDaemon(true);
             return t;
         });
-        Future<List<Clip>> fFluid = pool.submit(() -> ClipCache.get(work, "fluidr3-" + clipsPerFont + "-" + (seed + 1),
-                () -> new MidiCorpus(fluid, work).render("fluidr3", clipsPerFont, seed + 1, 0.2, 0.15)));
-        Future<List<Clip>> fMuse = pool.submit(() -> ClipCache.get(work, "musescore-" + clipsPerFont + "-" + (seed + 2),
-                () -> new MidiCorpus(muse, work).render("musescore", clipsPerFont, seed + 2, 0.2, 0.15)));
-        Future<List<Clip>> fHeld = pool.submit(() -> ClipCache.get(work, "timgm6mb-" + heldClips + "-" + (seed + 3),
-                () -> new MidiCorpus(heldOut, work).render("timgm6mb", heldClips, seed + 3, 0.2, 0.3)));
+        Future<List<Clip>> fFluid = renderCached(pool, work, () -> new MidiCorpus(fluid, work), "fluidr3", clipsPerFont, seed + 1, 0.2, 0.15);
+        Future<List<Clip>> fMuse = renderCached(pool, work, () -> new MidiCorpus(muse, work), "musescore", clipsPerFont, seed + 2, 0.2, 0.15);
+        Future<List<Clip>> fHeld = renderCached(pool, work, () -> new MidiCorpus(heldOut, work), "timgm6mb", heldClips, seed + 3, 0.2, 0.3);
         int shots = Integer.parseInt(a.getOrDefault("one-shots", "600")); // 1.1.0: 300
-        Future<List<Clip>> fShotsFluid = pool.submit(() -> ClipCache.get(work, "shots-fluidr3-" + shots + "-" + (seed + 13),
-                () -> new MidiCorpus(fluid, work).withOneShotDrumShare(0.5).render("shots-fluidr3", shots, seed + 13, 1.0, 0)));
-        Future<List<Clip>> fShotsMuse = pool.submit(() -> ClipCache.get(work, "shots-musescore-" + shots + "-" + (seed + 14),
-                () -> new MidiCorpus(muse, work).withOneShotDrumShare(0.5).render("shots-musescore", shots, seed + 14, 1.0, 0)));
+        Future<List<Clip>> fShotsFluid = renderCached(pool, work, () -> new MidiCorpus(fluid, work).withOneShotDrumShare(0.5),
+                "shots-fluidr3", shots, seed + 13, 1.0, 0);
+        Future<List<Clip>> fShotsMuse = renderCached(pool, work, () -> new MidiCorpus(muse, work).withOneShotDrumShare(0.5),
+                "shots-musescore", shots, seed + 14, 1.0, 0);
         String extraName = extra == null ? null : "extra-" + extra.getFileName().toString().replaceAll("\\.sf[23]$", "").toLowerCase(java.util.Locale.ROOT);
-        Future<List<Clip>> fExtra = extra == null ? null : pool.submit(() -> ClipCache.get(work, extraName + "-" + clipsPerFont + "-" + (seed + 15),
-                () -> new MidiCorpus(extra, work).render(extraName, clipsPerFont, seed + 15, 0.2, 0.15)));
-        Future<List<Clip>> fShotsExtra = extra == null ? null : pool.submit(() -> ClipCache.get(work, "shots-" + extraName + "-" + shots + "-" + (seed + 16),
-                () -> new MidiCorpus(extra, work).withOneShotDrumShare(0.5).render("shots-" + extraName, shots, seed + 16, 1.0, 0)));
+        Future<List<Clip>> fExtra = extra == null ? null
+                : renderCached(pool, work, () -> new MidiCorpus(extra, work), extraName, clipsPerFont, seed + 15, 0.2, 0.15);
+        Future<List<Clip>> fShotsExtra = extra == null ? null
+                : renderCached(pool, work, () -> new MidiCorpus(extra, work).withOneShotDrumShare(0.5), "shots-" + extraName, shots, seed + 16, 1.0, 0);
         // drum-only clips (one-shots of every percussion key, loops) with every percussion preset of each training soundfont;
         // 300 in 1.2.0's training, 0 = off (1.1.0 had none)
         int drumClips = Integer.parseInt(a.getOrDefault("drum-clips", "300"));
@@ -153,25 +151,22 @@ public final class TrainMain {
                 Path sf = trainFonts.get(f);
                 String name = "drums-" + names.get(f);
                 long s = seed + 17 + f;
-                fDrums.add(pool.submit(() -> ClipCache.get(work, name + "-" + drumClips + "-" + s,
-                        () -> new MidiCorpus(sf, work).withDrumOnly(MidiCorpus.drumKits(sf)).render(name, drumClips, s, 0, 0))));
+                fDrums.add(renderCached(pool, work, () -> new MidiCorpus(sf, work).withDrumOnly(MidiCorpus.drumKits(sf)), name, drumClips, s, 0, 0));
             }
         }
         // both freepats corpora are made here, before any render starts: each writes the same timidity configuration
         MidiCorpus freeClips = freepats ? MidiCorpus.timidity(freepatsCfg, work) : null;
         MidiCorpus freeShots = freepats ? MidiCorpus.timidity(freepatsCfg, work).withOneShotDrumShare(0.5) : null;
-        Future<List<Clip>> fFree = !freepats ? null : pool.submit(() -> ClipCache.get(work, "freepats-" + clipsPerFont + "-" + (seed + 21),
-                () -> freeClips.render("freepats", clipsPerFont, seed + 21, 0.2, 0.15)));
-        Future<List<Clip>> fShotsFree = !freepats ? null : pool.submit(() -> ClipCache.get(work, "shots-freepats-" + shots + "-" + (seed + 22),
-                () -> freeShots.render("shots-freepats", shots, seed + 22, 1.0, 0)));
-        List<Future<List<Clip>>> fAvl = new ArrayList<>();
+        Future<List<Clip>> fFree = !freepats ? null : renderCached(pool, work, () -> freeClips, "freepats", clipsPerFont, seed + 21, 0.2, 0.15);
+        Future<List<Clip>> fShotsFree = !freepats ? null : renderCached(pool, work, () -> freeShots, "shots-freepats", shots, seed + 22, 1.0, 0);
+        // after the soundfonts' drum-only clips: the AVL kits' clips join the same list, in this order
         for (int k = 0; k < avlKits.size(); k++) {
             Path kit = avlKits.get(k);
             String name = "drums-avl-" + kit.getFileName().toString().replaceAll("\\.sf2$", "").toLowerCase(Locale.ROOT);
             long s = seed + 23 + k;
             // the kit is a melodic preset (bank 0, program 0, keyed like GM drums): played on MIDI channel index 0, not on the percussion channel 9
-            fAvl.add(pool.submit(() -> ClipCache.get(work, name + "-" + avlDrums + "-" + s,
-                    () -> new MidiCorpus(kit, work).withDrumOnly(new int[] {0}).withDrumOnlyChannel(0).render(name, avlDrums, s, 0, 0))));
+            fDrums.add(renderCached(pool, work, () -> new MidiCorpus(kit, work).withDrumOnly(new int[] {0}).withDrumOnlyChannel(0),
+                    name, avlDrums, s, 0, 0));
         }
         List<Clip> speechClips;
         List<Clip> heldSpeech;
@@ -199,16 +194,9 @@ public final class TrainMain {
                 shotClips.addAll(sounding(t0, "freepats one-shots", fShotsFree.get()));
             }
             for (Future<List<Clip>> f : fDrums) {
-                // a kit without a sample for the drawn key renders silence: keep only clips that sound (peak >= -60 dBFS)
+                // a kit without a sample for the drawn key renders silence: keep only clips that sound
                 List<Clip> drums = f.get();
-                List<Clip> sounding = drums.stream().filter(c -> peak(c.samples()) >= 1e-3f).toList();
-                log(t0, "drum-only clips %s: %d of %d sound, the rest (kits lacking the key) dropped",
-                        drums.isEmpty() ? "-" : drums.get(0).id().replaceAll("-\\d+$", ""), sounding.size(), drums.size());
-                shotClips.addAll(sounding);
-            }
-            for (Future<List<Clip>> f : fAvl) {
-                List<Clip> drums = f.get();
-                shotClips.addAll(sounding(t0, "AVL drum-only clips " + (drums.isEmpty() ? "-" : drums.get(0).id().replaceAll("-\\d+$", "")), drums));
+                shotClips.addAll(sounding(t0, "drum-only clips " + (drums.isEmpty() ? "-" : drums.get(0).id().replaceAll("-\\d+$", "")), drums));
             }
             held = new ArrayList<>(fHeld.get());
         } finally {
@@ -444,6 +432,13 @@ public final class TrainMain {
                         + "production effects are out of distribution; see docs/models.md for measured figures on real samples. "
                         + "'voice' is choir/vocal pads and speech, not a singing-voice detector. Patches are 2.23 s; at most 32 "
                         + "per file, spread evenly, are tagged.");
+    }
+
+    /** Renders {@code count} clips named {@code name} on {@code pool}, cached under {@code name-count-seed} ({@link ClipCache}). */
+    static Future<List<Clip>> renderCached(ExecutorService pool, Path work, Callable<MidiCorpus> corpus, String name, int count, long seed,
+            double oneShotShare, double oneFamilyShare) {
+        return pool.submit(() -> ClipCache.get(work, name + "-" + count + "-" + seed,
+                () -> corpus.call().render(name, count, seed, oneShotShare, oneFamilyShare)));
     }
 
     /** The two AVL drum kits of Debian avldrums.lv2-soundfont, each one melodic preset (bank 0, program 0) keyed like GM drums. */
