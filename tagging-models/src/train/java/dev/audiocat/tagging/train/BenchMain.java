@@ -137,15 +137,16 @@ public final class BenchMain {
             }
             List<float[]> exMfcc = new ArrayList<>();
             List<TrackTags> exTags = tagClips(tagger, exClips, exMfcc);
-            double pRecModel = precisionAtK(exTags.stream().map(TrackTags::embedding).toList(), trackOf);
+            List<float[]> exEmb = exTags.stream().map(TrackTags::embedding).toList();
+            double pRecModel = precisionAtK(exEmb, trackOf);
             double pRecMfcc = precisionAtK(standardise(exMfcc), trackOf);
             results.put("p_at_10_recording_model", pRecModel);
             results.put("p_at_10_recording_mfcc", pRecMfcc);
             save(work, results);
             TrainMain.log(t0, "precision@10 same recording (%d excerpts of %d tracks): model %.3f, MFCC baseline %.3f",
                     excerpts.size(), Math.min(maxTracks, tracks.size()), pRecModel, pRecMfcc);
-            dump("recording", exClips, exTags.stream().map(TrackTags::embedding).toList(), trackOf);
-            normalisationCheck(results, "recording", exTags.stream().map(TrackTags::embedding).toList(), exMfcc, trackOf, t0);
+            dump("recording", exClips, exEmb, trackOf);
+            normalisationCheck(results, "recording", exEmb, exMfcc, trackOf, t0);
             save(work, results);
 
             // 4. speech / music / mixes
