@@ -50,6 +50,12 @@ public interface IngestOptions extends FlinkPipelineOptions, dev.audiocat.pipeli
 
     void setRedo(Boolean value);
 
+    @Description("Re-analyse files already in the catalog whose row was tagged by other models than the registry's (or not at all)")
+    @Default.Boolean(false)
+    Boolean getRetag();
+
+    void setRetag(Boolean value);
+
     @Description("License ledger (folder or s3://bucket/prefix) whose rights are joined into every row; empty: no rights columns")
     @Default.String("")
     String getLedger();

@@ -51,14 +51,29 @@ public final class IngestPipeline {
         return p.run();
     }
 
+    /**
+     * Whether a catalogued row stands, i.e. its file is skipped when its content is unchanged: always,
+     * except with --redo (never) and with --retag while tagging (only when exactly the registry's
+     * models tagged it: after a model upgrade, a model added to or removed from the registry, or a
+     * failed tagging, the file is analysed and tagged again).
+     */
+    static java.util.function.Predicate<GenericRecord> standing(IngestOptions options) {
+        if (Boolean.TRUE.equals(options.getRedo())) {
+            return r -> false;
+        }
+        if (Boolean.TRUE.equals(options.getRetag()) && Boolean.TRUE.equals(options.getTagging())) {
+            List<String> refs = TagWithModels.sharedTagger(TagWithModels.Config.from(options)).rowRefs();
+            return r -> TagWithModels.taggedBy(r, refs);
+        }
+        return r -> true;
+    }
+
     public static Pipeline build(IngestOptions options, List<AudioFile> files) {
         Pipeline p = Pipeline.create(options);
         String runId = options.getRunId();
         List<GenericRecord> earlier = CatalogReader.latestRows(Path.of(options.getOutput()));
         Map<String, String> known = new java.util.LinkedHashMap<>();
-        if (!options.getRedo()) {
-            earlier.forEach(r -> known.put(r.get("uri").toString(), r.get("asset_id").toString()));
-        }
+        earlier.stream().filter(standing(options)).forEach(r -> known.put(r.get("uri").toString(), r.get("asset_id").toString()));
 
         PCollectionView<Map<String, String>> alreadyCatalogued = p
                 .apply("ReadCatalogued", Create.of(known.entrySet().stream().map(e -> KV.of(e.getKey(), e.getValue())).toList())

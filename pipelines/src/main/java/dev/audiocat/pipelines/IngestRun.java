@@ -44,33 +44,45 @@ public final class IngestRun {
      * @param references reference index folder for CheckFingerprints, or null
      * @param elastic    where to index the catalog, or null for no indexing
      */
-    public record Settings(String runner, String flinkMaster, int parallelism, long fileTimeoutSeconds, boolean redo,
+    public record Settings(String runner, String flinkMaster, int parallelism, long fileTimeoutSeconds, boolean redo, boolean retag,
             List<String> extraBeamArgs, boolean tagging, String ledger, String references, Elastic elastic) {
 
         /** Embedded Flink on every core, 30 min per file, tagging on, no ledger, no references, no indexing. */
         public static Settings defaults() {
-            return new Settings("FlinkRunner", "[local]", Runtime.getRuntime().availableProcessors(), 1800, false, List.of(), true,
+            return new Settings("FlinkRunner", "[local]", Runtime.getRuntime().availableProcessors(), 1800, false, false, List.of(), true,
                     null, null, null);
         }
 
         public Settings withParallelism(int p) {
-            return new Settings(runner, flinkMaster, p, fileTimeoutSeconds, redo, extraBeamArgs, tagging, ledger, references, elastic);
+            return new Settings(runner, flinkMaster, p, fileTimeoutSeconds, redo, retag, extraBeamArgs, tagging, ledger, references, elastic);
+        }
+
+        /**
+         * With {@code on}, files already catalogued are re-analysed when the models that tagged their
+         * row are not exactly the registry's (a model upgraded, added or removed, or tagging failed).
+         */
+        public Settings withRetag(boolean on) {
+            return new Settings(runner, flinkMaster, parallelism, fileTimeoutSeconds, redo, on, extraBeamArgs, tagging, ledger, references, elastic);
+        }
+
+        public Settings withExtraBeamArgs(List<String> args) {
+            return new Settings(runner, flinkMaster, parallelism, fileTimeoutSeconds, redo, retag, List.copyOf(args), tagging, ledger, references, elastic);
         }
 
         public Settings withTagging(boolean on) {
-            return new Settings(runner, flinkMaster, parallelism, fileTimeoutSeconds, redo, extraBeamArgs, on, ledger, references, elastic);
+            return new Settings(runner, flinkMaster, parallelism, fileTimeoutSeconds, redo, retag, extraBeamArgs, on, ledger, references, elastic);
         }
 
         public Settings withLedger(String location) {
-            return new Settings(runner, flinkMaster, parallelism, fileTimeoutSeconds, redo, extraBeamArgs, tagging, location, references, elastic);
+            return new Settings(runner, flinkMaster, parallelism, fileTimeoutSeconds, redo, retag, extraBeamArgs, tagging, location, references, elastic);
         }
 
         public Settings withReferences(String folder) {
-            return new Settings(runner, flinkMaster, parallelism, fileTimeoutSeconds, redo, extraBeamArgs, tagging, ledger, folder, elastic);
+            return new Settings(runner, flinkMaster, parallelism, fileTimeoutSeconds, redo, retag, extraBeamArgs, tagging, ledger, folder, elastic);
         }
 
         public Settings withElastic(Elastic e) {
-            return new Settings(runner, flinkMaster, parallelism, fileTimeoutSeconds, redo, extraBeamArgs, tagging, ledger, references, e);
+            return new Settings(runner, flinkMaster, parallelism, fileTimeoutSeconds, redo, retag, extraBeamArgs, tagging, ledger, references, e);
         }
     }
 
@@ -111,6 +123,9 @@ public final class IngestRun {
             listing = LibraryScanner.scan(path.toAbsolutePath().normalize());
             input = path.toAbsolutePath().toString();
         }
+        if (settings.retag() && !settings.tagging()) {
+            throw new IllegalArgumentException("--retag re-tags catalogued files with the registry's models; drop --no-tagging");
+        }
         String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")) + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
         IngestOptions options = options(input, output, runId, settings);
@@ -127,10 +142,17 @@ public final class IngestRun {
         if (settings.elastic() != null) {
             prepareIndex(settings.elastic());
         }
+        java.util.function.Predicate<GenericRecord> standing = IngestPipeline.standing(options);
+        if (settings.retag() && !settings.redo()) {
+            long stale = CatalogReader.latestRows(output).stream().filter(standing.negate()).count();
+            progressOut.printf(java.util.Locale.ROOT, "re-tagging: %d catalogued file(s) carry tags of other models than the registry's %s "
+                    + "(or none); they are analysed again if still in the library%n", stale,
+                    TagWithModels.sharedTagger(TagWithModels.Config.from(options)).rowRefs());
+        }
         List<AudioFile> toAnalyse = listing.candidates();
         long unchanged = 0;
         if (S3Library.isS3(source) && !settings.redo()) {
-            toAnalyse = unchangedObjectsLeftOut(listing.candidates(), output);
+            toAnalyse = unchangedObjectsLeftOut(listing.candidates(), output, standing);
             unchanged = listing.candidates().size() - toAnalyse.size();
         }
         IngestProgress progress = IngestProgress.register(runId);
@@ -159,9 +181,10 @@ public final class IngestRun {
      * last-modified time. An S3 object's bytes change only through a new PUT, which sets a new
      * last-modified time, so an unchanged pair means unchanged content and the object is skipped
      * without downloading it (local files are compared by content hash instead: their modification
-     * time can be preserved by copies).
+     * time can be preserved by copies). A row that does not {@code stand} (--retag: tagged by other
+     * models) is analysed again whatever its object.
      */
-    static List<AudioFile> unchangedObjectsLeftOut(List<AudioFile> candidates, Path output) {
+    static List<AudioFile> unchangedObjectsLeftOut(List<AudioFile> candidates, Path output, java.util.function.Predicate<GenericRecord> standing) {
         Map<String, GenericRecord> earlier = new HashMap<>();
         for (GenericRecord r : CatalogReader.latestRows(output)) {
             earlier.put(r.get("uri").toString(), r);
@@ -169,7 +192,7 @@ public final class IngestRun {
         List<AudioFile> out = new ArrayList<>();
         for (AudioFile f : candidates) {
             GenericRecord r = earlier.get(f.uri());
-            boolean same = r != null && f.modifiedMillis() > 0 && r.get("size_bytes") != null && r.get("modified_time") != null
+            boolean same = r != null && standing.test(r) && f.modifiedMillis() > 0 && r.get("size_bytes") != null && r.get("modified_time") != null
                     && ((Number) r.get("size_bytes")).longValue() == f.sizeBytes()
                     && ((Number) r.get("modified_time")).longValue() == f.modifiedMillis();
             if (!same) {
@@ -197,6 +220,7 @@ public final class IngestRun {
         o.setRunId(runId);
         o.setFileTimeoutSeconds(s.fileTimeoutSeconds());
         o.setRedo(s.redo());
+        o.setRetag(s.retag());
         o.setTagging(s.tagging());
         o.setLedger(s.ledger() == null ? "" : s.ledger());
         o.setReferences(s.references() == null ? "" : s.references());

@@ -95,6 +95,29 @@ class IngestIT {
         assertEquals(manifest.good().size(), CatalogReader.readAll(catalog, CatalogSchema.CATALOG_DIR).size());
         assertEquals(manifest.good().size(), CatalogReader.latestRows(catalog).size());
 
+        // --retag after a model upgrade: a registry folder whose card replaces the built-in tagger with another version
+        // re-analyses every catalogued file (and only those tagged by other models), then nothing
+        Path registry = upgradedTagger(out.resolve("models"), "1.2.1-retag");
+        IngestRun.Settings retag = IngestRun.Settings.defaults().withParallelism(2).withRetag(true)
+                .withExtraBeamArgs(List.of("--modelsDir=" + registry));
+        ByteArrayOutputStream said = new ByteArrayOutputStream();
+        IngestSummary retagged = IngestRun.execute(library, catalog, retag, new PrintStream(said, true, StandardCharsets.UTF_8));
+        assertTrue(said.toString(StandardCharsets.UTF_8).contains("re-tagging: " + manifest.good().size() + " catalogued file(s)"), said.toString());
+        assertEquals(0, retagged.skipped());
+        assertEquals(manifest.good().size(), retagged.catalogued());
+        assertTrue(retagged.balanced());
+        for (GenericRecord r : CatalogReader.latestRows(catalog)) {
+            assertEquals("audiocat-tagger@1.2.1-retag", r.get("embedding_model").toString(), r.get("uri").toString());
+            assertEquals(List.of("audiocat-tagger@1.2.1-retag", "audiocat-mood-descriptors@1.0.0"),
+                    ((List<?>) r.get("model_versions")).stream().map(Object::toString).toList());
+        }
+        IngestSummary current = IngestRun.execute(library, catalog, retag, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertEquals(manifest.good().size(), current.skipped(), "rows the registry's models tagged are not analysed again");
+        assertEquals(0, current.catalogued());
+        IllegalArgumentException noModels = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> IngestRun.execute(library, catalog, retag.withTagging(false), new PrintStream(new ByteArrayOutputStream())));
+        assertTrue(noModels.getMessage().contains("--no-tagging"), noModels.getMessage());
+
         // a copy of a catalogued file, ingested from another folder into the same catalog, is grouped with it
         DemoManifest.Entry original = manifest.good().stream().filter(e -> e.durationSeconds() >= 30).findFirst().orElseThrow();
         Path copies = out.resolve("copies");
@@ -107,6 +130,21 @@ class IngestIT {
                 .filter(r -> r.get("uri").toString().contains("copy-of-")).findFirst().orElseThrow();
         assertEquals(original.sha256(), copy.get("asset_id").toString());
         assertEquals(original.sha256(), String.valueOf(copy.get("duplicate_group")), "the copy joins the original's duplicate group");
+    }
+
+    /** A registry folder holding the shipped tagger's weights under a card that says {@code version}. */
+    private static Path upgradedTagger(Path dir, String version) throws Exception {
+        java.nio.file.Files.createDirectories(dir);
+        String onnx = "audiocat-tagger-1.2.0.onnx";
+        try (var in = IngestIT.class.getResourceAsStream("/models/" + onnx);
+                var card = IngestIT.class.getResourceAsStream("/models/audiocat-tagger-1.2.0.json")) {
+            java.nio.file.Files.copy(in, dir.resolve(onnx));
+            ObjectMapper json = new ObjectMapper();
+            var node = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(card);
+            node.put("version", version);
+            json.writeValue(dir.resolve("audiocat-tagger-" + version + ".json").toFile(), node);
+        }
+        return dir;
     }
 
     /**

@@ -110,6 +110,19 @@ public final class Tagger implements AutoCloseable {
         return frontEnds;
     }
 
+    /**
+     * {@code id@version} of every model that tags a file, as a row's {@code model_versions} lists them:
+     * the loaded ONNX models (every file yields at least one patch, so each contributes), and the
+     * descriptor mood when no loaded model gives mood.
+     */
+    public List<String> rowRefs() {
+        List<String> refs = new ArrayList<>(modelRefs());
+        if (models.stream().noneMatch(m -> m.roles().containsKey("mood"))) {
+            refs.add(DescriptorMood.ID + "@" + DescriptorMood.VERSION);
+        }
+        return List.copyOf(refs);
+    }
+
     /** A fresh per-file collector for {@code AudioAnalyzer.analyze(file, collector.stages())}. */
     public ModelInputCollector newCollector() {
         return new ModelInputCollector(frontEnds, maxPatches);

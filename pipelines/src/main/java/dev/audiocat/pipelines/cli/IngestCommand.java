@@ -97,6 +97,10 @@ public final class IngestCommand implements Callable<Integer> {
         @Option(names = "--redo", description = "re-analyse files already in the catalog")
         boolean redo;
 
+        @Option(names = "--retag", description = "re-analyse the catalogued files whose tags come from other models than the "
+                + "registry's (after a model upgrade, a model added or removed, or a failed tagging); others are skipped as usual")
+        boolean retag;
+
         @Option(names = "--beam-arg", paramLabel = "--NAME=VALUE", description = "extra Beam/Flink pipeline option, repeatable")
         List<String> beamArgs = new ArrayList<>();
 
@@ -145,7 +149,7 @@ public final class IngestCommand implements Callable<Integer> {
             if (refs != null && !java.nio.file.Files.exists(refs.resolve(dev.audiocat.features.fingerprint.ReferenceIndex.FILE_NAME))) {
                 throw new IllegalArgumentException(refs + ": no reference index here; build one with 'audiocat references add <folder>'");
             }
-            return new IngestRun.Settings(runner, flinkMaster, p, fileTimeoutSeconds, redo, beamArgs, !noTagging, ledgerLocation,
+            return new IngestRun.Settings(runner, flinkMaster, p, fileTimeoutSeconds, redo, retag, beamArgs, !noTagging, ledgerLocation,
                     refs == null ? null : refs.toString(), null);
         }
     }

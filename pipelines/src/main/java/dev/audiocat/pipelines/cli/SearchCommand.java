@@ -153,7 +153,7 @@ public final class SearchCommand implements Callable<Integer> {
                 long others = model == null ? 0 : search.embeddedByOtherModels(model);
                 if (others > 0) {
                     System.err.printf(Locale.ROOT, "audiocat: %d asset(s) of %s were embedded by another model than %s and are not compared; "
-                            + "re-tag them (audiocat ingest LIBRARY --redo) to include them%n", others, es.alias(), model);
+                            + "re-tag them (audiocat ingest LIBRARY --retag) to include them%n", others, es.alias(), model);
                 }
                 print(r, System.out);
             }

@@ -61,7 +61,7 @@ import org.joda.time.Instant;
  * ends. Every worker JVM holds one ONNX Runtime session per model, shared by its threads.
  *
  * <p>A row whose tagging fails is passed on untagged (tag fields null) and counted as
- * {@code tagging_failed}: the file is still catalogued, and a later run with {@code --redo} retries.
+ * {@code tagging_failed}: the file is still catalogued, and a later run with {@code --retag} retries.
  */
 public final class TagWithModels extends PTransform<PCollection<GenericRecord>, PCollection<GenericRecord>> {
 
@@ -334,6 +334,18 @@ public final class TagWithModels extends PTransform<PCollection<GenericRecord>, 
         private static Double asDouble(Object o) {
             return o instanceof Number n ? n.doubleValue() : null;
         }
+    }
+
+    /**
+     * Whether {@code row} was tagged by exactly the models {@code refs} (id@version, as
+     * {@link Tagger#rowRefs()}): its {@code model_versions} hold the same set. False for an
+     * untagged row (tagging off or failed).
+     */
+    public static boolean taggedBy(GenericRecord row, java.util.Collection<String> refs) {
+        if (!(row.get("model_versions") instanceof List<?> l) || l.isEmpty()) {
+            return false;
+        }
+        return l.stream().map(Object::toString).collect(java.util.stream.Collectors.toSet()).equals(java.util.Set.copyOf(refs));
     }
 
     /** A copy of {@code row} with the model fields of {@code t} set. */
