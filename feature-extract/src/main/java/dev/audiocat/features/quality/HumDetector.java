@@ -30,6 +30,7 @@ import org.jtransforms.fft.DoubleFFT_1D;
  * of the same mains closer than {@link #MERGE_GAP_S} merge into one run; a run is reported from the
  * centre of its first window whose fundamental reaches half the run's largest amplitude to the centre
  * of the last such window (the coherent amplitude grows with the share of the window holding the hum).
+ * A run below {@link #WARNING_DBFS} must hold in at least two windows (one alone is chance in noise).
  * Memory and work per sample are constant; files shorter than one window are not checked.
  */
 final class HumDetector implements PcmSink {
@@ -80,6 +81,14 @@ final class HumDetector implements PcmSink {
      */
     static final double MIN_DBFS = -100;
     private static final double MIN_AMPLITUDE = Math.pow(10, MIN_DBFS / 20);
+    /**
+     * Fundamental level (dBFS) from which a run is a warning rather than info, and from which a run of a
+     * single humming window is reported. In noise (tape hiss, room tone) two harmonics come out steady
+     * and {@link #WEAK_DB} over their neighbours by chance in about one window per hour of audio, at the
+     * noise's level in a 0.17 Hz bin (-70 to -100 dBFS in the transfers and tests seen); a quieter run
+     * must hold in at least two windows, as hum on a transfer does (it lasts).
+     */
+    static final double WARNING_DBFS = -50;
     /** Fraction of a window trimmed at both ends of a run: a line shows once most of a window holds it. */
     static final double PAD = 0.3;
     private static final int[] MAINS_HZ = {50, 60};
@@ -124,6 +133,7 @@ final class HumDetector implements PcmSink {
     private final double[] runEnd = new double[MAINS_HZ.length];
     private final double[] runAmplitude = new double[MAINS_HZ.length];
     private final boolean[] running = new boolean[MAINS_HZ.length];
+    private final int[] runWindows = new int[MAINS_HZ.length];
     // The first and the last EDGE windows of each run (start time, fundamental amplitude), for its edges.
     private static final int EDGE = 2 * WINDOW / HOP;
     private final double[][] headStart = new double[MAINS_HZ.length][EDGE];
@@ -311,12 +321,14 @@ final class HumDetector implements PcmSink {
                 if (running[m] && start - runEnd[m] <= MERGE_GAP_S) {
                     runEnd[m] = end;
                     runAmplitude[m] = Math.max(runAmplitude[m], amplitude);
+                    runWindows[m]++;
                 } else {
                     closeRun(m);
                     running[m] = true;
                     runStart[m] = start;
                     runEnd[m] = end;
                     runAmplitude[m] = amplitude;
+                    runWindows[m] = 1;
                     headN[m] = 0;
                     tailN[m] = 0;
                 }
@@ -466,6 +478,10 @@ final class HumDetector implements PcmSink {
             return;
         }
         running[m] = false;
+        double db = 20 * Math.log10(Math.max(1e-12, runAmplitude[m]));
+        if (runWindows[m] < 2 && db < WARNING_DBFS) {
+            return; // one window, quiet: a chance line in noise (see WARNING_DBFS)
+        }
         // The coherent amplitude grows with the share of the window that holds the hum: the hum starts
         // about the centre of the first window reaching half the run's amplitude, and ends about the
         // centre of the last one. Without such windows at an edge (a run longer than its edges'
@@ -487,8 +503,7 @@ final class HumDetector implements PcmSink {
                 break;
             }
         }
-        double db = 20 * Math.log10(Math.max(1e-12, runAmplitude[m]));
-        flags.add(db >= -50 ? QcFlag.WARNING : QcFlag.INFO, from, Math.max(from, to),
+        flags.add(db >= WARNING_DBFS ? QcFlag.WARNING : QcFlag.INFO, from, Math.max(from, to),
                 String.format("%d Hz hum and harmonics, fundamental at %.0f dBFS", MAINS_HZ[m], db));
     }
 
