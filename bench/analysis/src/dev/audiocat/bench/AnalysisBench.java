@@ -346,12 +346,12 @@ public final class AnalysisBench {
                 + "on the %d pieces with the right tempo.%n%n", oursUnstableMusic, 1000 * offsetErr / Math.max(1, offsetN), offsetN));
 
         // ---- QC
-        md.append("### QC flags (").append(corpus.qcFiles.size()).append(" files: 8 clean renders and 10 damaged copies of each)\n\n");
+        md.append("### QC flags (").append(corpus.qcFiles.size()).append(" files: 8 clean renders and 11 damaged copies of each)\n\n");
         md.append("| flag | labelled | found | true pos. | precision | recall | mean position error (s) |\n|---|---|---|---|---|---|---|\n");
         Map<String, int[]> counts = new LinkedHashMap<>();
         Map<String, double[]> posErr = new HashMap<>();
         for (String type : List.of(QcFlag.CLIPPING, QcFlag.DIGITAL_SILENCE, QcFlag.NEAR_SILENCE, QcFlag.DC_OFFSET, QcFlag.MAINS_HUM,
-                QcFlag.LIMITED_BANDWIDTH, QcFlag.DROPOUT, QcFlag.MONO_AS_STEREO, QcFlag.PHASE_INVERTED)) {
+                QcFlag.LIMITED_BANDWIDTH, QcFlag.DROPOUT, QcFlag.MONO_AS_STEREO, QcFlag.PHASE_INVERTED, QcFlag.TRUNCATED)) {
             counts.put(type, new int[3]); // labelled, found, tp
             posErr.put(type, new double[2]);
         }

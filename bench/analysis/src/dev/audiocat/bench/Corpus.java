@@ -292,6 +292,18 @@ final class Corpus {
             }
             qcFiles.add("qc/" + base + "_mp3.wav");
             bandwidthLabel(x, "qc/" + base + "_mp3.wav", dur);
+            // an interrupted copy (session 11): the WAV's bytes end at a seeded place, its header still
+            // states the whole duration (drawn last, so every earlier fixture keeps its place)
+            double cut = dur / 4 + fr.nextDouble() * (dur / 2);
+            Path cutWav = dir.resolve("qc").resolve(base + "_cut.wav");
+            if (!Files.exists(cutWav) || rebuild) {
+                Wav.write(cutWav, RATE, x);
+                try (java.nio.channels.FileChannel fc = java.nio.channels.FileChannel.open(cutWav, java.nio.file.StandardOpenOption.WRITE)) {
+                    fc.truncate(44 + Math.round(cut * RATE) * 2L * 2);
+                }
+            }
+            qcFiles.add("qc/" + base + "_cut.wav");
+            qcLabels.add(new QcLabel("qc/" + base + "_cut.wav", "truncated", Math.round(cut * RATE) / (double) RATE, dur));
         }
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(dir.resolve("qc_unlabelled.csv")))) {
             w.println("file,type,removed_db");

@@ -86,7 +86,7 @@ public final class AudioAnalyzer {
             PcmHasher pcmHash = new PcmHasher();
             KeyDetector key = new KeyDetector();
             TempoEstimator tempo = new TempoEstimator();
-            QualityChecker qc = new QualityChecker(QualityChecker.isLossyCodec(decoder.probe().codec()));
+            QualityChecker qc = new QualityChecker(QualityChecker.isLossyCodec(decoder.probe().codec()), decoder.probe().declaredDurationSeconds());
             List<FrameProcessor> frameStages = new ArrayList<>(extraStages);
             frameStages.addAll(List.of(key, tempo));
             List<PcmSink> nativeSinks = new ArrayList<>(List.of(loudness, qc.nativeSink()));

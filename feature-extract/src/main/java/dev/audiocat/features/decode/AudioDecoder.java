@@ -178,9 +178,28 @@ public final class AudioDecoder implements AutoCloseable {
         Map<String, String> tags = new LinkedHashMap<>();
         readTags(format.metadata(), tags);
         readTags(format.streams(streamIndex).metadata(), tags);
+        // What the header states: the audio stream's own duration (a video track can make the file's
+        // longer), else the file's; none when FFmpeg only estimated it from the bit rate (an MP3 without
+        // a Xing/VBRI header): that is a guess, not a statement.
         Double declared = null;
-        if (format.duration() > 0) {
-            declared = format.duration() / (double) AV_TIME_BASE;
+        long dataBytes = -1;
+        if (format.iformat().name().getString().equals("wav") && isPcm(par.codec_id()) && par.block_align() > 0) {
+            try {
+                dataBytes = RiffHeader.declaredDataBytes(file);
+            } catch (java.io.IOException e) {
+                dataBytes = -1; // unreadable header: FFmpeg's figure below
+            }
+        }
+        if (dataBytes > 0) {
+            // PCM: the data chunk's size is the duration; FFmpeg's own figure shrinks to the bytes present
+            declared = dataBytes / (double) par.block_align() / codecContext.sample_rate();
+        } else if (format.duration_estimation_method() != AVFMT_DURATION_FROM_BITRATE) {
+            AVStream st = format.streams(streamIndex);
+            if (st.duration() > 0 && st.duration() != AV_NOPTS_VALUE && st.time_base().den() > 0) {
+                declared = st.duration() * av_q2d(st.time_base());
+            } else if (format.duration() > 0) {
+                declared = format.duration() / (double) AV_TIME_BASE;
+            }
         }
         long bitRate = format.bit_rate() > 0 ? format.bit_rate() : par.bit_rate();
         return new AudioProbe(

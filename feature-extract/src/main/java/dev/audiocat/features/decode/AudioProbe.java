@@ -11,8 +11,10 @@ import java.util.Map;
  * @param bitDepth      bits per sample of the stored PCM, or {@code null} for lossy codecs
  * @param channels      native channel count
  * @param bitRate       container bit rate in bit/s, or {@code null} when unknown
- * @param declaredDurationSeconds duration the container declares, or {@code null}; the decoded
- *                      duration in {@link dev.audiocat.features.AnalysisResult} is authoritative
+ * @param declaredDurationSeconds duration the header states (the audio stream's, else the file's), or
+ *                      {@code null} when it states none (FFmpeg's estimate from the bit rate is not
+ *                      taken); the decoded duration in {@link dev.audiocat.features.AnalysisResult} is
+ *                      authoritative, and QC flags {@code truncated} audio that ends well before this
  * @param tags          embedded tags (ID3, Vorbis comments, MP4 atoms, RIFF INFO, BWF bext), keys lower-cased
  */
 public record AudioProbe(

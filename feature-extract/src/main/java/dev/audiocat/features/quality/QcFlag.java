@@ -6,7 +6,7 @@ package dev.audiocat.features.quality;
  * @param type          what is wrong, one of the constants documented in docs/catalog-schema.md
  *                      ({@code clipping}, {@code digital_silence}, {@code near_silence}, {@code dc_offset},
  *                      {@code mains_hum}, {@code limited_bandwidth}, {@code dropout}, {@code mono_as_stereo},
- *                      {@code phase_inverted})
+ *                      {@code phase_inverted}, {@code truncated})
  * @param severity      {@code info}, {@code warning} or {@code error}
  * @param startSeconds  where the problem starts (0 for whole-file properties)
  * @param endSeconds    where it ends
@@ -23,6 +23,7 @@ public record QcFlag(String type, String severity, double startSeconds, double e
     public static final String DROPOUT = "dropout";
     public static final String MONO_AS_STEREO = "mono_as_stereo";
     public static final String PHASE_INVERTED = "phase_inverted";
+    public static final String TRUNCATED = "truncated";
 
     public static final String INFO = "info";
     public static final String WARNING = "warning";

@@ -24,11 +24,65 @@ public final class QualityChecker {
     private final BandwidthMeter bandwidth;
     private final HumDetector hum = new HumDetector();
     private final PcmSink nativeSink;
+    private final Double declaredSeconds;
+    private final FrameCount frames = new FrameCount();
+
+    /**
+     * Audio that ends this much (seconds) or more before the duration its header states is flagged
+     * {@code truncated}. Headers that state a duration state it exactly (WAV, AIFF, W64 data sizes,
+     * FLAC and WavPack sample counts) or within an encoder's delay and padding (MP3 Xing/LAME frame
+     * counts, MP4 edit lists, Ogg granule positions: tens of milliseconds).
+     */
+    static final double TRUNCATION_SECONDS = 0.5;
 
     /** @param lossyCodec whether the file's own codec is lossy (a lowpass is then expected: info, not warning) */
     public QualityChecker(boolean lossyCodec) {
+        this(lossyCodec, null);
+    }
+
+    /**
+     * @param declaredSeconds the duration the file's header states ({@code AudioProbe.declaredDurationSeconds()}),
+     *                        or null: decoded audio ending {@link #TRUNCATION_SECONDS} or more before it is
+     *                        flagged {@code truncated}
+     */
+    public QualityChecker(boolean lossyCodec, Double declaredSeconds) {
         this.bandwidth = new BandwidthMeter(lossyCodec);
-        this.nativeSink = new PcmTee(List.of(channels, bandwidth));
+        this.declaredSeconds = declaredSeconds;
+        this.nativeSink = new PcmTee(List.of(channels, bandwidth, frames));
+    }
+
+    /** Counts the native frames: where the decoded audio ends. */
+    private static final class FrameCount implements PcmSink {
+        long frames;
+        int rate;
+
+        @Override
+        public void start(int sampleRate, int channelCount) {
+            rate = sampleRate;
+        }
+
+        @Override
+        public void accept(float[][] data, int n) {
+            frames += n;
+        }
+
+        @Override
+        public void finish() {
+        }
+    }
+
+    /**
+     * {@code truncated} (error) from where the decoded audio ends to where the header says it ends,
+     * when they are {@link #TRUNCATION_SECONDS} or more apart: an incomplete copy, download or transfer,
+     * or data damaged past decoding. Null otherwise.
+     */
+    static QcFlag truncation(Double declaredSeconds, double decodedSeconds) {
+        if (declaredSeconds == null || !(declaredSeconds - decodedSeconds >= TRUNCATION_SECONDS)) {
+            return null;
+        }
+        return new QcFlag(QcFlag.TRUNCATED, QcFlag.ERROR, decodedSeconds, declaredSeconds, String.format(java.util.Locale.ROOT,
+                "the audio ends at %.2f s, its header states %.2f s: %.2f s missing (cut short or damaged; copy it again from the source)",
+                decodedSeconds, declaredSeconds, declaredSeconds - decodedSeconds));
     }
 
     public PcmSink nativeSink() {
@@ -45,6 +99,10 @@ public final class QualityChecker {
         out.addAll(hum.flags());
         if (bandwidth.flag() != null) {
             out.add(bandwidth.flag());
+        }
+        QcFlag cut = frames.rate > 0 ? truncation(declaredSeconds, frames.frames / (double) frames.rate) : null;
+        if (cut != null) {
+            out.add(cut);
         }
         out.sort((a, b) -> a.startSeconds() != b.startSeconds()
                 ? Double.compare(a.startSeconds(), b.startSeconds()) : a.type().compareTo(b.type()));

@@ -328,6 +328,45 @@ class QualityCheckerTest {
     }
 
     @Test
+    void audioThatEndsBeforeItsHeaderSaysIsTruncated() throws Exception {
+        // A WAV whose data chunk says 20 s, cut after 5 s of frames (an interrupted copy); a FLAC whose
+        // STREAMINFO says 20 s, cut to 40 % of its bytes. The whole files: no flag.
+        Path whole = dir.resolve("whole.wav");
+        TestAudio.writeWav(whole, RATE, clean());
+        assertEquals(List.of(), ofType(analyse(whole), QcFlag.TRUNCATED));
+        Path cut = dir.resolve("cut.wav");
+        java.nio.file.Files.write(cut, java.util.Arrays.copyOf(java.nio.file.Files.readAllBytes(whole), 44 + 5 * RATE * 2 * 2));
+        List<QcFlag> t = ofType(analyse(cut), QcFlag.TRUNCATED);
+        assertEquals(1, t.size(), t::toString);
+        assertEquals(QcFlag.ERROR, t.get(0).severity());
+        assertEquals(5.0, t.get(0).startSeconds(), POS_TOL);
+        assertEquals(SECONDS, t.get(0).endSeconds(), POS_TOL);
+        assertTrue(t.get(0).detail().contains("15.00 s missing"), t.get(0).detail());
+
+        Path flac = dir.resolve("whole.flac");
+        run("ffmpeg", "-v", "error", "-y", "-i", whole.toString(), flac.toString());
+        assertEquals(List.of(), ofType(analyse(flac), QcFlag.TRUNCATED));
+        byte[] bytes = java.nio.file.Files.readAllBytes(flac);
+        Path cutFlac = dir.resolve("cut.flac");
+        java.nio.file.Files.write(cutFlac, java.util.Arrays.copyOf(bytes, bytes.length * 2 / 5));
+        t = ofType(analyse(cutFlac), QcFlag.TRUNCATED);
+        assertEquals(1, t.size(), t::toString);
+        assertTrue(t.get(0).startSeconds() > 4 && t.get(0).startSeconds() < 12, t.toString());
+        assertEquals(SECONDS, t.get(0).endSeconds(), POS_TOL);
+    }
+
+    @Test
+    void truncationNeedsAStatedDurationAndHalfASecondMissing() {
+        assertEquals(null, QualityChecker.truncation(null, 3.0), "no stated duration (e.g. an MP3 estimated from its bit rate)");
+        assertEquals(null, QualityChecker.truncation(20.0, 19.9), "encoder delay and padding");
+        assertEquals(null, QualityChecker.truncation(20.0, 20.3), "longer than stated is not truncated");
+        QcFlag f = QualityChecker.truncation(20.0, 19.5);
+        assertEquals(QcFlag.TRUNCATED, f.type());
+        assertEquals(19.5, f.startSeconds());
+        assertEquals(20.0, f.endSeconds());
+    }
+
+    @Test
     void hoursOfNoiseHaveNoHumButQuietHumInThemIs() {
         // Pink noise (tape hiss, room tone) fed to the detector at the analysis rate, as an archive's long
         // transfer: in noise a line is steady by chance in about one window per hour (two harmonics
