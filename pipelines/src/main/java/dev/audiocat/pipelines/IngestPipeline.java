@@ -1,6 +1,5 @@
 package dev.audiocat.pipelines;
 
-import dev.audiocat.pipelines.catalog.CatalogReader;
 import dev.audiocat.pipelines.cli.AudiocatVersion;
 import dev.audiocat.pipelines.transforms.CheckFingerprints;
 import dev.audiocat.pipelines.transforms.DecodeAndAnalyze;
@@ -45,9 +44,13 @@ public final class IngestPipeline {
     private IngestPipeline() {
     }
 
-    /** Builds and runs the pipeline over {@code files}; returns without waiting for it to finish. */
-    public static PipelineResult run(IngestOptions options, List<AudioFile> files) {
-        Pipeline p = build(options, files);
+    /**
+     * Builds and runs the pipeline over {@code files}; returns without waiting for it to finish.
+     *
+     * @param earlier the catalog's latest rows ({@code CatalogReader.latestRows} of the output folder)
+     */
+    public static PipelineResult run(IngestOptions options, List<AudioFile> files, List<GenericRecord> earlier) {
+        Pipeline p = build(options, files, earlier);
         return p.run();
     }
 
@@ -68,10 +71,9 @@ public final class IngestPipeline {
         return r -> true;
     }
 
-    public static Pipeline build(IngestOptions options, List<AudioFile> files) {
+    public static Pipeline build(IngestOptions options, List<AudioFile> files, List<GenericRecord> earlier) {
         Pipeline p = Pipeline.create(options);
         String runId = options.getRunId();
-        List<GenericRecord> earlier = CatalogReader.latestRows(Path.of(options.getOutput()));
         Map<String, String> known = new java.util.LinkedHashMap<>();
         earlier.stream().filter(standing(options)).forEach(r -> known.put(r.get("uri").toString(), r.get("asset_id").toString()));
 

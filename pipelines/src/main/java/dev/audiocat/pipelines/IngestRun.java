@@ -142,17 +142,24 @@ public final class IngestRun {
         if (settings.elastic() != null) {
             prepareIndex(settings.elastic());
         }
+        // the catalog's rows are read once: for the stale-tags count, the S3 comparison and the pipeline's skip list
+        List<GenericRecord> earlier = CatalogReader.latestRows(output);
         java.util.function.Predicate<GenericRecord> standing = IngestPipeline.standing(options);
-        if (settings.retag() && !settings.redo()) {
-            long stale = CatalogReader.latestRows(output).stream().filter(standing.negate()).count();
-            progressOut.printf(java.util.Locale.ROOT, "re-tagging: %d catalogued file(s) carry tags of other models than the registry's %s "
-                    + "(or none); they are analysed again if still in the library%n", stale,
-                    TagWithModels.sharedTagger(TagWithModels.Config.from(options)).rowRefs());
+        if (settings.tagging() && !settings.redo()) {
+            List<String> refs = TagWithModels.sharedTagger(TagWithModels.Config.from(options)).rowRefs();
+            long stale = earlier.stream().filter(r -> !TagWithModels.taggedBy(r, refs)).count();
+            if (settings.retag()) {
+                progressOut.printf(java.util.Locale.ROOT, "re-tagging: %d catalogued file(s) carry tags of other models than the registry's %s "
+                        + "(or none); they are analysed again if still in the library%n", stale, refs);
+            } else if (stale > 0) {
+                progressOut.printf(java.util.Locale.ROOT, "note: %d catalogued file(s) carry tags of other models than the registry's %s "
+                        + "(or none) and are skipped as they are; --retag re-tags them%n", stale, refs);
+            }
         }
         List<AudioFile> toAnalyse = listing.candidates();
         long unchanged = 0;
         if (S3Library.isS3(source) && !settings.redo()) {
-            toAnalyse = unchangedObjectsLeftOut(listing.candidates(), output, standing);
+            toAnalyse = unchangedObjectsLeftOut(listing.candidates(), earlier, standing);
             unchanged = listing.candidates().size() - toAnalyse.size();
         }
         IngestProgress progress = IngestProgress.register(runId);
@@ -161,7 +168,7 @@ public final class IngestRun {
         double firstResult = -1;
         try {
             line.start();
-            PipelineResult result = IngestPipeline.run(options, toAnalyse);
+            PipelineResult result = IngestPipeline.run(options, toAnalyse, earlier);
             PipelineResult.State state = result.waitUntilFinish();
             firstResult = line.firstResultSeconds();
             line.stop();
@@ -184,9 +191,10 @@ public final class IngestRun {
      * time can be preserved by copies). A row that does not {@code stand} (--retag: tagged by other
      * models) is analysed again whatever its object.
      */
-    static List<AudioFile> unchangedObjectsLeftOut(List<AudioFile> candidates, Path output, java.util.function.Predicate<GenericRecord> standing) {
+    static List<AudioFile> unchangedObjectsLeftOut(List<AudioFile> candidates, List<GenericRecord> rows,
+            java.util.function.Predicate<GenericRecord> standing) {
         Map<String, GenericRecord> earlier = new HashMap<>();
-        for (GenericRecord r : CatalogReader.latestRows(output)) {
+        for (GenericRecord r : rows) {
             earlier.put(r.get("uri").toString(), r);
         }
         List<AudioFile> out = new ArrayList<>();

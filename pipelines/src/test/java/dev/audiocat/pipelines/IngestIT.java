@@ -98,8 +98,13 @@ class IngestIT {
         // --retag after a model upgrade: a registry folder whose card replaces the built-in tagger with another version
         // re-analyses every catalogued file (and only those tagged by other models), then nothing
         Path registry = upgradedTagger(out.resolve("models"), "1.2.1-retag");
-        IngestRun.Settings retag = IngestRun.Settings.defaults().withParallelism(2).withRetag(true)
-                .withExtraBeamArgs(List.of("--modelsDir=" + registry));
+        IngestRun.Settings upgraded = IngestRun.Settings.defaults().withParallelism(2).withExtraBeamArgs(List.of("--modelsDir=" + registry));
+        ByteArrayOutputStream noted = new ByteArrayOutputStream();
+        IngestSummary plain = IngestRun.execute(library, catalog, upgraded, new PrintStream(noted, true, StandardCharsets.UTF_8));
+        assertEquals(manifest.good().size(), plain.skipped(), "without --retag the old tags stay");
+        assertTrue(noted.toString(StandardCharsets.UTF_8).contains("note: " + manifest.good().size()
+                + " catalogued file(s) carry tags of other models than the registry's"), noted.toString());
+        IngestRun.Settings retag = upgraded.withRetag(true);
         ByteArrayOutputStream said = new ByteArrayOutputStream();
         IngestSummary retagged = IngestRun.execute(library, catalog, retag, new PrintStream(said, true, StandardCharsets.UTF_8));
         assertTrue(said.toString(StandardCharsets.UTF_8).contains("re-tagging: " + manifest.good().size() + " catalogued file(s)"), said.toString());
