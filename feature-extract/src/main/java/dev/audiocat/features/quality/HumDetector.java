@@ -30,7 +30,7 @@ import org.jtransforms.fft.DoubleFFT_1D;
  * of the same mains closer than {@link #MERGE_GAP_S} merge into one run; a run is reported from the
  * centre of its first window whose fundamental reaches half the run's largest amplitude to the centre
  * of the last such window (the coherent amplitude grows with the share of the window holding the hum).
- * A run below {@link #WARNING_DBFS} must hold in at least two windows (one alone is chance in noise).
+ * A run below {@link #WARNING_DBFS} must hold in {@link #QUIET_MIN_WINDOWS} windows (fewer are chance in noise).
  * Memory and work per sample are constant; files shorter than one window are not checked.
  */
 final class HumDetector implements PcmSink {
@@ -82,13 +82,18 @@ final class HumDetector implements PcmSink {
     static final double MIN_DBFS = -100;
     private static final double MIN_AMPLITUDE = Math.pow(10, MIN_DBFS / 20);
     /**
-     * Fundamental level (dBFS) from which a run is a warning rather than info, and from which a run of a
-     * single humming window is reported. In noise (tape hiss, room tone) two harmonics come out steady
-     * and {@link #WEAK_DB} over their neighbours by chance in about one window per hour of audio, at the
-     * noise's level in a 0.17 Hz bin (-70 to -100 dBFS in the transfers and tests seen); a quieter run
-     * must hold in at least two windows, as hum on a transfer does (it lasts).
+     * Fundamental level (dBFS) from which a run is a warning rather than info, and from which a run of
+     * fewer than {@link #QUIET_MIN_WINDOWS} humming windows is reported.
      */
     static final double WARNING_DBFS = -50;
+    /**
+     * Humming windows a run below {@link #WARNING_DBFS} must hold. In noise (tape hiss, room tone) two
+     * harmonics come out steady and {@link #WEAK_DB} over their neighbours by chance, at the noise's level
+     * in a 0.17 Hz bin (-70 to -100 dBFS in the transfers and tests seen): in 60 hours of seeded pink
+     * noise, 46 runs of one window, 3 of two (overlapping windows share most of their samples), none of
+     * three or more. Hum on a transfer lasts: four windows are 8.1 s of it.
+     */
+    static final int QUIET_MIN_WINDOWS = 4;
     /** Fraction of a window trimmed at both ends of a run: a line shows once most of a window holds it. */
     static final double PAD = 0.3;
     private static final int[] MAINS_HZ = {50, 60};
@@ -479,8 +484,8 @@ final class HumDetector implements PcmSink {
         }
         running[m] = false;
         double db = 20 * Math.log10(Math.max(1e-12, runAmplitude[m]));
-        if (runWindows[m] < 2 && db < WARNING_DBFS) {
-            return; // one window, quiet: a chance line in noise (see WARNING_DBFS)
+        if (runWindows[m] < QUIET_MIN_WINDOWS && db < WARNING_DBFS) {
+            return; // short and quiet: a chance line in noise
         }
         // The coherent amplitude grows with the share of the window that holds the hum: the hum starts
         // about the centre of the first window reaching half the run's amplitude, and ends about the
