@@ -179,8 +179,8 @@ public final class AudioDecoder implements AutoCloseable {
         readTags(format.metadata(), tags);
         readTags(format.streams(streamIndex).metadata(), tags);
         // What the header states: the audio stream's own duration (a video track can make the file's
-        // longer), else the file's; none when FFmpeg only estimated it from the bit rate (an MP3 without
-        // a Xing/VBRI header): that is a guess, not a statement.
+        // longer), else the file's when the audio is all it holds; none when FFmpeg only estimated it from
+        // the bit rate (an MP3 without a Xing/VBRI header): that is a guess, not a statement.
         Double declared = null;
         long dataBytes = -1;
         if (format.iformat().name().getString().equals("wav") && isPcm(par.codec_id()) && par.block_align() > 0) {
@@ -197,7 +197,9 @@ public final class AudioDecoder implements AutoCloseable {
             AVStream st = format.streams(streamIndex);
             if (st.duration() > 0 && st.duration() != AV_NOPTS_VALUE && st.time_base().den() > 0) {
                 declared = st.duration() * av_q2d(st.time_base());
-            } else if (format.duration() > 0) {
+            } else if (format.duration() > 0 && audioOnly()) {
+                // the file's duration is the audio's only when nothing else plays (a video track in an
+                // AVI or Matroska file can outlast the audio, and such files state no audio duration)
                 declared = format.duration() / (double) AV_TIME_BASE;
             }
         }
@@ -211,6 +213,16 @@ public final class AudioDecoder implements AutoCloseable {
                 bitRate > 0 ? bitRate : null,
                 declared,
                 tags);
+    }
+
+    /** Whether the chosen audio stream is the only stream that plays (cover art does not). */
+    private boolean audioOnly() {
+        for (int i = 0; i < format.nb_streams(); i++) {
+            if (i != streamIndex && (format.streams(i).disposition() & AV_DISPOSITION_ATTACHED_PIC) == 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isPcm(int codecId) {

@@ -353,6 +353,14 @@ class QualityCheckerTest {
         assertEquals(1, t.size(), t::toString);
         assertTrue(t.get(0).startSeconds() > 4 && t.get(0).startSeconds() < 12, t.toString());
         assertEquals(SECONDS, t.get(0).endSeconds(), POS_TOL);
+
+        // Matroska and AVI state no audio duration, only the file's, which a longer video track sets: not truncated
+        for (String ext : new String[] {"mkv", "avi"}) {
+            Path video = dir.resolve("video-outlasts-audio." + ext);
+            run("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=duration=25:size=64x48:rate=5", "-i", whole.toString(),
+                    "-c:v", "mjpeg", "-c:a", "pcm_s16le", video.toString());
+            assertEquals(List.of(), ofType(analyse(video), QcFlag.TRUNCATED), ext);
+        }
     }
 
     @Test
