@@ -183,7 +183,8 @@ public final class AudioDecoder implements AutoCloseable {
         // the bit rate (an MP3 without a Xing/VBRI header): that is a guess, not a statement.
         Double declared = null;
         long dataBytes = -1;
-        if (format.iformat().name().getString().equals("wav") && isPcm(par.codec_id()) && par.block_align() > 0) {
+        String demuxer = format.iformat().name().getString();
+        if ((demuxer.equals("wav") || demuxer.equals("w64")) && isPcm(par.codec_id()) && par.block_align() > 0) {
             try {
                 dataBytes = RiffHeader.declaredDataBytes(file);
             } catch (java.io.IOException e) {

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The size a WAV (RIFF, RF64 or BW64) file's {@code data} chunk declares. FFmpeg's WAV demuxer
+ * The size a WAV (RIFF, RF64, BW64 or Sony Wave64) file's {@code data} chunk declares. FFmpeg's WAV demuxer
  * derives a PCM file's duration from the bytes present when the chunk runs past the end of the file,
  * so a cut-short copy looks whole to it; the chunk header still says how long the audio was. Only the
  * chunk headers are read (seeking over the chunks before {@code data}: fmt, bext, LIST, iXML, JUNK).
@@ -19,7 +19,7 @@ final class RiffHeader {
     }
 
     /**
-     * Bytes of audio the {@code data} chunk declares, or -1 when the file is not RIFF/RF64/BW64, has no
+     * Bytes of audio the {@code data} chunk declares, or -1 when the file is not RIFF/RF64/BW64/Wave64, has no
      * data chunk header, or declares an unknown size (0 or 0xFFFFFFFF: written by a recorder that never
      * went back to fill it in, and no ds64 chunk).
      */
@@ -30,6 +30,9 @@ final class RiffHeader {
                 return -1;
             }
             String riff = ascii(head, 0);
+            if (riff.equals("riff")) {
+                return wave64DataBytes(ch);
+            }
             if (!ascii(head, 8).equals("WAVE") || !(riff.equals("RIFF") || riff.equals("RF64") || riff.equals("BW64"))) {
                 return -1;
             }
@@ -59,6 +62,31 @@ final class RiffHeader {
             }
             return -1;
         }
+    }
+
+    /**
+     * Sony Wave64: 16-byte GUID chunk ids (the first four bytes spell the RIFF id, e.g. {@code data}),
+     * 64-bit sizes that count the 24-byte chunk header, chunks aligned to 8 bytes; the file opens with the
+     * {@code riff} chunk (40 bytes with its {@code wave} GUID).
+     */
+    private static long wave64DataBytes(FileChannel ch) throws IOException {
+        ByteBuffer chunk = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
+        long pos = 40;
+        for (int n = 0; n < 1000 && pos + 24 <= ch.size(); n++) {
+            chunk.clear();
+            if (read(ch, chunk, pos) < 24) {
+                return -1;
+            }
+            long size = chunk.getLong(16);
+            if (size < 24) {
+                return -1;
+            }
+            if (ascii(chunk, 0).equals("data")) {
+                return size > 24 ? size - 24 : -1;
+            }
+            pos += (size + 7) & ~7L;
+        }
+        return -1;
     }
 
     private static int read(FileChannel ch, ByteBuffer b, long pos) throws IOException {

@@ -329,8 +329,8 @@ class QualityCheckerTest {
 
     @Test
     void audioThatEndsBeforeItsHeaderSaysIsTruncated() throws Exception {
-        // A WAV whose data chunk says 20 s, cut after 5 s of frames (an interrupted copy); a FLAC whose
-        // STREAMINFO says 20 s, cut to 40 % of its bytes. The whole files: no flag.
+        // A WAV whose data chunk says 20 s, cut after 5 s of frames (an interrupted copy); FLAC, RF64 and
+        // Wave64 copies cut to 40 % of their bytes. The whole files: no flag.
         Path whole = dir.resolve("whole.wav");
         TestAudio.writeWav(whole, RATE, clean());
         assertEquals(List.of(), ofType(analyse(whole), QcFlag.TRUNCATED));
@@ -343,16 +343,22 @@ class QualityCheckerTest {
         assertEquals(SECONDS, t.get(0).endSeconds(), POS_TOL);
         assertTrue(t.get(0).detail().contains("15.00 s missing"), t.get(0).detail());
 
-        Path flac = dir.resolve("whole.flac");
-        run("ffmpeg", "-v", "error", "-y", "-i", whole.toString(), flac.toString());
-        assertEquals(List.of(), ofType(analyse(flac), QcFlag.TRUNCATED));
-        byte[] bytes = java.nio.file.Files.readAllBytes(flac);
-        Path cutFlac = dir.resolve("cut.flac");
-        java.nio.file.Files.write(cutFlac, java.util.Arrays.copyOf(bytes, bytes.length * 2 / 5));
-        t = ofType(analyse(cutFlac), QcFlag.TRUNCATED);
-        assertEquals(1, t.size(), t::toString);
-        assertTrue(t.get(0).startSeconds() > 4 && t.get(0).startSeconds() < 12, t.toString());
-        assertEquals(SECONDS, t.get(0).endSeconds(), POS_TOL);
+        // FLAC (STREAMINFO's sample count), RF64 (the ds64 chunk's data size) and Sony Wave64 (GUID chunks)
+        for (String[] f : new String[][] {{"flac"}, {"rf64.wav", "-rf64", "always"}, {"w64"}}) {
+            Path copy = dir.resolve("whole." + f[0]);
+            List<String> cmd = new java.util.ArrayList<>(List.of("ffmpeg", "-v", "error", "-y", "-i", whole.toString()));
+            cmd.addAll(List.of(f).subList(1, f.length));
+            cmd.add(copy.toString());
+            run(cmd.toArray(String[]::new));
+            assertEquals(List.of(), ofType(analyse(copy), QcFlag.TRUNCATED), f[0]);
+            byte[] bytes = java.nio.file.Files.readAllBytes(copy);
+            Path cutCopy = dir.resolve("cut." + f[0]);
+            java.nio.file.Files.write(cutCopy, java.util.Arrays.copyOf(bytes, bytes.length * 2 / 5));
+            t = ofType(analyse(cutCopy), QcFlag.TRUNCATED);
+            assertEquals(1, t.size(), f[0] + ": " + t);
+            assertTrue(t.get(0).startSeconds() > 4 && t.get(0).startSeconds() < 12, t.toString());
+            assertEquals(SECONDS, t.get(0).endSeconds(), POS_TOL);
+        }
 
         // Matroska and AVI state no audio duration, only the file's, which a longer video track sets: not truncated
         for (String ext : new String[] {"mkv", "avi"}) {
