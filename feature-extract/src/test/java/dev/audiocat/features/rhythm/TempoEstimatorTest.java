@@ -49,6 +49,18 @@ class TempoEstimatorTest {
         assertTrue(e.confidence() > 0.5, () -> "confidence " + e);
     }
 
+    @Test
+    void noBeatSlowerThanFiftyBpmIsReported() {
+        // Clicks at 45 a minute (accent every fourth): the slowest beat reported is MIN_BEAT_BPM (Percival and
+        // Tzanetakis's range starts at 50), so this reads at double, 90 BPM, which Accuracy2 accepts; at
+        // 55 a minute the clicks read as they are.
+        TempoEstimate slow = run(clickTrack(45, 0.2, 60));
+        assertTrue(slow.stable(), slow::toString);
+        assertEquals(90, slow.bpm(), 0.9, slow::toString);
+        TempoEstimate above = run(clickTrack(55, 0.2, 60));
+        assertEquals(55, above.bpm(), 0.55, above::toString);
+    }
+
     /**
      * The same stream of strikes, 140 a minute, evenly loud: the chords C, A minor, F, G struck as block
      * triads (the root an octave below on each chord's first strike). Only the harmonic rhythm differs:
