@@ -452,6 +452,11 @@ final class ChannelChecks implements PcmSink {
         }
     }
 
+    /** Seconds of native audio seen (where the decoded audio ends), NaN before {@link #start}. */
+    double seconds() {
+        return rate > 0 ? pos / (double) rate : Double.NaN;
+    }
+
     /** All flags found, in type order; valid after {@link #finish()}. */
     List<QcFlag> flags() {
         List<QcFlag> out = new ArrayList<>();

@@ -25,7 +25,6 @@ public final class QualityChecker {
     private final HumDetector hum = new HumDetector();
     private final PcmSink nativeSink;
     private final Double declaredSeconds;
-    private final FrameCount frames = new FrameCount();
 
     /**
      * Audio that ends this much (seconds) or more before the duration its header states is flagged
@@ -48,27 +47,7 @@ public final class QualityChecker {
     public QualityChecker(boolean lossyCodec, Double declaredSeconds) {
         this.bandwidth = new BandwidthMeter(lossyCodec);
         this.declaredSeconds = declaredSeconds;
-        this.nativeSink = new PcmTee(List.of(channels, bandwidth, frames));
-    }
-
-    /** Counts the native frames: where the decoded audio ends. */
-    private static final class FrameCount implements PcmSink {
-        long frames;
-        int rate;
-
-        @Override
-        public void start(int sampleRate, int channelCount) {
-            rate = sampleRate;
-        }
-
-        @Override
-        public void accept(float[][] data, int n) {
-            frames += n;
-        }
-
-        @Override
-        public void finish() {
-        }
+        this.nativeSink = new PcmTee(List.of(channels, bandwidth));
     }
 
     /**
@@ -100,7 +79,7 @@ public final class QualityChecker {
         if (bandwidth.flag() != null) {
             out.add(bandwidth.flag());
         }
-        QcFlag cut = frames.rate > 0 ? truncation(declaredSeconds, frames.frames / (double) frames.rate) : null;
+        QcFlag cut = truncation(declaredSeconds, channels.seconds()); // NaN (nothing decoded): no flag
         if (cut != null) {
             out.add(cut);
         }
