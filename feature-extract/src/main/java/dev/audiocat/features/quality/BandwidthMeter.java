@@ -19,7 +19,16 @@ import org.jtransforms.fft.DoubleFFT_1D;
  * also holds the bursts of the few frames where the encoder kept its top bands (sfb21, up to about
  * 1 kHz above the edge most frames show), which can fill the gap below 30 dB. In the log mean every
  * snapshot counts alike, so those bursts add little and the cliff most frames show stands out.
- * The highest cliff of the two below {@link #FLAG_FRACTION} of Nyquist is flagged.
+ * A third test needs no cliff of a fixed size ({@link #floorEdge}): above a lowpass a 16-bit (or
+ * dithered) file holds only its quantization noise, which is stationary (each bin's power mean stands
+ * 2.5 dB over its log mean, as for any Gaussian noise; music's stands 5-20 dB over it, its level
+ * changing from snapshot to snapshot) and flat. When such a floor spans the top of the spectrum and
+ * the band just under where it begins stands {@link #FLOOR_DROP_DB} over it, that is where the content
+ * ends, even when it had faded to within 20 dB of the floor before the lowpass cut it (quiet highs,
+ * drumless music through an MP3 encoder). Hiss and pink noise meet the floor gradually; digital
+ * silence above a lowpass is not noise (power and log mean alike) and is left to the cliff tests.
+ * The highest cliff of the first two, or else the floor test's edge, below {@link #FLAG_FRACTION} of
+ * Nyquist is flagged.
  */
 final class BandwidthMeter implements PcmSink {
 
@@ -34,6 +43,34 @@ final class BandwidthMeter implements PcmSink {
      */
     static final double LOG_CLIFF_DB = 20;
     static final double FLAG_FRACTION = 0.85;
+    /**
+     * Stationary noise: power mean over log mean of a bin, in dB. For Gaussian noise each bin's power is
+     * exponentially distributed and the gap is 10 log10(e) x Euler's gamma = 2.51 dB (the log mean's
+     * float-bits approximation adds up to 0.26 dB); music's levels vary, and its gap is 5-20 dB.
+     */
+    static final double STATIONARY_MIN_DB = 1.5;
+    static final double STATIONARY_MAX_DB = 4.0;
+    /** A noise floor is flat: every bin of it within this of its level near Nyquist. */
+    static final double FLOOR_FLAT_DB = 2.0;
+    /** The floor spans at least this much of the top of the spectrum. */
+    static final double FLOOR_MIN_WIDTH_HZ = 2000;
+    /** The top bins, where resamplers and converters roll off, are left out of the floor. */
+    static final double FLOOR_TOP_SKIP_HZ = 500;
+    /**
+     * The band 200-1000 Hz under the floor's start must stand this much over the floor (power mean).
+     * On the bench's tuning seeds the lowpassed copies stood 14-30 dB over it; hiss, pink noise and
+     * the renders' own top octave fade into their floors by a few dB per kHz.
+     */
+    static final double FLOOR_DROP_DB = 12;
+    /**
+     * The content under the floor is dense: the quieter quarter of its bins (unsmoothed power mean)
+     * stands this much over the floor. A lowpass cuts dense content (a mix, its reverb, its own noise
+     * floor: on the tuning seeds' cut copies at least 7 dB); the last partials of a tone that stop short
+     * of the top leave their gaps at the floor (4 dB for a vibrato tone whose partials end at 16 kHz).
+     */
+    static final double FLOOR_DENSE_DB = 6;
+    /** Fewer snapshots give too noisy a log mean to tell noise from music (8 are 0.75 s at 44.1 kHz). */
+    static final int FLOOR_MIN_SNAPSHOTS = 8;
     private static final double MIN_SNAPSHOT_RMS = Math.pow(10, -50 / 20.0);
 
     private final double[] window = new double[FFT_SIZE];
@@ -173,6 +210,9 @@ final class BandwidthMeter implements PcmSink {
         double mean = highestCliff(db, binHz, CLIFF_DB);
         double typical = highestCliff(logDb, binHz, LOG_CLIFF_DB);
         bandwidthHz = Double.isNaN(mean) ? typical : Double.isNaN(typical) ? mean : Math.max(mean, typical);
+        if (Double.isNaN(bandwidthHz) && snapshots >= FLOOR_MIN_SNAPSHOTS) {
+            bandwidthHz = floorEdge(db, logDb, binHz);
+        }
         if (Double.isNaN(bandwidthHz)) {
             bandwidthHz = nyquist;
         }
@@ -192,17 +232,7 @@ final class BandwidthMeter implements PcmSink {
      */
     static double highestCliff(double[] db, double binHz, double minDb) {
         int n = db.length;
-        double[] smooth = new double[n];
-        int half = Math.max(1, (int) Math.round(100 / binHz));
-        for (int k = 0; k < n; k++) {
-            double s = 0;
-            int c = 0;
-            for (int j = Math.max(0, k - half); j <= Math.min(n - 1, k + half); j++) {
-                s += db[j];
-                c++;
-            }
-            smooth[k] = s / c;
-        }
+        double[] smooth = smooth(db, binHz);
         // suffixMax[k] = max of smooth[k..n-1]
         double[] suffixMax = new double[n + 1];
         suffixMax[n] = Double.NEGATIVE_INFINITY;
@@ -228,6 +258,71 @@ final class BandwidthMeter implements PcmSink {
             }
         }
         return Double.NaN;
+    }
+
+    /** A spectrum in dB averaged over +-100 Hz (fewer bins at the ends). */
+    private static double[] smooth(double[] db, double binHz) {
+        int n = db.length;
+        double[] smooth = new double[n];
+        int half = Math.max(1, (int) Math.round(100 / binHz));
+        for (int k = 0; k < n; k++) {
+            double s = 0;
+            int c = 0;
+            for (int j = Math.max(0, k - half); j <= Math.min(n - 1, k + half); j++) {
+                s += db[j];
+                c++;
+            }
+            smooth[k] = s / c;
+        }
+        return smooth;
+    }
+
+    /**
+     * Where a flat floor of stationary noise that spans the top of the spectrum begins, when the band
+     * 200-1000 Hz under it stands {@link #FLOOR_DROP_DB} over it; NaN otherwise. db is the power mean,
+     * logDb the log mean (both in dB, bins of binHz from 0 Hz). The floor's level is its smoothed power
+     * mean over the 1 kHz under the top {@link #FLOOR_TOP_SKIP_HZ}; it extends down while bins stay
+     * stationary and within {@link #FLOOR_FLAT_DB} of that level. The content under it must also be
+     * dense ({@link #FLOOR_DENSE_DB}).
+     */
+    static double floorEdge(double[] db, double[] logDb, double binHz) {
+        int n = db.length;
+        double[] level = smooth(db, binHz);
+        double[] gapDb = new double[n];
+        for (int k = 0; k < n; k++) {
+            gapDb[k] = db[k] - logDb[k];
+        }
+        double[] spread = smooth(gapDb, binHz);
+        int top = n - 1 - (int) Math.round(FLOOR_TOP_SKIP_HZ / binHz);
+        int ref = (int) Math.round(1000 / binHz);
+        int gap = (int) Math.round(200 / binHz);
+        int band = (int) Math.round(800 / binHz);
+        if (top - ref < gap + band) {
+            return Double.NaN;
+        }
+        double floor = 0;
+        for (int k = top - ref; k <= top; k++) {
+            floor += level[k];
+        }
+        floor /= ref + 1;
+        int edge = top + 1;
+        while (edge > 0 && spread[edge - 1] >= STATIONARY_MIN_DB && spread[edge - 1] <= STATIONARY_MAX_DB
+                && Math.abs(level[edge - 1] - floor) <= FLOOR_FLAT_DB) {
+            edge--;
+        }
+        if ((top - edge) * binHz < FLOOR_MIN_WIDTH_HZ || edge - gap - band < 0) {
+            return Double.NaN;
+        }
+        double power = 0;
+        double[] bins = new double[band];
+        for (int k = edge - gap - band; k < edge - gap; k++) {
+            power += Math.pow(10, level[k] / 10);
+            bins[k - (edge - gap - band)] = db[k];
+        }
+        double under = 10 * Math.log10(power / band);
+        java.util.Arrays.sort(bins);
+        double quietQuarter = bins[band / 4];
+        return under - floor >= FLOOR_DROP_DB && quietQuarter - floor >= FLOOR_DENSE_DB ? edge * binHz : Double.NaN;
     }
 
     /** Effective bandwidth in Hz (Nyquist when no cliff), NaN when nothing was loud enough to measure. */

@@ -531,6 +531,83 @@ class QualityCheckerTest {
         assertTrue(flags.get(0).detail().matches("content ends at 1[5-7]\\.\\d kHz of 22\\.1 kHz.*"), flags.get(0).detail());
     }
 
+    /**
+     * Highs that had faded to within 20 dB of a 16-bit file's floor before a lowpass cut them: chords over
+     * noise 17 dB above the floor (in the meter's long-term spectrum) up to 16 kHz, nothing above but
+     * the file's own rounding noise. Neither cliff test sees so small a drop (they need 30 and 20 dB); the
+     * noise-floor test finds the flat, stationary floor over the top 6 kHz and the edge under it. The same
+     * through a real MP3 round trip (libmp3lame 128 kbit/s, 16-bit WAV) of chords over noise at -77 dBFS,
+     * which the cliff tests missed as well. The WAV it was made from is not flagged: its tones' last
+     * partials end at 7 kHz, 20 dB over the noise, but the gaps between them sit at the noise.
+     */
+    @Test
+    void faintHighsCutByALowpassAreFoundByTheFloorAbove() throws Exception {
+        float[][] cut = chords();
+        Random rnd = new Random(11);
+        double sigma = Math.pow(10, -84 / 20.0);
+        for (float[] c : cut) {
+            double[] noise = bandNoise(c.length, 0, 16000, sigma, rnd);
+            for (int i = 0; i < c.length; i++) {
+                c[i] += (float) noise[i];
+            }
+        }
+        List<QcFlag> flags = ofType(analyse("faint-highs-cut", cut), QcFlag.LIMITED_BANDWIDTH);
+        assertEquals(1, flags.size(), flags::toString);
+        assertTrue(flags.get(0).detail().matches("content ends at (15\\.[89]|16\\.[0-2]) kHz of 22\\.1 kHz; upsampled.*"),
+                flags.get(0).detail());
+
+        float[][] x = chords();
+        double faint = Math.pow(10, -77 / 20.0);
+        for (float[] c : x) {
+            for (int i = 0; i < c.length; i++) {
+                c[i] += (float) (faint * rnd.nextGaussian());
+            }
+        }
+        Path wav = dir.resolve("faint-highs.wav");
+        TestAudio.writeWav(wav, RATE, x);
+        Path mp3 = dir.resolve("faint-highs.mp3");
+        Path mp3wav = dir.resolve("faint-highs-mp3.wav");
+        run("ffmpeg", "-v", "error", "-y", "-i", wav.toString(), "-c:a", "libmp3lame", "-b:a", "128k", mp3.toString());
+        run("ffmpeg", "-v", "error", "-y", "-i", mp3.toString(), "-c:a", "pcm_s16le", mp3wav.toString());
+        assertEquals(List.of(), ofType(analyse(wav), QcFlag.LIMITED_BANDWIDTH));
+        List<QcFlag> mp3Flags = ofType(analyse(mp3wav), QcFlag.LIMITED_BANDWIDTH);
+        assertEquals(1, mp3Flags.size(), mp3Flags::toString);
+        assertTrue(mp3Flags.get(0).detail().matches("content ends at 1[5-7]\\.\\d kHz of 22\\.1 kHz.*"), mp3Flags.get(0).detail());
+    }
+
+    /**
+     * What the floor test must not take for a lowpass: a harmonic instrument (eight notes from A4, partials
+     * up to Nyquist falling 12 dB per octave, 5 Hz vibrato) whose partials sink one by one into white
+     * hiss at -85 dBFS. Above 8 kHz the spectrum is mostly that hiss, stationary and flat, but the
+     * partials fade into it gradually instead of stopping at an edge.
+     */
+    @Test
+    void partialsFadingIntoHissAreNotALowpass() throws Exception {
+        int n = (int) (SECONDS * RATE);
+        float[] x = new float[n];
+        double[] notes = {440, 494, 523, 587, 659, 587, 523, 494};
+        int seg = n / notes.length;
+        Random rnd = new Random(3);
+        for (int i = 0; i < notes.length; i++) {
+            for (int k = 1; k * notes[i] < RATE / 2.0; k++) {
+                double f = k * notes[i];
+                double phase = 2 * Math.PI * rnd.nextDouble();
+                for (int j = 0; j < seg; j++) {
+                    double t = j / (double) RATE;
+                    double env = Math.min(1, Math.min(t / 0.08, (seg / (double) RATE - t) / 0.08));
+                    // phase of f (1 + 0.003 sin(2 pi 5 t)): the vibrato integrated
+                    double arg = 2 * Math.PI * f * (t - 0.003 / (2 * Math.PI * 5) * Math.cos(2 * Math.PI * 5 * t)) + phase;
+                    x[i * seg + j] += (float) (0.3 * env * Math.sin(arg) / (k * k));
+                }
+            }
+        }
+        double hiss = Math.pow(10, -85 / 20.0);
+        for (int i = 0; i < n; i++) {
+            x[i] += (float) (hiss * rnd.nextGaussian());
+        }
+        assertEquals(List.of(), ofType(analyse("partials-into-hiss", x), QcFlag.LIMITED_BANDWIDTH));
+    }
+
     /** The clean signal's chords without its noise. */
     static float[][] chords() {
         int n = (int) (SECONDS * RATE);
