@@ -1,6 +1,7 @@
 package dev.audiocat.pipelines;
 
 import java.io.Serializable;
+import java.nio.file.Path;
 
 /**
  * A file found by the scan, before anything is known about its content.
@@ -12,8 +13,18 @@ import java.io.Serializable;
  */
 public record AudioFile(String uri, String localPath, long sizeBytes, long modifiedMillis) implements Serializable {
 
-    /** Last path segment of the URI. */
+    /**
+     * The file's name as its owner wrote it: the last element of the local path (a local URI is
+     * percent-encoded: "naïve name.wav" would read "na%C3%AFve%20name.wav"), else the last segment of
+     * the URI (an S3 URI holds the object key as it is).
+     */
     public String fileName() {
+        if (localPath != null) {
+            Path name = Path.of(localPath).getFileName();
+            if (name != null) {
+                return name.toString();
+            }
+        }
         int i = uri.lastIndexOf('/');
         return i >= 0 ? uri.substring(i + 1) : uri;
     }

@@ -2,6 +2,8 @@ package dev.audiocat.pipelines;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +11,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -20,6 +23,11 @@ import java.util.Set;
  * .mka, none at all), except hidden files and files whose extension says they are not audio
  * (sidecars such as .json, .txt, .jpg, .cue, .pdf): those are counted as ignored, so the summary can
  * say what was left out.
+ *
+ * <p>Symbolic links are followed, to files and to folders (archives build "by artist" views and
+ * mount points out of them); a file reached by two paths is a candidate under each. A link whose
+ * target is missing is still a candidate, so it ends as a dead letter that names it, not as nothing.
+ * A link back to a folder being walked (a loop) is not followed twice.
  */
 public final class LibraryScanner {
 
@@ -46,7 +54,7 @@ public final class LibraryScanner {
         List<AudioFile> files = new ArrayList<>();
         List<String> ignored = new ArrayList<>();
         try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            Files.walkFileTree(root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                     if (!dir.equals(root) && dir.getFileName().toString().startsWith(".")) {
@@ -57,6 +65,11 @@ public final class LibraryScanner {
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    // Following links, a link's own attributes arrive only when its target cannot be read.
+                    if (attrs.isSymbolicLink()) {
+                        files.add(new AudioFile(file.toUri().toString(), file.toAbsolutePath().toString(), -1, 0));
+                        return FileVisitResult.CONTINUE;
+                    }
                     if (!attrs.isRegularFile()) {
                         return FileVisitResult.CONTINUE;
                     }
@@ -72,6 +85,9 @@ public final class LibraryScanner {
 
                 @Override
                 public FileVisitResult visitFileFailed(Path file, IOException exc) {
+                    if (exc instanceof FileSystemLoopException) {
+                        return FileVisitResult.CONTINUE; // its files are listed under the folder it points back to
+                    }
                     // unreadable entries still become candidates: the analysis turns them into dead letters
                     files.add(new AudioFile(file.toUri().toString(), file.toAbsolutePath().toString(), -1, 0));
                     return FileVisitResult.CONTINUE;

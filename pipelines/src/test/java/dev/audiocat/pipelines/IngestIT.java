@@ -135,6 +135,26 @@ class IngestIT {
                 .filter(r -> r.get("uri").toString().contains("copy-of-")).findFirst().orElseThrow();
         assertEquals(original.sha256(), copy.get("asset_id").toString());
         assertEquals(original.sha256(), String.valueOf(copy.get("duplicate_group")), "the copy joins the original's duplicate group");
+
+        // a folder of links (an archive's "by artist" view): a link to a file is catalogued under the link's own
+        // name, spaces and accents as written; a link to nothing is a dead letter that names where it points
+        Path linked = out.resolve("linked");
+        java.nio.file.Files.createDirectories(linked);
+        java.nio.file.Files.createSymbolicLink(linked.resolve("l'été en prise ✓.wav"), original.resolve(library));
+        java.nio.file.Files.createSymbolicLink(linked.resolve("gone.wav"), out.resolve("no-such-take.wav"));
+        Path linkedCatalog = out.resolve("linked-catalog");
+        IngestSummary fourth = IngestRun.execute(linked, linkedCatalog, IngestRun.Settings.defaults().withParallelism(2).withTagging(false),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertEquals(2, fourth.found());
+        assertEquals(1, fourth.catalogued());
+        assertEquals(1, fourth.deadLetters());
+        assertTrue(fourth.balanced());
+        GenericRecord viaLink = CatalogReader.latestRows(linkedCatalog).get(0);
+        assertEquals("l'été en prise ✓.wav", viaLink.get("file_name").toString());
+        assertEquals(original.sha256(), viaLink.get("asset_id").toString());
+        GenericRecord gone = CatalogReader.readAll(linkedCatalog, CatalogSchema.DEAD_LETTER_DIR).get(0);
+        assertEquals("broken_link", gone.get("reason").toString());
+        assertTrue(gone.get("message").toString().contains("no-such-take.wav"), gone.get("message").toString());
     }
 
     /** A registry folder holding the shipped tagger's weights under a card that says {@code version}. */

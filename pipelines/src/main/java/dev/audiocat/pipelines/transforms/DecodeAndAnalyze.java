@@ -243,14 +243,14 @@ public final class DecodeAndAnalyze extends PTransform<PCollection<AudioFile>, P
                     String message = fetched == null ? de.getMessage() : de.getMessage().replace(fetched.toString(), f.uri());
                     deadLetter(c, f, de.reason(), message.contains(f.uri()) ? message : f.uri() + ": " + message, de, progress);
                 } else if (cause instanceof NoSuchFileException) {
-                    deadLetter(c, f, "file_vanished", f.uri() + ": the file disappeared during the run", cause, progress);
+                    missing(c, f, cause, progress);
                 } else if (cause instanceof IOException) {
                     deadLetter(c, f, "unreadable", f.uri() + ": cannot read the file (" + cause.getMessage() + ")", cause, progress);
                 } else {
                     deadLetter(c, f, "analysis_failed", f.uri() + ": analysis failed (" + cause + "); please report this with the file", cause, progress);
                 }
             } catch (NoSuchFileException e) {
-                deadLetter(c, f, "file_vanished", f.uri() + ": the file disappeared during the run", e, progress);
+                missing(c, f, e, progress);
             } catch (IOException e) {
                 deadLetter(c, f, "unreadable", f.uri() + ": cannot read the file (" + e.getMessage() + ")", e, progress);
             } catch (InterruptedException e) {
@@ -278,6 +278,23 @@ public final class DecodeAndAnalyze extends PTransform<PCollection<AudioFile>, P
 
         private static Path tempDir() {
             return Path.of(System.getProperty("java.io.tmpdir"));
+        }
+
+        /** A file that is not there: a symbolic link to nothing (a dead letter that says so), or one removed during the run. */
+        private void missing(ProcessContext c, AudioFile f, Throwable error, IngestProgress progress) {
+            Path link = f.localPath() == null ? null : Path.of(f.localPath());
+            if (link != null && Files.isSymbolicLink(link) && !Files.exists(link)) {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(link).toString();
+                } catch (IOException e) {
+                    target = "a path that cannot be read";
+                }
+                deadLetter(c, f, "broken_link", f.uri() + ": a symbolic link to " + target
+                        + ", which does not exist; point the link at the file or remove it", error, progress);
+            } else {
+                deadLetter(c, f, "file_vanished", f.uri() + ": the file disappeared during the run", error, progress);
+            }
         }
 
         private void deadLetter(ProcessContext c, AudioFile f, String reason, String message, Throwable error, IngestProgress progress) {
