@@ -573,7 +573,64 @@ public final class KeyDetector implements FrameProcessor {
                 all[k] = (all[k] + tailWeight * tail[k]) / (1 + tailWeight);
             }
         }
-        result = pick(all, 440.0 * Math.pow(2, offsetCents / 1200));
+        result = bySpread(pick(all, 440.0 * Math.pow(2, offsetCents / 1200)), all, chroma);
+    }
+
+    /**
+     * Pitch classes holding at least this share of the strongest one's chroma make the spread. Music in a
+     * key spreads over its scale: 7 to 12 on all 672 pieces of the pooled tuning sets. A single note spreads
+     * over 2 (a sine: the harmonic votes add the fourth below) or 3 (with its partials: the fifth too), a
+     * power chord over 3 or 4, a triad over 5.
+     */
+    static final double SPREAD_SHARE = 0.1;
+    /** From this spread on, the confidence is the scores' alone. */
+    static final int FULL_SPREAD = 7;
+    /** Up to this spread the confidence is 0: a note. */
+    static final int NOTE_SPREAD = 3;
+    /** Up to this spread the tonic is the strongest pitch class: a note or a power chord names its root. */
+    static final int ROOT_SPREAD = 4;
+
+    /** How many pitch classes hold at least {@link #SPREAD_SHARE} of the strongest one's chroma. */
+    static int spread(double[] chroma) {
+        double max = 0;
+        for (double v : chroma) {
+            max = Math.max(max, v);
+        }
+        int n = 0;
+        for (double v : chroma) {
+            if (v > 0 && v >= SPREAD_SHARE * max) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * A key needs a scale: too few pitch classes (a one-shot note, a power chord, one chord) fit several
+     * keys alike, and a margin between two keys' scores says nothing. The confidence is scaled by
+     * (spread - NOTE_SPREAD) / (FULL_SPREAD - NOTE_SPREAD), from 0 to 1: 0 for one note, 0.5 for a triad;
+     * music is untouched. Up to {@link #ROOT_SPREAD} pitch classes the tonic is the strongest one, the root
+     * of the note or power chord (its mode the better scoring of the two): a lone A read "D major" at
+     * confidence 0.79 before, as its harmonic votes (A, and D a twelfth below) fit D major's tonic and
+     * fifth best.
+     */
+    static KeyEstimate bySpread(KeyEstimate key, double[] scores, double[] chroma) {
+        int n = spread(chroma);
+        if (n >= FULL_SPREAD) {
+            return key;
+        }
+        double factor = Math.max(0, (n - NOTE_SPREAD) / (double) (FULL_SPREAD - NOTE_SPREAD));
+        if (n > ROOT_SPREAD) {
+            return new KeyEstimate(key.tonic(), key.mode(), key.confidence() * factor, key.tuningHz());
+        }
+        int root = 0;
+        for (int i = 1; i < 12; i++) {
+            if (chroma[i] > chroma[root]) {
+                root = i;
+            }
+        }
+        boolean minor = scores[root + 12] > scores[root];
+        return new KeyEstimate(PITCH_CLASSES[root], minor ? "minor" : "major", key.confidence() * factor, key.tuningHz());
     }
 
     /** The key, or null when no frame held a tonal peak (silence, or before {@link #finish()}). */

@@ -386,6 +386,42 @@ class KeyDetectorTest {
         assertNull(k.result());
     }
 
+    /**
+     * One-shots: a lone note (6 partials, 4 s, A3 or C4 here) fits several keys alike; a pure A sine read "D
+     * major" at confidence 0.79 (its harmonic votes: A, and D a twelfth below). Now the note is the tonic, at
+     * confidence 0; a power chord (C and G, 0.80 before) is rooted on C at no more than a quarter of the
+     * scores' confidence; the cadences above keep theirs (a scale spreads over 7 and more, as all bench music).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "A, 57, 0",
+        "C, 60, 0",
+        "C, 60, 7",
+    })
+    void aNoteOrAPowerChordHasNoConfidentKey(String root, int midi, int fifth) {
+        float[] x = new float[RATE * 4];
+        TestAudio.addTone(x, RATE, 0, 4.0, TestAudio.hz(midi, 440), 0.2);
+        if (fifth > 0) {
+            TestAudio.addTone(x, RATE, 0, 4.0, TestAudio.hz(midi + fifth, 440), 0.2);
+        }
+        KeyDetector k = new KeyDetector();
+        TestAudio.feed(x, k);
+        KeyEstimate e = k.result();
+        assertNotNull(e);
+        assertEquals(root, e.tonic(), () -> "got " + e);
+        if (fifth == 0) {
+            assertEquals(0.0, e.confidence(), () -> "got " + e);
+        } else {
+            assertTrue(e.confidence() <= 0.25, () -> "got " + e);
+        }
+        // the cadences keep the scores' confidence (findsKeyModeAndTuningOfACadence): a scale spreads wider
+        KeyDetector cadence = new KeyDetector();
+        TestAudio.feed(cadence(midi, false, 440), cadence);
+        assertTrue(cadence.result().confidence() > 0.3, () -> "cadence " + cadence.result());
+        assertEquals(7, KeyDetector.spread(new double[] {1, 0, 0.5, 0, 0.8, 0.4, 0, 0.9, 0, 0.3, 0, 0.2}));
+        assertEquals(1, KeyDetector.spread(new double[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0.05, 0}));
+    }
+
     @Test
     void noiseHasLowConfidence() {
         java.util.Random r = new java.util.Random(7);
