@@ -97,7 +97,7 @@ public final class IngestPipeline {
         if (tagging) {
             rows = rows.apply("TagWithModels", TagWithModels.with(models).withModelInputs(analysed.get(DecodeAndAnalyze.MODEL_INPUTS)));
         }
-        rows = rows.apply("GroupDuplicates", GroupDuplicates.against(earlier));
+        rows = rows.apply("GroupDuplicates", GroupDuplicates.against(Path.of(options.getOutput())));
         JoinRights rights = options.getLedger().isBlank() ? null : JoinRights.fromLedger(options.getLedger());
         if (!options.getReferences().isBlank()) {
             CheckFingerprints check = CheckFingerprints.against(Path.of(options.getReferences()))

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.UUID;
 import org.apache.avro.generic.GenericRecord;
@@ -143,7 +144,7 @@ public final class IngestRun {
             prepareIndex(settings.elastic());
         }
         // the catalog's rows are read once: for the stale-tags count, the S3 comparison and the pipeline's skip list
-        List<GenericRecord> earlier = CatalogReader.latestRows(output);
+        List<GenericRecord> earlier = CatalogReader.latestRows(output, EARLIER_FIELDS);
         java.util.function.Predicate<GenericRecord> standing = IngestPipeline.standing(options);
         if (settings.tagging() && !settings.redo()) {
             List<String> refs = TagWithModels.sharedTagger(TagWithModels.Config.from(options)).rowRefs();
@@ -272,11 +273,19 @@ public final class IngestRun {
         }
     }
 
+    /**
+     * What an ingest needs of the rows already catalogued: the skip list and the S3 comparison (uri,
+     * asset_id, size, modified time) and the --retag test (model_versions). Nothing else is read; the
+     * duplicate grouping reads the fingerprints in the pipeline, one row at a time (GroupDuplicates).
+     */
+    static final Set<String> EARLIER_FIELDS = Set.of("uri", "asset_id", "size_bytes", "modified_time", "model_versions",
+            "analysis_time");
+
     /** Reads back the rows this run wrote: the summary counts what is on disk, not what was intended. */
     static IngestSummary summarise(Path output, String runId, LibraryScanner.Listing listing, long skipped, double wall, double first) {
         long[] catalogued = {0};
         double[] audio = {0};
-        CatalogReader.forEach(output, CatalogSchema.CATALOG_DIR, r -> {
+        CatalogReader.forEach(output, CatalogSchema.CATALOG_DIR, Set.of("run_id", "duration_seconds"), r -> {
             if (runId.equals(r.get("run_id").toString())) {
                 catalogued[0]++;
                 Object d = r.get("duration_seconds");
@@ -285,7 +294,7 @@ public final class IngestRun {
         });
         Map<String, Long> reasons = new HashMap<>();
         long[] notIndexed = {0};
-        CatalogReader.forEach(output, CatalogSchema.DEAD_LETTER_DIR, (GenericRecord r) -> {
+        CatalogReader.forEach(output, CatalogSchema.DEAD_LETTER_DIR, Set.of("run_id", "stage", "reason"), (GenericRecord r) -> {
             if (runId.equals(r.get("run_id").toString())) {
                 if (DecodeAndAnalyze.STAGE.equals(r.get("stage").toString())) {
                     reasons.merge(r.get("reason").toString(), 1L, Long::sum);

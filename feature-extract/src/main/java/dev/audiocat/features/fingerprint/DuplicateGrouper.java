@@ -128,6 +128,61 @@ public final class DuplicateGrouper {
         return out;
     }
 
+    /**
+     * An index of a few fingerprints (one ingest run's) that many others (a catalog's earlier rows, read one
+     * at a time) are matched against: memory grows with the indexed set, not with the catalog. The same
+     * candidates and verification as {@link #group}, except that a value's posting count (the silence
+     * filter, {@value #MAX_POSTINGS}) is taken over the indexed set.
+     */
+    public Index index(Map<String, int[]> fingerprints) {
+        return new Index(fingerprints);
+    }
+
+    /** See {@link #index}. */
+    public final class Index {
+        private final List<String> ids = new ArrayList<>();
+        private final List<int[]> fps = new ArrayList<>();
+        private final Map<Integer, List<long[]>> postings = new HashMap<>();
+
+        private Index(Map<String, int[]> fingerprints) {
+            for (Map.Entry<String, int[]> e : new TreeMap<>(fingerprints).entrySet()) {
+                int r = ids.size();
+                ids.add(e.getKey());
+                fps.add(e.getValue());
+                for (int i = 0; i < e.getValue().length; i++) {
+                    postings.computeIfAbsent(e.getValue()[i], k -> new ArrayList<>()).add(new long[] {r, i});
+                }
+            }
+            postings.values().removeIf(list -> distinctRecordings(list) > MAX_POSTINGS);
+        }
+
+        /** The indexed ids that {@code fp} is an exact or near duplicate of, in id order. */
+        public List<String> duplicatesOf(int[] fp) {
+            Map<Integer, Map<Integer, Integer>> votes = new TreeMap<>(); // indexed recording → offset → shared values
+            for (int i = 0; i < fp.length; i++) {
+                List<long[]> list = postings.get(fp[i]);
+                if (list == null) {
+                    continue;
+                }
+                for (long[] p : list) {
+                    votes.computeIfAbsent((int) p[0], k -> new HashMap<>()).merge((int) p[1] - i, 1, Integer::sum);
+                }
+            }
+            List<String> out = new ArrayList<>();
+            for (Map.Entry<Integer, Map<Integer, Integer>> e : votes.entrySet()) {
+                int total = e.getValue().values().stream().mapToInt(Integer::intValue).sum();
+                if (total < MIN_SHARED) {
+                    continue;
+                }
+                int bestOffset = e.getValue().entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+                if (isDuplicate(fps.get(e.getKey()), fp, bestOffset)) {
+                    out.add(ids.get(e.getKey()));
+                }
+            }
+            return out;
+        }
+    }
+
     /** Bit error rate of {@code a[i + offset]} against {@code b[i]} over their overlap, or 1 without enough overlap. */
     public static double bitErrorRate(int[] a, int[] b, int offset) {
         int start = Math.max(0, -offset);

@@ -1,10 +1,16 @@
 package dev.audiocat.pipelines.transforms;
 
+import dev.audiocat.features.fingerprint.ChromaprintCodec;
 import dev.audiocat.features.fingerprint.DuplicateGrouper;
+import dev.audiocat.pipelines.catalog.CatalogReader;
 import dev.audiocat.pipelines.catalog.CatalogSchema;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -13,85 +19,58 @@ import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionView;
 
 /**
  * Fills {@code duplicate_group}: files of this run that are exact or near duplicates (Chromaprint,
- * {@link DuplicateGrouper}) of each other or of files already in the catalog share a group id, the
- * {@code asset_id} of the group's first member by URI, so the id is stable across runs. Files without
- * a duplicate keep a null group.
+ * {@link DuplicateGrouper}) of each other or of files already in the catalog share a group id. A file
+ * that joins an earlier row which already has a group takes that group's id (the smallest, if it joins
+ * several); otherwise the id is the {@code asset_id} of the new group's first member by URI, so ids stay
+ * stable across runs. Files without a duplicate keep a null group.
  *
- * <p>The grouping needs every fingerprint at once, so it runs as one step over the whole run (a
- * Chromaprint of 120 s is ~4 KB: a million fingerprints fit one worker). Rows written by earlier runs
- * are not rewritten: they get their group when re-analysed with {@code --redo}.
+ * <p>Only this run's fingerprints are held and indexed ({@link DuplicateGrouper#index}); the catalog's
+ * earlier rows are read one at a time from its Parquet files (three columns of them) and matched against
+ * that index. Memory grows with the run, and the time with the catalog's size: an ingest of one file into
+ * a catalog of 200,000 rows no longer carries all their fingerprints through the pipeline (docs/benchmarks.md).
+ * Rows written by earlier runs are not rewritten: they get a group when re-analysed with {@code --redo}.
  */
 public final class GroupDuplicates extends PTransform<PCollection<GenericRecord>, PCollection<GenericRecord>> {
 
     public static final String STAGE = "GroupDuplicates";
 
-    /** uri → "asset_id chromaprint" of catalog rows from earlier runs. */
-    private final Map<String, String> catalogued;
+    /** The catalog's Parquet files when the run was built: earlier runs' rows. */
+    private final List<String> catalogFiles;
 
-    private GroupDuplicates(Map<String, String> catalogued) {
-        this.catalogued = catalogued;
+    private GroupDuplicates(List<String> catalogFiles) {
+        this.catalogFiles = catalogFiles;
     }
 
-    /**
-     * @param earlierRows catalog rows from earlier runs (their {@code uri}, {@code asset_id}, {@code chromaprint})
-     */
-    public static GroupDuplicates against(List<GenericRecord> earlierRows) {
-        Map<String, String> known = new HashMap<>();
-        for (GenericRecord r : earlierRows) {
-            Object cp = r.get("chromaprint");
-            if (cp != null) {
-                known.put(r.get("uri").toString(), r.get("asset_id") + " " + cp);
-            }
-        }
-        return new GroupDuplicates(known);
-    }
-
-    private static String newest(Iterable<String> values) {
-        String best = null;
-        for (String v : values) {
-            if (best == null || v.compareTo(best) > 0) {
-                best = v;
-            }
-        }
-        return best;
+    /** Groups this run's rows with each other and with the rows already in {@code catalogFolder}. */
+    public static GroupDuplicates against(Path catalogFolder) {
+        return new GroupDuplicates(CatalogReader.files(catalogFolder, CatalogSchema.CATALOG_DIR).stream().map(Path::toString).toList());
     }
 
     @Override
     public PCollection<GenericRecord> expand(PCollection<GenericRecord> rows) {
         KvCoder<String, String> kv = KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of());
-        PCollection<KV<String, String>> current = rows.apply("Fingerprints", ParDo.of(new DoFn<GenericRecord, KV<String, String>>() {
+        PCollectionView<Map<String, String>> current = rows.apply("Fingerprints", ParDo.of(new DoFn<GenericRecord, KV<String, String>>() {
             private static final long serialVersionUID = 1L;
 
             @ProcessElement
             public void process(@Element GenericRecord r, OutputReceiver<KV<String, String>> out) {
                 Object cp = r.get("chromaprint");
                 if (cp != null) {
-                    out.output(KV.of(r.get("uri").toString(), "1 " + r.get("asset_id") + " " + cp));
+                    out.output(KV.of(r.get("uri").toString(), r.get("asset_id") + " " + cp));
                 }
             }
-        })).setCoder(kv);
-        Map<String, String> tagged = new HashMap<>();
-        catalogued.forEach((uri, v) -> tagged.put(uri, "0 " + v));
-        PCollection<KV<String, String>> earlier = rows.getPipeline()
-                .apply("CataloguedFingerprints", Create.of(tagged).withCoder(kv));
-        // one entry per URI: this run's ("1 ...") wins over an earlier run's ("0 ...") when the file changed
-        PCollectionView<Map<String, String>> all = PCollectionList.of(current).and(earlier)
-                .apply("AllFingerprints", Flatten.pCollections())
-                .apply("OnePerUri", Combine.<String, String>perKey(GroupDuplicates::newest))
-                .apply("AsMap", View.asMap());
+        })).setCoder(kv).apply("AsMap", View.asMap());
+        List<String> files = catalogFiles;
         PCollectionView<Map<String, String>> groups = rows.getPipeline()
                 .apply("Once", Create.of("group"))
                 .apply("Group", ParDo.of(new DoFn<String, KV<String, String>>() {
@@ -99,19 +78,9 @@ public final class GroupDuplicates extends PTransform<PCollection<GenericRecord>
 
                     @ProcessElement
                     public void process(ProcessContext c) {
-                        Map<String, String> byUri = c.sideInput(all);
-                        Map<String, String> prints = new HashMap<>();
-                        Map<String, String> assetOf = new HashMap<>();
-                        byUri.forEach((uri, tagged) -> {
-                            String v = tagged.substring(2);
-                            int sp = v.indexOf(' ');
-                            assetOf.put(uri, v.substring(0, sp));
-                            prints.put(uri, v.substring(sp + 1));
-                        });
-                        // group ids come back as the smallest member URI; the catalog shows that member's asset id
-                        new DuplicateGrouper().groupCompressed(prints).forEach((uri, rootUri) -> c.output(KV.of(uri, assetOf.get(rootUri))));
+                        group(c.sideInput(current), files).forEach((uri, id) -> c.output(KV.of(uri, id)));
                     }
-                }).withSideInputs(all))
+                }).withSideInputs(current))
                 .setCoder(kv)
                 .apply("GroupsAsMap", View.asMap());
         return rows.apply("SetGroup", ParDo.of(new DoFn<GenericRecord, GenericRecord>() {
@@ -132,5 +101,100 @@ public final class GroupDuplicates extends PTransform<PCollection<GenericRecord>
                 c.output(copy);
             }
         }).withSideInputs(groups)).setCoder(AvroCoder.of(GenericRecord.class, CatalogSchema.CATALOG));
+    }
+
+    /**
+     * This run's groups: {@code byUri} holds this run's rows as uri → "asset_id chromaprint"; {@code files}
+     * are the catalog files of earlier runs, whose latest row per URI is matched (URIs this run re-analysed
+     * are left to their new row).
+     *
+     * @return uri → group id, for this run's URIs that have a duplicate
+     */
+    static Map<String, String> group(Map<String, String> byUri, List<String> files) {
+        Map<String, int[]> prints = new TreeMap<>();
+        Map<String, String> assetOf = new HashMap<>();
+        byUri.forEach((uri, v) -> {
+            int sp = v.indexOf(' ');
+            assetOf.put(uri, v.substring(0, sp));
+            try {
+                prints.put(uri, ChromaprintCodec.decode(v.substring(sp + 1)));
+            } catch (IllegalArgumentException bad) {
+                // a damaged fingerprint cannot be grouped; the asset keeps its own identity
+            }
+        });
+        Map<String, String> parent = new HashMap<>();
+        DuplicateGrouper grouper = new DuplicateGrouper();
+        grouper.group(prints).forEach((uri, root) -> union(parent, uri, root));
+        Map<String, String> storedGroup = new HashMap<>(); // earlier rows that joined: their group id, if any
+        if (!files.isEmpty() && !prints.isEmpty()) {
+            List<Path> paths = files.stream().map(Path::of).toList();
+            Map<String, Long> latest = new HashMap<>();
+            CatalogReader.forEachIn(paths, CatalogSchema.CATALOG_DIR, Set.of("uri", "analysis_time"),
+                    r -> latest.merge(r.get("uri").toString(), (Long) r.get("analysis_time"), Math::max));
+            DuplicateGrouper.Index index = grouper.index(prints);
+            CatalogReader.forEachIn(paths, CatalogSchema.CATALOG_DIR, Set.of("uri", "analysis_time", "asset_id", "chromaprint", "duplicate_group"), r -> {
+                String uri = r.get("uri").toString();
+                Object cp = r.get("chromaprint");
+                if (cp == null || byUri.containsKey(uri) || !r.get("analysis_time").equals(latest.get(uri))) {
+                    return;
+                }
+                List<String> matches;
+                try {
+                    matches = index.duplicatesOf(ChromaprintCodec.decode(cp.toString()));
+                } catch (IllegalArgumentException bad) {
+                    return;
+                }
+                for (String m : matches) {
+                    union(parent, uri, m);
+                }
+                if (!matches.isEmpty()) {
+                    assetOf.put(uri, r.get("asset_id").toString());
+                    Object g = r.get("duplicate_group");
+                    if (g != null) {
+                        storedGroup.put(uri, g.toString());
+                    }
+                }
+            });
+        }
+        // per component: the smallest group id an earlier member already has, else the first member's asset
+        Map<String, List<String>> members = new TreeMap<>();
+        for (String uri : parent.keySet()) {
+            members.computeIfAbsent(find(parent, uri), k -> new ArrayList<>()).add(uri);
+        }
+        Map<String, String> out = new TreeMap<>();
+        for (List<String> component : members.values()) {
+            if (component.size() < 2) {
+                continue;
+            }
+            String first = component.stream().min(String::compareTo).orElseThrow();
+            String id = component.stream().map(storedGroup::get).filter(g -> g != null).min(String::compareTo).orElse(assetOf.get(first));
+            for (String uri : component) {
+                if (byUri.containsKey(uri)) {
+                    out.put(uri, id);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String find(Map<String, String> parent, String x) {
+        String p = parent.getOrDefault(x, x);
+        while (!p.equals(x)) {
+            String next = parent.getOrDefault(p, p);
+            parent.put(x, next);
+            x = p;
+            p = next;
+        }
+        return x;
+    }
+
+    private static void union(Map<String, String> parent, String a, String b) {
+        parent.putIfAbsent(a, a);
+        parent.putIfAbsent(b, b);
+        String ra = find(parent, a);
+        String rb = find(parent, b);
+        if (!ra.equals(rb)) {
+            parent.put(ra.compareTo(rb) < 0 ? rb : ra, ra.compareTo(rb) < 0 ? ra : rb);
+        }
     }
 }

@@ -1,0 +1,30 @@
+import dev.audiocat.pipelines.catalog.*;
+import java.nio.file.*;
+import java.util.*;
+import org.apache.avro.generic.*;
+/**
+ * A large catalog for bench/ingest/big-catalog.sh: ROWS catalog rows cloned from a catalog's latest rows (a
+ * new uri, file name and asset id each; embedding, fingerprint, tags and QC as they are), written to
+ * OUT/catalog/big-NNN.parquet, 50,000 rows per file. Usage: BigCatalog SOURCE_CATALOG ROWS OUT
+ */
+public class BigCatalog {
+    public static void main(String[] a) throws Exception {
+        List<GenericRecord> rows = CatalogReader.latestRows(Path.of(a[0]));
+        int n = Integer.parseInt(a[1]);
+        Path out = Path.of(a[2]).resolve(CatalogSchema.CATALOG_DIR);
+        Files.createDirectories(out);
+        int per = 50000;
+        for (int part = 0; part * per < n; part++) {
+            List<GenericRecord> batch = new ArrayList<>();
+            for (int i = part * per; i < Math.min(n, (part + 1) * per); i++) {
+                GenericData.Record r = new GenericData.Record((GenericData.Record) rows.get(i % rows.size()), true);
+                r.put("uri", "file:///library/big/track-" + i + ".wav");
+                r.put("file_name", "track-" + i + ".wav");
+                r.put("asset_id", String.format("%064x", i));
+                batch.add(r);
+            }
+            CatalogFile.write(out.resolve(String.format("big-%03d.parquet", part)), rows.get(0).getSchema(), batch);
+        }
+        System.out.println(n + " rows cloned from the " + rows.size() + " rows of " + a[0]);
+    }
+}
