@@ -5,10 +5,19 @@ import org.apache.avro.generic.*;
 /**
  * A large catalog for bench/ingest/big-catalog.sh: ROWS catalog rows cloned from a catalog's latest rows (a
  * new uri, file name and asset id each; embedding, fingerprint, tags and QC as they are), written to
- * OUT/catalog/big-NNN.parquet, 50,000 rows per file. Usage: BigCatalog SOURCE_CATALOG ROWS OUT
+ * OUT/catalog/big-NNN.parquet, 50,000 rows per file. Usage: BigCatalog SOURCE_CATALOG ROWS OUT; or
+ * BigCatalog --group CATALOG NAME prints the duplicate_group of the rows of file NAME (two columns read).
  */
 public class BigCatalog {
     public static void main(String[] a) throws Exception {
+        if (a[0].equals("--group")) { // --group CATALOG NAME: the duplicate_group of the rows whose file is NAME
+            CatalogReader.forEach(Path.of(a[1]), CatalogSchema.CATALOG_DIR, Set.of("uri", "duplicate_group"), r -> {
+                if (r.get("uri").toString().endsWith("/" + a[2])) {
+                    System.out.println(r.get("duplicate_group"));
+                }
+            });
+            return;
+        }
         List<GenericRecord> rows = CatalogReader.latestRows(Path.of(a[0]));
         int n = Integer.parseInt(a[1]);
         Path out = Path.of(a[2]).resolve(CatalogSchema.CATALOG_DIR);

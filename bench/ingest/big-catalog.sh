@@ -23,6 +23,6 @@ for n in tone copy; do
   /usr/bin/time -v "$ROOT/audiocat" ingest "$WORK/$n" --out "$WORK/catalog" --no-index >"$WORK/$n.txt" 2>&1
   wall=$(grep -E 'Elapsed \(wall clock\)' "$WORK/$n.txt" | awk '{print $NF}')
   rss=$(grep -E 'Maximum resident' "$WORK/$n.txt" | awk '{printf "%.0f", $NF / 1024}')
-  group=$("$ROOT/audiocat" catalog show "$WORK/catalog" --json 2>/dev/null | grep "\"$n\.[a-z]*\"" | sed -E 's/.*"duplicate_group":("[^"]*"|null).*/\1/')
+  group=$(java -cp "$WORK/classes:$CP" BigCatalog --group "$WORK/catalog" "$(ls "$WORK/$n")" 2>/dev/null)
   printf '%-40s %8s %12s %s\n' "one new file: $n" "$wall" "$rss" "$group"
 done
