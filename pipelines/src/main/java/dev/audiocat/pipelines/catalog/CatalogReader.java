@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,6 +116,25 @@ public final class CatalogReader {
         List<GenericRecord> rows = new ArrayList<>(byUri.values());
         rows.sort(Comparator.comparing(r -> r.get("uri").toString()));
         return rows;
+    }
+
+    /**
+     * Streams the newest catalog row per URI without holding the catalog: a first pass reads two columns
+     * (uri, analysis_time), a second hands each URI's newest row to {@code action}, in the order the files
+     * hold them. For catalogs too large for {@link #latestRows(Path)} (a million rows are gigabytes).
+     */
+    public static void forEachLatest(Path catalogFolder, Consumer<GenericRecord> action) {
+        Map<String, Long> latest = new HashMap<>();
+        forEach(catalogFolder, CatalogSchema.CATALOG_DIR, Set.of("uri", "analysis_time"),
+                r -> latest.merge(r.get("uri").toString(), (Long) r.get("analysis_time"), Math::max));
+        forEach(catalogFolder, CatalogSchema.CATALOG_DIR, r -> {
+            String uri = r.get("uri").toString();
+            Long t = latest.get(uri);
+            if (t != null && t.equals(r.get("analysis_time"))) {
+                latest.remove(uri); // once per URI, even if two rows share the time
+                action.accept(r);
+            }
+        });
     }
 
     /**

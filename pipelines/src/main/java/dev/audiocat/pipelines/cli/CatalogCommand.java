@@ -35,7 +35,7 @@ public final class CatalogCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "CATALOG", description = "catalog folder written by ingest or demo")
         Path folder;
 
-        @Option(names = "--json", description = "one JSON object per line, field names as in docs/catalog-schema.md")
+        @Option(names = "--json", description = "one JSON object per line (the newest row per file, in stored order; streamed), field names as in docs/catalog-schema.md")
         boolean json;
 
         @Option(names = "--dead-letters", description = "show the files that could not be catalogued (newest dead letter per file) instead of the catalog")
@@ -47,10 +47,22 @@ public final class CatalogCommand implements Runnable {
                 throw new IllegalArgumentException(folder + ": not a catalog folder (no catalog/ or dead-letters/ inside); "
                         + "give the --out folder of an ingest");
             }
+            PrintStream out = System.out;
+            if (json && !deadLetters) {
+                // streamed: a catalog of millions of rows does not fit in memory whole
+                ObjectMapper m = new ObjectMapper();
+                CatalogReader.forEachLatest(folder, r -> {
+                    try {
+                        out.println(m.writeValueAsString(CatalogJson.toMap(r)));
+                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                        throw new IllegalStateException(r.get("uri") + ": cannot write this row as JSON: " + e.getMessage(), e);
+                    }
+                });
+                return 0;
+            }
             List<GenericRecord> rows = deadLetters
                     ? CatalogReader.latestDeadLetters(folder)
-                    : CatalogReader.latestRows(folder);
-            PrintStream out = System.out;
+                    : CatalogReader.latestRows(folder, TABLE_FIELDS);
             if (json) {
                 ObjectMapper m = new ObjectMapper();
                 for (GenericRecord r : rows) {
@@ -75,6 +87,10 @@ public final class CatalogCommand implements Runnable {
             }
             return 0;
         }
+
+        /** The columns the table shows: only these are read. */
+        static final java.util.Set<String> TABLE_FIELDS = java.util.Set.of("file_name", "codec", "sample_rate", "channels", "bit_depth",
+                "duration_seconds", "integrated_lufs", "loudness_range_lu", "true_peak_dbtp", "key_tonic", "key_mode", "bpm", "asset_id");
 
         private static String key(GenericRecord r) {
             Object tonic = r.get("key_tonic");
