@@ -76,7 +76,9 @@ public final class CatalogReader {
             if (kept.size() != fields.size()) {
                 throw new IllegalArgumentException("not all of " + fields + " are fields of " + full.getName());
             }
-            AvroReadSupport.setRequestedProjection(conf, Schema.createRecord(full.getName(), full.getDoc(), full.getNamespace(), false, kept));
+            Schema projection = Schema.createRecord(full.getName(), full.getDoc(), full.getNamespace(), false, kept);
+            AvroReadSupport.setRequestedProjection(conf, projection); // the columns read
+            AvroReadSupport.setAvroReadSchema(conf, projection);      // the records' schema: a field left out throws, not null
         }
         for (Path f : files) {
             try (ParquetReader<GenericRecord> r = AvroParquetReader.<GenericRecord>builder(new LocalInputFile(f)).withConf(conf).build()) {
