@@ -16,10 +16,12 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.avro.generic.GenericRecord;
 import picocli.CommandLine.Command;
@@ -123,39 +125,74 @@ public final class IndexCommand implements Runnable {
                 throw new IllegalArgumentException(catalog + ": not a catalog folder (no catalog/ inside); give the --out folder of an ingest");
             }
             long t0 = System.nanoTime();
-            Map<String, CatalogDocument> docs = new LinkedHashMap<>();
-            Integer seenDims = null;
-            for (GenericRecord r : CatalogReader.latestRows(catalog)) {
-                Map<String, Object> d = IndexCatalog.toDocument(r);
-                if (seenDims == null && d.get("embedding") instanceof List<?> e && !e.isEmpty()) {
-                    seenDims = e.size();
-                }
-                docs.put(d.get("asset_id").toString(), new CatalogDocument(d.get("asset_id").toString(), d));
-            }
+            Integer seenDims = dims != null ? null : embeddingDims(catalog);
             int n = dims != null ? dims : seenDims != null ? seenDims : CatalogIndex.DEFAULT_EMBEDDING_DIMS;
             PrintStream out = System.out;
             try (SearchConnection c = es.connect()) {
                 CatalogIndex index = new CatalogIndex(c.client(), es.alias(), n);
                 String build = index.createBuildIndex();
                 index.beginBulkLoad(build);
-                BulkWriter.Outcome o = new BulkWriter(c.client(), index.buildAlias())
-                        .writeAll(new ArrayList<>(docs.values()), batchSize);
+                // streamed in batches: a catalog of millions of rows does not fit in memory whole. One document
+                // per asset: files with the same bytes share it, the one stored last wins (as in the index).
+                BulkWriter writer = new BulkWriter(c.client(), index.buildAlias());
+                Set<String> assets = new HashSet<>();
+                Map<String, String> failed = new LinkedHashMap<>();
+                List<CatalogDocument> batch = new ArrayList<>();
+                Runnable flush = () -> {
+                    BulkWriter.Outcome o = writer.write(batch);
+                    batch.forEach(d -> failed.remove(d.id()));
+                    failed.putAll(o.failed());
+                    batch.clear();
+                };
+                CatalogReader.forEachLatest(catalog, r -> {
+                    Map<String, Object> d = IndexCatalog.toDocument(r);
+                    String id = d.get("asset_id").toString();
+                    assets.add(id);
+                    batch.add(new CatalogDocument(id, d));
+                    if (batch.size() >= batchSize) {
+                        flush.run();
+                    }
+                });
+                flush.run();
                 index.endBulkLoad(build);
-                if (!o.failed().isEmpty()) {
-                    o.failed().entrySet().stream().limit(10).forEach(e ->
+                if (!failed.isEmpty()) {
+                    failed.entrySet().stream().limit(10).forEach(e ->
                             System.err.println("audiocat: not indexed: " + e.getKey() + ": " + e.getValue()));
-                    throw new IOException(o.failed().size() + " of " + docs.size() + " documents could not be indexed into "
+                    throw new IOException(failed.size() + " of " + assets.size() + " documents could not be indexed into "
                             + build + "; the alias " + es.alias() + " still points at the previous index. Fix the cause above and run the rebuild again");
                 }
-                if (docs.size() >= 10_000) {
+                if (assets.size() >= 10_000) {
                     index.forceMerge(build, java.time.Duration.ofMinutes(30)); // one HNSW graph: faster kNN
                 }
-                List<String> old = index.promote(build, docs.size());
+                List<String> old = index.promote(build, assets.size());
                 out.printf(Locale.ROOT, "indexed %d assets into %s (embedding dims %d) in %.1f s; alias %s now points at it%s%n",
-                        docs.size(), build, n, (System.nanoTime() - t0) / 1e9, es.alias(),
+                        assets.size(), build, n, (System.nanoTime() - t0) / 1e9, es.alias(),
                         old.isEmpty() ? "" : "; deleted " + String.join(", ", old));
             }
             return 0;
+        }
+
+        /** The length of the first non-empty embedding in the catalog (one column read, stopping there); null when none. */
+        static Integer embeddingDims(Path catalog) {
+            final class Found extends RuntimeException {
+                private static final long serialVersionUID = 1L;
+                final int dims;
+
+                Found(int dims) {
+                    super(null, null, false, false);
+                    this.dims = dims;
+                }
+            }
+            try {
+                CatalogReader.forEach(catalog, CatalogSchema.CATALOG_DIR, Set.of("embedding"), r -> {
+                    if (r.get("embedding") instanceof List<?> e && !e.isEmpty()) {
+                        throw new Found(e.size());
+                    }
+                });
+            } catch (Found f) {
+                return f.dims;
+            }
+            return null;
         }
     }
 
