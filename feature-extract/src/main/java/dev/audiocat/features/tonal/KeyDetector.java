@@ -579,7 +579,7 @@ public final class KeyDetector implements FrameProcessor {
     /**
      * Pitch classes holding at least this share of the strongest one's chroma make the spread. Music in a
      * key spreads over its scale: 7 to 12 on all 672 pieces of the pooled tuning sets. A single note spreads
-     * over 2 (a sine: the harmonic votes add the fourth below) or 3 (with its partials: the fifth too), a
+     * over 2 (a sine: the harmonic votes add the fifth below) or 3 (with its partials: the fifth above too), a
      * power chord over 3 or 4, a triad over 5.
      */
     static final double SPREAD_SHARE = 0.1;
