@@ -47,7 +47,8 @@ public final class IngestPipeline {
     /**
      * Builds and runs the pipeline over {@code files}; returns without waiting for it to finish.
      *
-     * @param earlier the catalog's latest rows ({@code CatalogReader.latestRows} of the output folder)
+     * @param earlier the catalog's latest rows ({@code CatalogReader.latestRows} of the output folder), holding at
+     *                least {@code IngestRun.EARLIER_FIELDS}: the skip list reads uri and asset_id, --retag model_versions
      */
     public static PipelineResult run(IngestOptions options, List<AudioFile> files, List<GenericRecord> earlier) {
         Pipeline p = build(options, files, earlier);

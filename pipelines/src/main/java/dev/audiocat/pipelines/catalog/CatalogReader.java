@@ -106,12 +106,7 @@ public final class CatalogReader {
 
     /** As {@link #latestRows(Path)}, the rows holding only {@code fields} (plus uri and analysis_time); all when null. */
     public static List<GenericRecord> latestRows(Path catalogFolder, Set<String> fields) {
-        Set<String> read = null;
-        if (fields != null) {
-            read = new HashSet<>(fields);
-            read.add("uri");
-            read.add("analysis_time");
-        }
+        Set<String> read = withKey(fields);
         Map<String, GenericRecord> byUri = new LinkedHashMap<>();
         forEach(catalogFolder, CatalogSchema.CATALOG_DIR, read, rec -> byUri.merge(rec.get("uri").toString(), rec,
                 (a, b) -> (long) b.get("analysis_time") >= (long) a.get("analysis_time") ? b : a));
@@ -120,16 +115,36 @@ public final class CatalogReader {
         return rows;
     }
 
+    /** {@code fields} plus what picks a URI's newest row (uri, analysis_time); null (all fields) stays null. */
+    private static Set<String> withKey(Set<String> fields) {
+        if (fields == null) {
+            return null;
+        }
+        Set<String> read = new HashSet<>(fields);
+        read.add("uri");
+        read.add("analysis_time");
+        return read;
+    }
+
     /**
      * Streams the newest catalog row per URI without holding the catalog: a first pass reads two columns
      * (uri, analysis_time), a second hands each URI's newest row to {@code action}, in the order the files
      * hold them. For catalogs too large for {@link #latestRows(Path)} (a million rows are gigabytes).
      */
     public static void forEachLatest(Path catalogFolder, Consumer<GenericRecord> action) {
+        forEachLatestIn(files(catalogFolder, CatalogSchema.CATALOG_DIR), null, action);
+    }
+
+    /**
+     * As {@link #forEachLatest(Path, Consumer)}, over the given catalog files, the records holding only
+     * {@code fields} (plus uri and analysis_time; all when null).
+     */
+    public static void forEachLatestIn(List<Path> files, Set<String> fields, Consumer<GenericRecord> action) {
+        Set<String> read = withKey(fields);
         Map<String, Long> latest = new HashMap<>();
-        forEach(catalogFolder, CatalogSchema.CATALOG_DIR, Set.of("uri", "analysis_time"),
+        forEachIn(files, CatalogSchema.CATALOG_DIR, Set.of("uri", "analysis_time"),
                 r -> latest.merge(r.get("uri").toString(), (Long) r.get("analysis_time"), Math::max));
-        forEach(catalogFolder, CatalogSchema.CATALOG_DIR, r -> {
+        forEachIn(files, CatalogSchema.CATALOG_DIR, read, r -> {
             String uri = r.get("uri").toString();
             Long t = latest.get(uri);
             if (t != null && t.equals(r.get("analysis_time"))) {

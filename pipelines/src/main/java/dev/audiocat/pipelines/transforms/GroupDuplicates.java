@@ -127,15 +127,11 @@ public final class GroupDuplicates extends PTransform<PCollection<GenericRecord>
         grouper.group(prints).forEach((uri, root) -> union(parent, uri, root));
         Map<String, String> storedGroup = new HashMap<>(); // earlier rows that joined: their group id, if any
         if (!files.isEmpty() && !prints.isEmpty()) {
-            List<Path> paths = files.stream().map(Path::of).toList();
-            Map<String, Long> latest = new HashMap<>();
-            CatalogReader.forEachIn(paths, CatalogSchema.CATALOG_DIR, Set.of("uri", "analysis_time"),
-                    r -> latest.merge(r.get("uri").toString(), (Long) r.get("analysis_time"), Math::max));
             DuplicateGrouper.Index index = grouper.index(prints);
-            CatalogReader.forEachIn(paths, CatalogSchema.CATALOG_DIR, Set.of("uri", "analysis_time", "asset_id", "chromaprint", "duplicate_group"), r -> {
+            CatalogReader.forEachLatestIn(files.stream().map(Path::of).toList(), Set.of("asset_id", "chromaprint", "duplicate_group"), r -> {
                 String uri = r.get("uri").toString();
                 Object cp = r.get("chromaprint");
-                if (cp == null || byUri.containsKey(uri) || !r.get("analysis_time").equals(latest.get(uri))) {
+                if (cp == null || byUri.containsKey(uri)) {
                     return;
                 }
                 List<String> matches;
