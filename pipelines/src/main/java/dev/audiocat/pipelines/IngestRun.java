@@ -141,7 +141,8 @@ public final class IngestRun {
             }
         }
         if (settings.elastic() != null) {
-            prepareIndex(settings.elastic());
+            prepareIndex(settings.elastic(), settings.tagging()
+                    ? TagWithModels.sharedTagger(TagWithModels.Config.from(options)).embeddingModel().orElse(null) : null);
         }
         // the catalog's rows are read once: for the stale-tags count, the S3 comparison and the pipeline's skip list
         List<GenericRecord> earlier = CatalogReader.latestRows(output, EARLIER_FIELDS);
@@ -245,16 +246,33 @@ public final class IngestRun {
         return o;
     }
 
-    /** Pushes the index templates once, before any worker writes (idempotent). */
-    private static void prepareIndex(Elastic e) {
+    /**
+     * Pushes the index templates once, before any worker writes (idempotent). A new index takes the embedding
+     * model's vector length; a live index whose length differs is refused here, before the run, since
+     * Elasticsearch would reject every document of it.
+     *
+     * @param embedding the embedding model's {@code id@version} and vector length, or null (no tagging)
+     */
+    private static void prepareIndex(Elastic e, Map.Entry<String, Integer> embedding) {
+        Integer live;
         try (SearchConnection c = SearchConnection.remote(e.url(), e.credentials())) {
             CatalogIndex probe = new CatalogIndex(c.client(), e.alias(), CatalogIndex.DEFAULT_EMBEDDING_DIMS);
-            int dims = probe.liveEmbeddingDims().orElse(CatalogIndex.DEFAULT_EMBEDDING_DIMS);
-            new CatalogIndex(c.client(), e.alias(), dims).ensure();
+            live = probe.liveEmbeddingDims().orElse(null);
+            if (live == null || embedding == null || live.equals(embedding.getValue())) {
+                int dims = live != null ? live : embedding != null ? embedding.getValue() : CatalogIndex.DEFAULT_EMBEDDING_DIMS;
+                new CatalogIndex(c.client(), e.alias(), dims).ensure();
+                return;
+            }
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot prepare the search index at " + e.url() + ": " + ex.getMessage()
                     + "; check --es-url, or pass --no-index to catalog without indexing", ex);
         }
+        throw new IllegalStateException(String.format(java.util.Locale.ROOT,
+                "search index %s holds %d-dimensional embeddings, but the embedding model %s makes %d-dimensional ones, so "
+                        + "Elasticsearch would reject every document of this run. Ingest with --no-index (and --retag, to re-tag the "
+                        + "catalogued files with this model), then run 'audiocat index rebuild CATALOG' to index the catalog anew; "
+                        + "or give another --index-alias",
+                e.alias(), live, embedding.getKey(), embedding.getValue()));
     }
 
     private static long counter(PipelineResult result, String name, long fallback) {

@@ -128,6 +128,17 @@ public final class Tagger implements AutoCloseable {
         return new ModelInputCollector(frontEnds, maxPatches);
     }
 
+    /** The embedding model's {@code id@version} and vector length, if a loaded model gives embeddings. */
+    public java.util.Optional<Map.Entry<String, Integer>> embeddingModel() {
+        for (Loaded m : models) {
+            Integer i = m.roles().get("embedding");
+            if (i != null) {
+                return java.util.Optional.of(Map.entry(m.card().ref(), m.card().outputs().get(i).dim()));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** {@code id@version} of the loaded ONNX models. */
     public List<String> modelRefs() {
         return models.stream().map(m -> m.card().ref()).toList();

@@ -221,6 +221,18 @@ class IndexCommandIT {
         Run bad = run(es("search", "--bpm", "fast"));
         assertEquals(1, bad.code());
 
+        // an ingest whose embedding model makes vectors of another length than the live index's is refused before
+        // it runs, instead of every document coming back as a search_index_rejected dead letter
+        Path library = java.nio.file.Files.createDirectories(dir.resolve("library"));
+        wav(library.resolve("tone.wav"), 440, 1);
+        Run ingest = run(es("ingest", library.toString(), "--out", dir.resolve("out").toString()));
+        assertEquals(1, ingest.code(), ingest.out() + ingest.err());
+        assertTrue(ingest.err().contains("search index " + alias + " holds 8-dimensional embeddings, but the embedding model audiocat-tagger@")
+                && ingest.err().contains("makes 128-dimensional ones") && ingest.err().contains("audiocat index rebuild CATALOG"), ingest.err());
+        try (SearchConnection c = SearchConnection.remote(url, SearchConnection.Credentials.none())) {
+            assertEquals(4, new CatalogIndex(c.client(), alias, 8).count());
+        }
+
         Run missing = run("search", "anything", "--es-url", url.toString(), "--index-alias", alias + "-missing");
         assertEquals(1, missing.code(), "an alias that was never built is an error, not an empty result");
         assertTrue(missing.err().contains("audiocat index rebuild CATALOG"), missing.err());
