@@ -131,7 +131,7 @@ public final class OnnxExporter {
                 .addAttribute(AttributeProto.newBuilder().setName("transB").setType(AttributeProto.AttributeType.INT).setI(1)));
     }
 
-    private static NodeProto.Builder node(String op, String name, String[] inputs, String output) {
+    static NodeProto.Builder node(String op, String name, String[] inputs, String output) {
         NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(name).addOutput(output);
         for (String i : inputs) {
             n.addInput(i);
@@ -139,7 +139,7 @@ public final class OnnxExporter {
         return n;
     }
 
-    private static AttributeProto ints(String name, long... values) {
+    static AttributeProto ints(String name, long... values) {
         AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
         for (long v : values) {
             a.addInts(v);
@@ -147,11 +147,11 @@ public final class OnnxExporter {
         return a.build();
     }
 
-    private static AttributeProto intAttr(String name, long value) {
+    static AttributeProto intAttr(String name, long value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
     }
 
-    private static TensorProto floats(String name, long[] dims, float[] data) {
+    static TensorProto floats(String name, long[] dims, float[] data) {
         ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (float f : data) {
             buf.putFloat(f);
@@ -169,7 +169,7 @@ public final class OnnxExporter {
         return floats(name, array.getShape().getShape(), array.toFloatArray());
     }
 
-    private static OnnxMl.ValueInfoProto value(String name, String batchDim, long... dims) {
+    static OnnxMl.ValueInfoProto value(String name, String batchDim, long... dims) {
         OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder()
                 .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam(batchDim));
         for (long d : dims) {

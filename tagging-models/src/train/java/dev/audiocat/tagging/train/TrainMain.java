@@ -51,7 +51,7 @@ public final class TrainMain {
         int epochs = Integer.parseInt(a.getOrDefault("epochs", "10"));
         int speech = Integer.parseInt(a.getOrDefault("speech", "500"));
         int other = Integer.parseInt(a.getOrDefault("other", "300"));
-        String version = a.getOrDefault("version", "1.2.0");
+        String version = a.getOrDefault("version", "1.3.0");
         // experimental (not shipped, see docs/models.md): publish [learned, weight x z-scored log-mel statistics]
         double melStatsWeight = Double.parseDouble(a.getOrDefault("melstats-weight", "0"));
         // real-music pairs per training step for the contrastive term (RealMusicCorpus); 0 = off (the 1.1.0 training)
@@ -218,9 +218,7 @@ public final class TrainMain {
         PatchData data = PatchData.of(train, spec.withPatchHop(spec.patchFrames() / 2), 8, seed + 10, true, bandLimit);
         List<Integer> trainRows = new ArrayList<>();
         List<Integer> valRows = new ArrayList<>();
-        for (int i = 0; i < data.size(); i++) {
-            (data.clipIndex.get(i) % 10 == 0 ? valRows : trainRows).add(i);
-        }
+        splitRows(data, trainRows, valRows);
         // validation of the embedding: the validation clips' non-overlapping patches (own augmentation draw)
         List<Clip> valClips = new ArrayList<>();
         for (int c = 0; c < train.size(); c += 10) {
@@ -261,77 +259,181 @@ public final class TrainMain {
                     tracks.size(), byTrack.size(), rd.size(), realPerStep, realCheck.trackOf.size(), realCheck.tracks, realCheck.mfccBaseline);
         }
 
-        // 3. training
-        NetSpec net = new NetSpec(Labels.INSTRUMENTS.size(), Labels.CONTENT.size());
+        // 3. training: one network per member; member 0 is the single-network recipe (same seeds), member k > 0
+        // the same clips with its own augmentation draw, initialisation and batch order (seed + 1000 k)
+        int members = Integer.parseInt(a.getOrDefault("members", "2")); // 1.3.0: 2; 1 = the single network of 1.2.0
+        if (members < 1) {
+            throw new IllegalArgumentException("--members must be at least 1, got " + members);
+        }
         int batch = Integer.parseInt(a.getOrDefault("batch", "64"));
-        double trainSeconds;
-        int parameters;
+        double trainSeconds = 0;
+        int parameters = 0;
         int embeddingDim;
         Map<String, Double> metrics = new LinkedHashMap<>();
         Path onnx = models.resolve(MODEL_ID + "-" + version + ".onnx");
-        try (TaggerTraining training = new TaggerTraining(net, spec.melBands(), spec.patchFrames(), batch,
-                epochs * TaggerTraining.stepsPerEpoch(data, trainRows, batch), seed)) {
-            training.withSpecAugment(specAugment);
-            if (specAugment) {
-                log(t0, "training batches masked: %s", SpecAugment.describe(spec.melBands(), spec.patchFrames()));
+        MelStats melStats = melStatsWeight > 0 ? MelStats.of(data.patches, trainRows, spec.patchFrames(), melStatsWeight) : null;
+        if (melStats != null && members > 1) {
+            throw new IllegalArgumentException("--melstats-weight and --members > 1 cannot be combined");
+        }
+        List<Path> memberFiles = new ArrayList<>();
+        boolean reuseMembers = onOff(a.getOrDefault("reuse-members", "off"), "reuse-members");
+        int reused = 0;
+        double onnxDiffProbabilities = 0;
+        double onnxDiffEmbedding = 0;
+        for (int m = 0; m < members; m++) {
+            long memberSeed = seed + 1000L * m;
+            String tag = members == 1 ? "" : String.format(Locale.ROOT, "member %d/%d: ", m + 1, members);
+            NetSpec net = new NetSpec(Labels.INSTRUMENTS.size(), Labels.CONTENT.size());
+            Path file = members == 1 ? onnx : work.resolve("members").resolve(MODEL_ID + "-" + version + "-member" + m + ".onnx");
+            if (reuseMembers && members > 1 && Files.exists(file)) {
+                // development only (--reuse-members): the publication step tried again on members an earlier run trained
+                log(t0, "%sreused %s (--reuse-members: not trained in this run)", tag, file);
+                parameters += EnsembleExporter.parameterCount(file);
+                reused++;
+                memberFiles.add(file);
+                continue;
             }
-            long tt = System.nanoTime();
-            for (int e = 0; e < epochs; e++) {
-                double loss = training.epoch(data, trainRows, realPairs, seed + 100 + e);
-                float[][][] val = training.predict(data, valRows);
-                List<float[]> emb = java.util.Arrays.asList(training.predict(valEmb, check.all)[2]);
-                log(t0, "epoch %d/%d: loss %.4f, validation instrument macro ROC-AUC %.4f, content accuracy %.4f, "
-                                + "embedding same-clip P@1 %.4f, same-family P@10 %.4f",
-                        e + 1, epochs, loss, macroRoc(val[0], data, valRows), contentAccuracy(val[1], data, valRows),
-                        check.sameClip(emb), check.family(emb));
-                if (realCheck != null) {
-                    log(t0, "epoch %d/%d: validation real music same-track P@10 %.4f (MFCC %.4f)", e + 1, epochs,
-                            realCheck.sameTrack(training.predict(realCheck.patches, realCheck.rows)[2]), realCheck.mfccBaseline);
+            PatchData md = m == 0 ? data : PatchData.of(train, spec.withPatchHop(spec.patchFrames() / 2), 8, memberSeed + 10, true, bandLimit);
+            List<Integer> mTrain = m == 0 ? trainRows : new ArrayList<>();
+            List<Integer> mVal = m == 0 ? valRows : new ArrayList<>();
+            if (m > 0) {
+                splitRows(md, mTrain, mVal);
+            }
+            try (TaggerTraining training = new TaggerTraining(net, spec.melBands(), spec.patchFrames(), batch,
+                    epochs * TaggerTraining.stepsPerEpoch(md, mTrain, batch), memberSeed)) {
+                training.withSpecAugment(specAugment);
+                if (specAugment && m == 0) {
+                    log(t0, "training batches masked: %s", SpecAugment.describe(spec.melBands(), spec.patchFrames()));
                 }
-            }
-            trainSeconds = (System.nanoTime() - tt) / 1e9;
-            parameters = training.model().getBlock().getParameters().values().stream()
-                    .mapToInt(p -> (int) p.getArray().size()).sum();
+                long tt = System.nanoTime();
+                for (int e = 0; e < epochs; e++) {
+                    double loss = training.epoch(md, mTrain, realPairs, memberSeed + 100 + e);
+                    float[][][] val = training.predict(md, mVal);
+                    List<float[]> emb = java.util.Arrays.asList(training.predict(valEmb, check.all)[2]);
+                    log(t0, "%sepoch %d/%d: loss %.4f, validation instrument macro ROC-AUC %.4f, content accuracy %.4f, "
+                                    + "embedding same-clip P@1 %.4f, same-family P@10 %.4f",
+                            tag, e + 1, epochs, loss, macroRoc(val[0], md, mVal), contentAccuracy(val[1], md, mVal),
+                            check.sameClip(emb), check.family(emb));
+                    if (realCheck != null) {
+                        log(t0, "%sepoch %d/%d: validation real music same-track P@10 %.4f (MFCC %.4f)", tag, e + 1, epochs,
+                                realCheck.sameTrack(training.predict(realCheck.patches, realCheck.rows)[2]), realCheck.mfccBaseline);
+                    }
+                }
+                trainSeconds += (System.nanoTime() - tt) / 1e9;
+                parameters += training.model().getBlock().getParameters().values().stream()
+                        .mapToInt(p -> (int) p.getArray().size()).sum();
 
-            // 4. ONNX export and check against DJL
-            MelStats melStats = melStatsWeight > 0 ? MelStats.of(data.patches, trainRows, spec.patchFrames(), melStatsWeight) : null;
-            OnnxExporter.export(net, spec.melBands(), spec.patchFrames(), melStats, MODEL_ID, version, onnx);
-            float[][][] djl = training.predict(data, valRows);
-            for (int i = 0; melStats != null && i < valRows.size(); i++) {
-                djl[2][i] = melStats.publish(djl[2][i], data.patches.get(valRows.get(i)), spec.patchFrames());
-            }
-            embeddingDim = NetSpec.EMBEDDING + (melStats == null ? 0 : melStats.mean().length);
-            ModelCard draft = card(version, spec, sha256(onnx), metrics, null, embeddingDim, realPerStep > 0, extra, freepats, avlDrums > 0);
-            try (OnnxModel ort = OnnxModel.load(draft, onnx, InferenceDevice.CPU, 0)) {
-                float[][][] ortOut = run(ort, data, valRows);
-                metrics.put("onnx_vs_djl_max_abs_diff_probabilities", Math.max(maxDiff(djl[0], ortOut[0]), maxDiff(djl[1], ortOut[1])));
-                metrics.put("onnx_vs_djl_max_abs_diff_embedding", maxDiff(djl[2], ortOut[2]));
-                metrics.put("validation_instrument_macro_roc_auc", macroRoc(ortOut[0], data, valRows));
-                metrics.put("validation_content_accuracy", contentAccuracy(ortOut[1], data, valRows));
-                List<float[]> emb = java.util.Arrays.asList(run(ort, valEmb, check.all)[2]);
-                metrics.put("validation_embedding_same_clip_p_at_1", check.sameClip(emb));
-                metrics.put("validation_embedding_same_clip_p_at_1_melstats", check.sameClip(check.melStats));
-                metrics.put("validation_embedding_same_family_p_at_10", check.family(emb));
-                metrics.put("validation_embedding_same_family_p_at_10_melstats", check.family(check.melStats));
-                if (realCheck != null) {
-                    metrics.put("validation_real_music_same_track_p_at_10", realCheck.sameTrack(run(ort, realCheck.patches, realCheck.rows)[2]));
-                    metrics.put("validation_real_music_same_track_p_at_10_mfcc", realCheck.mfccBaseline);
+                // 4. ONNX export of the member and its check against DJL
+                OnnxExporter.export(net, spec.melBands(), spec.patchFrames(), melStats, MODEL_ID, version, file);
+                float[][][] djl = training.predict(md, mVal);
+                for (int i = 0; melStats != null && i < mVal.size(); i++) {
+                    djl[2][i] = melStats.publish(djl[2][i], md.patches.get(mVal.get(i)), spec.patchFrames());
                 }
-                log(t0, "ONNX Runtime vs DJL: max |diff| %.2e (probabilities), %.2e (embedding)",
-                        metrics.get("onnx_vs_djl_max_abs_diff_probabilities"), metrics.get("onnx_vs_djl_max_abs_diff_embedding"));
+                int dim = NetSpec.EMBEDDING + (melStats == null ? 0 : melStats.mean().length);
+                ModelCard draft = card(version, spec, sha256(file), metrics, null, dim, realPerStep > 0, extra, freepats, avlDrums > 0);
+                try (OnnxModel ort = OnnxModel.load(draft, file, InferenceDevice.CPU, 0)) {
+                    float[][][] ortOut = run(ort, md, mVal);
+                    onnxDiffProbabilities = Math.max(onnxDiffProbabilities, Math.max(maxDiff(djl[0], ortOut[0]), maxDiff(djl[1], ortOut[1])));
+                    onnxDiffEmbedding = Math.max(onnxDiffEmbedding, maxDiff(djl[2], ortOut[2]));
+                    log(t0, "%sONNX Runtime vs DJL: max |diff| %.2e (probabilities), %.2e (embedding)", tag,
+                            Math.max(maxDiff(djl[0], ortOut[0]), maxDiff(djl[1], ortOut[1])), maxDiff(djl[2], ortOut[2]));
+                }
+            }
+            memberFiles.add(file);
+        }
+        metrics.put("onnx_vs_djl_max_abs_diff_probabilities", onnxDiffProbabilities);
+        metrics.put("onnx_vs_djl_max_abs_diff_embedding", onnxDiffEmbedding);
+        embeddingDim = NetSpec.EMBEDDING + (melStats == null ? 0 : melStats.mean().length);
+        String projectionNote = "";
+        if (members > 1) {
+            // the members' concatenated embeddings, projected on their leading principal axes (measured on training
+            // patches) back to one member's length, unless --ensemble-dims 0
+            int ensembleDims = Integer.parseInt(a.getOrDefault("ensemble-dims", String.valueOf(NetSpec.EMBEDDING)));
+            Path joined = work.resolve("members").resolve(MODEL_ID + "-" + version + "-joined.onnx");
+            int full = EnsembleExporter.join(memberFiles, MODEL_ID, version, null, joined);
+            if (ensembleDims <= 0 || ensembleDims >= full) {
+                Files.copy(joined, onnx, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                embeddingDim = full;
+            } else {
+                List<Integer> sample = new ArrayList<>();
+                for (int i = 0; i < trainRows.size(); i += 4) {
+                    sample.add(trainRows.get(i));
+                }
+                ModelCard joinedCard = card(version, spec, sha256(joined), metrics, null, full, realPerStep > 0, extra, freepats, avlDrums > 0);
+                List<float[]> vectors;
+                float[][] valVectors;
+                float[][] trackVectors;
+                RealMusicCorpus.Check trackCheck = realCheck;
+                if (trackCheck == null) {
+                    List<Path> tracks = RealMusicCorpus.tracks(work);
+                    trackCheck = new RealMusicCorpus.Check(ClipCache.get(work, "realmusic-val-" + tracks.size(), () -> RealMusicCorpus.validationExcerpts(tracks)));
+                }
+                try (OnnxModel ort = OnnxModel.load(joinedCard, joined, InferenceDevice.CPU, 0)) {
+                    vectors = java.util.Arrays.asList(run(ort, data, sample)[2]);
+                    valVectors = run(ort, valEmb, check.all)[2];
+                    trackVectors = run(ort, trackCheck.patches, trackCheck.rows)[2];
+                }
+                // the axes are centred on the training patches' mean; how far to whiten them (scale axis k by eigenvalue_k^-w)
+                // is chosen on validation data: the largest sum of same-family P@10 (validation clips of the training
+                // soundfonts) and same-track P@10 (excerpts of the real-music validation tracks, never the bench's)
+                String whitenArg = a.getOrDefault("ensemble-whiten", "auto");
+                double[] candidates = whitenArg.equals("auto") ? new double[] {0, 0.125, 0.25, 0.375, 0.5} : new double[] {Double.parseDouble(whitenArg)};
+                EnsembleExporter.Projection axes = null;
+                double whiten = 0;
+                double best = Double.NEGATIVE_INFINITY;
+                for (double w : candidates) {
+                    EnsembleExporter.Projection p = EnsembleExporter.principalAxes(vectors, ensembleDims, true, w);
+                    double family = check.family(java.util.Arrays.asList(p.apply(valVectors)));
+                    double track = trackCheck.sameTrack(p.apply(trackVectors));
+                    log(t0, "ensemble embedding, whitening %.3f: validation same-family P@10 %.4f, real-music same-track P@10 %.4f (MFCC %.4f)",
+                            w, family, track, trackCheck.mfccBaseline);
+                    if (family + track > best + 1e-9) {
+                        best = family + track;
+                        axes = p;
+                        whiten = w;
+                    }
+                }
+                double kept = axes.kept();
+                metrics.put("ensemble_whitening", whiten);
+                embeddingDim = EnsembleExporter.join(memberFiles, MODEL_ID, version, axes, onnx);
+                metrics.put("ensemble_projection_second_moment_kept", kept);
+                projectionNote = String.format(Locale.ROOT, "projected from %d to %d dimensions on the leading principal axes of %d training "
+                        + "patches' vectors (centred, %.1f %% of their variance kept; axes scaled by eigenvalue^-%.3f, the whitening "
+                        + "chosen on validation data); ", full, ensembleDims, sample.size(), 100 * kept, whiten);
+                log(t0, "ensemble embedding: %s", projectionNote);
+            }
+        }
 
-                // 5. held-out soundfont, per patch and per clip
-                PatchData hd = PatchData.of(heldAll, spec, 8, seed + 11, false);
-                List<Integer> all = new ArrayList<>();
-                for (int i = 0; i < hd.size(); i++) {
-                    all.add(i);
-                }
-                float[][][] h = run(ort, hd, all);
-                metrics.put("heldout_timgm6mb_instrument_macro_roc_auc_patch", macroRoc(h[0], hd, all));
-                metrics.put("heldout_timgm6mb_content_accuracy_patch", contentAccuracy(h[1], hd, all));
-                log(t0, "held-out TimGM6mb (patch level): instrument macro ROC-AUC %.4f, content accuracy %.4f",
-                        metrics.get("heldout_timgm6mb_instrument_macro_roc_auc_patch"), metrics.get("heldout_timgm6mb_content_accuracy_patch"));
+        // 5. validation and the held-out soundfont, per patch, through ONNX Runtime on the published graph
+        ModelCard draft = card(version, spec, sha256(onnx), metrics, null, embeddingDim, realPerStep > 0, extra, freepats, avlDrums > 0);
+        try (OnnxModel ort = OnnxModel.load(draft, onnx, InferenceDevice.CPU, 0)) {
+            float[][][] ortOut = run(ort, data, valRows);
+            metrics.put("validation_instrument_macro_roc_auc", macroRoc(ortOut[0], data, valRows));
+            metrics.put("validation_content_accuracy", contentAccuracy(ortOut[1], data, valRows));
+            List<float[]> emb = java.util.Arrays.asList(run(ort, valEmb, check.all)[2]);
+            metrics.put("validation_embedding_same_clip_p_at_1", check.sameClip(emb));
+            metrics.put("validation_embedding_same_clip_p_at_1_melstats", check.sameClip(check.melStats));
+            metrics.put("validation_embedding_same_family_p_at_10", check.family(emb));
+            metrics.put("validation_embedding_same_family_p_at_10_melstats", check.family(check.melStats));
+            if (realCheck != null) {
+                metrics.put("validation_real_music_same_track_p_at_10", realCheck.sameTrack(run(ort, realCheck.patches, realCheck.rows)[2]));
+                metrics.put("validation_real_music_same_track_p_at_10_mfcc", realCheck.mfccBaseline);
             }
+            if (members > 1) {
+                log(t0, "ensemble of %d: validation instrument macro ROC-AUC %.4f, embedding same-clip P@1 %.4f, same-family P@10 %.4f", members,
+                        metrics.get("validation_instrument_macro_roc_auc"), metrics.get("validation_embedding_same_clip_p_at_1"),
+                        metrics.get("validation_embedding_same_family_p_at_10"));
+            }
+            PatchData hd = PatchData.of(heldAll, spec, 8, seed + 11, false);
+            List<Integer> all = new ArrayList<>();
+            for (int i = 0; i < hd.size(); i++) {
+                all.add(i);
+            }
+            float[][][] h = run(ort, hd, all);
+            metrics.put("heldout_timgm6mb_instrument_macro_roc_auc_patch", macroRoc(h[0], hd, all));
+            metrics.put("heldout_timgm6mb_content_accuracy_patch", contentAccuracy(h[1], hd, all));
+            log(t0, "held-out TimGM6mb (patch level): instrument macro ROC-AUC %.4f, content accuracy %.4f",
+                    metrics.get("heldout_timgm6mb_instrument_macro_roc_auc_patch"), metrics.get("heldout_timgm6mb_content_accuracy_patch"));
         }
         double total = (System.nanoTime() - t0) / 1e9;
         String melStatsNote = melStatsWeight <= 0 ? "" : String.format(Locale.ROOT, "published embedding per patch = [learned 128-d / its L2 norm, "
@@ -347,6 +449,10 @@ public final class TrainMain {
         String avlNote = avlDrums <= 0 ? "" : String.format(Locale.ROOT, "plus %d drum-only clips per AVL kit (%s; silent renders dropped); ",
                 avlDrums, avlKits.stream().map(k -> k.getFileName().toString()).toList());
         String specNote = specAugment ? SpecAugment.describe(spec.melBands(), spec.patchFrames()) : "";
+        String memberNote = members <= 1 ? "" : String.format(Locale.ROOT, "an ensemble of %d networks trained alike on the same patches, "
+                + "member k with seed + 1000 k (initialisation, batch order); published: the mean of their probabilities and their "
+                + "per-patch embeddings L2-normalised and concatenated (EnsembleExporter), ", members) + projectionNote
+                + (reused == 0 ? "" : reused + " member(s) reused from an earlier run (--reuse-members), so the training time is not the recipe's; ");
         String bandNote = bandLimit <= 0 ? "" : String.format(Locale.ROOT, "%.2f of the augmented clips band-limited first (4th-order "
                 + "Butterworth low-pass at 3.5-10 kHz log-uniform, a quarter of those also a 2nd-order high-pass at 80-300 Hz); ", bandLimit);
         ModelCard card = card(version, spec, sha256(onnx), metrics,
@@ -355,10 +461,10 @@ public final class TrainMain {
                         Math.round(total * 10) / 10.0, parameters,
                         String.format(Locale.ROOT, "%d epochs, batch %d (%d clips x 2 patches), Adam + cosine LR 2e-3 -> 5e-5, weight decay 1e-4; "
                                 + "loss = BCE (instruments) + CE (content) + %.1f x NT-Xent (temperature %.2f, two patches of a clip as positives); "
-                                + "per-clip augmentation (tilt EQ, Schroeder reverb, compression, noise, level); %d training patches; "
-                                + melStatsNote + realNote + drumNote + freeNote + avlNote + specNote + bandNote
-                                + "training loop %.0f s on this machine", epochs, batch, batch / 2, TaggerTraining.CONTRASTIVE_WEIGHT,
-                                TaggerTraining.TEMPERATURE, trainRows.size(), trainSeconds)), embeddingDim, realPerStep > 0, extra, freepats, avlDrums > 0);
+                                + "per-clip augmentation (tilt EQ, Schroeder reverb, compression, noise, level); %d training patches; ",
+                                epochs, batch, batch / 2, TaggerTraining.CONTRASTIVE_WEIGHT, TaggerTraining.TEMPERATURE, trainRows.size())
+                                + memberNote + melStatsNote + realNote + drumNote + freeNote + avlNote + specNote + bandNote
+                                + String.format(Locale.ROOT, "training loop %.0f s on this machine", trainSeconds)), embeddingDim, realPerStep > 0, extra, freepats, avlDrums > 0, members > 1);
         ObjectMapper json = mapper();
         json.writeValue(models.resolve(MODEL_ID + "-" + version + ".json").toFile(), card);
         log(t0, "wrote %s (%d bytes) and its card", onnx, Files.size(onnx));
@@ -366,6 +472,12 @@ public final class TrainMain {
 
     static ModelCard card(String version, FrontEndSpec spec, String sha, Map<String, Double> metrics, ModelCard.Training training, int embeddingDim,
             boolean realMusic, Path extraSoundfont, boolean freepats, boolean avlDrums) {
+        return card(version, spec, sha, metrics, training, embeddingDim, realMusic, extraSoundfont, freepats, avlDrums, false);
+    }
+
+    /** @param realValidation the real-music tracks validated the ensemble's embedding projection (no training on them) */
+    static ModelCard card(String version, FrontEndSpec spec, String sha, Map<String, Double> metrics, ModelCard.Training training, int embeddingDim,
+            boolean realMusic, Path extraSoundfont, boolean freepats, boolean avlDrums, boolean realValidation) {
         List<ModelCard.TrainingSource> sources = new ArrayList<>(List.of(
                 new ModelCard.TrainingSource("FluidR3_GM soundfont renders", "Debian fluid-soundfont-gm (Frank Wen)", "MIT",
                         "random General MIDI clips written by MidiCorpus, rendered with fluidsynth"),
@@ -400,6 +512,13 @@ public final class TrainMain {
                 sources.add(new ModelCard.TrainingSource(s.credit(), "Debian " + s.pkg(), s.license(),
                         "real recorded music: excerpts of one track far apart as contrastive positives (no instrument labels); "
                                 + "every fifth track held out for validation"));
+            }
+        }
+        if (realValidation && !realMusic) {
+            for (RealMusicCorpus.Source s : RealMusicCorpus.SOURCES) {
+                sources.add(new ModelCard.TrainingSource(s.credit(), "Debian " + s.pkg(), s.license(),
+                        "validation only, no training: 10 s excerpts of every fifth track choose how far the ensemble's embedding "
+                                + "projection is whitened"));
             }
         }
         sources.add(new ModelCard.TrainingSource("TimGM6mb soundfont renders", "Debian timgm6mb-soundfont", "GPL-2.0",
@@ -533,6 +652,13 @@ public final class TrainMain {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Every tenth clip's patches validate, the rest train (the split is by clip, so it holds for every augmentation draw). */
+    static void splitRows(PatchData data, List<Integer> trainRows, List<Integer> valRows) {
+        for (int i = 0; i < data.size(); i++) {
+            (data.clipIndex.get(i) % 10 == 0 ? valRows : trainRows).add(i);
         }
     }
 
