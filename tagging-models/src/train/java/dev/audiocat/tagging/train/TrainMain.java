@@ -351,6 +351,7 @@ public final class TrainMain {
             int ensembleDims = Integer.parseInt(a.getOrDefault("ensemble-dims", String.valueOf(NetSpec.EMBEDDING)));
             Path joined = work.resolve("members").resolve(MODEL_ID + "-" + version + "-joined.onnx");
             int full = EnsembleExporter.join(memberFiles, MODEL_ID, version, null, joined);
+            EnsembleExporter.Projection published = null;
             if (ensembleDims <= 0 || ensembleDims >= full) {
                 Files.copy(joined, onnx, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 embeddingDim = full;
@@ -396,12 +397,16 @@ public final class TrainMain {
                 double kept = axes.kept();
                 metrics.put("ensemble_whitening", whiten);
                 embeddingDim = EnsembleExporter.join(memberFiles, MODEL_ID, version, axes, onnx);
+                published = axes;
                 metrics.put("ensemble_projection_second_moment_kept", kept);
                 projectionNote = String.format(Locale.ROOT, "projected from %d to %d dimensions on the leading principal axes of %d training "
                         + "patches' vectors (centred, %.1f %% of their variance kept; axes scaled by eigenvalue^-%.3f, the whitening "
                         + "chosen on validation data); ", full, ensembleDims, sample.size(), 100 * kept, whiten);
                 log(t0, "ensemble embedding: %s", projectionNote);
             }
+            checkEnsemble(onnx, memberFiles, published, spec, data, valRows, t0, metrics,
+                    card(version, spec, sha256(onnx), metrics, null, embeddingDim, realPerStep > 0, extra, freepats, avlDrums > 0),
+                    card(version, spec, sha256(memberFiles.get(0)), metrics, null, NetSpec.EMBEDDING, realPerStep > 0, extra, freepats, avlDrums > 0));
         }
 
         // 5. validation and the held-out soundfont, per patch, through ONNX Runtime on the published graph
@@ -652,6 +657,55 @@ public final class TrainMain {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The published ensemble graph against its members run one by one through ONNX Runtime on the validation
+     * patches: the mean of their probabilities, and their L2-normalised embeddings concatenated, scaled by
+     * 1/sqrt(members) and projected. Fails the training if the graph strays by more than 1e-4.
+     */
+    static void checkEnsemble(Path onnx, List<Path> members, EnsembleExporter.Projection projection, FrontEndSpec spec, PatchData data,
+            List<Integer> rows, long t0, Map<String, Double> metrics, ModelCard publishedCard, ModelCard memberCard) throws IOException {
+        float[][][] got;
+        try (OnnxModel ort = OnnxModel.load(publishedCard, onnx, InferenceDevice.CPU, 0)) {
+            got = run(ort, data, rows);
+        }
+        int n = rows.size();
+        float[][] instruments = new float[n][got[0][0].length];
+        float[][] content = new float[n][got[1][0].length];
+        float[][] concat = new float[n][members.size() * NetSpec.EMBEDDING];
+        for (int k = 0; k < members.size(); k++) {
+            float[][][] m;
+            try (OnnxModel ort = OnnxModel.load(memberCard, members.get(k), InferenceDevice.CPU, 0)) {
+                m = run(ort, data, rows);
+            }
+            for (int r = 0; r < n; r++) {
+                for (int j = 0; j < instruments[r].length; j++) {
+                    instruments[r][j] += m[0][r][j] / members.size();
+                }
+                for (int j = 0; j < content[r].length; j++) {
+                    content[r][j] += m[1][r][j] / members.size();
+                }
+                double norm = 0;
+                for (float v : m[2][r]) {
+                    norm += v * v;
+                }
+                double scale = 1 / (Math.max(Math.sqrt(norm), MelStats.EPS) * Math.sqrt(members.size()));
+                for (int j = 0; j < NetSpec.EMBEDDING; j++) {
+                    concat[r][k * NetSpec.EMBEDDING + j] = (float) (m[2][r][j] * scale);
+                }
+            }
+        }
+        float[][] embedding = projection == null ? concat : projection.apply(concat);
+        double probabilities = Math.max(maxDiff(instruments, got[0]), maxDiff(content, got[1]));
+        double emb = maxDiff(embedding, got[2]);
+        metrics.put("ensemble_vs_members_max_abs_diff_probabilities", probabilities);
+        metrics.put("ensemble_vs_members_max_abs_diff_embedding", emb);
+        log(t0, "published ensemble vs its %d members run alone: max |diff| %.2e (probabilities), %.2e (embedding)", members.size(), probabilities, emb);
+        if (probabilities > 1e-4 || emb > 1e-4) {
+            throw new IllegalStateException("the joined ONNX graph " + onnx + " does not reproduce its members (max |diff| " + probabilities
+                    + " probabilities, " + emb + " embedding)");
         }
     }
 
