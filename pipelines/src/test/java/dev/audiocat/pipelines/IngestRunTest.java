@@ -24,7 +24,7 @@ class IngestRunTest {
 
     @Test
     void unchangedObjectsAreLeftOutUnlessTheirRowDoesNotStand() {
-        List<String> current = List.of("audiocat-tagger@1.2.0", "audiocat-mood-descriptors@1.0.0");
+        List<String> current = List.of("audiocat-tagger@1.3.0", "audiocat-mood-descriptors@1.0.0");
         List<GenericRecord> rows = List.of(
                 row("s3://b/same.wav", 100, 5, current),
                 row("s3://b/old-model.wav", 100, 5, List.of("audiocat-tagger@1.1.0", "audiocat-mood-descriptors@1.0.0")),

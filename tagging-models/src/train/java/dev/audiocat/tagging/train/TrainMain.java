@@ -454,8 +454,8 @@ public final class TrainMain {
         String avlNote = avlDrums <= 0 ? "" : String.format(Locale.ROOT, "plus %d drum-only clips per AVL kit (%s; silent renders dropped); ",
                 avlDrums, avlKits.stream().map(k -> k.getFileName().toString()).toList());
         String specNote = specAugment ? SpecAugment.describe(spec.melBands(), spec.patchFrames()) : "";
-        String memberNote = members <= 1 ? "" : String.format(Locale.ROOT, "an ensemble of %d networks trained alike on the same patches, "
-                + "member k with seed + 1000 k (initialisation, batch order); published: the mean of their probabilities and their "
+        String memberNote = members <= 1 ? "" : String.format(Locale.ROOT, "an ensemble of %d networks trained alike on the same clips, "
+                + "member k with seed + 1000 k (its own augmentation draw, initialisation and batch order); published: the mean of their probabilities and their "
                 + "per-patch embeddings L2-normalised and concatenated (EnsembleExporter), ", members) + projectionNote
                 + (reused == 0 ? "" : reused + " member(s) reused from an earlier run (--reuse-members), so the training time is not the recipe's; ");
         String bandNote = bandLimit <= 0 ? "" : String.format(Locale.ROOT, "%.2f of the augmented clips band-limited first (4th-order "
