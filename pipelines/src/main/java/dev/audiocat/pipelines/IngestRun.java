@@ -132,23 +132,23 @@ public final class IngestRun {
         IngestOptions options = options(input, output, runId, settings);
         options.setS3Endpoint(s3Endpoint);
         options.setS3Region(s3Region);
+        dev.audiocat.tagging.Tagger tagger = null;
         if (settings.tagging()) {
             // load the models here, once, so a broken registry is one clear error instead of a failure in every worker
             try {
-                TagWithModels.sharedTagger(TagWithModels.Config.from(options));
+                tagger = TagWithModels.sharedTagger(TagWithModels.Config.from(options));
             } catch (RuntimeException e) {
                 throw new IllegalStateException(e.getMessage() + "; pass --no-tagging to catalog without the models", e);
             }
         }
         if (settings.elastic() != null) {
-            prepareIndex(settings.elastic(), settings.tagging()
-                    ? TagWithModels.sharedTagger(TagWithModels.Config.from(options)).embeddingModel().orElse(null) : null);
+            prepareIndex(settings.elastic(), tagger == null ? null : tagger.embeddingModel().orElse(null));
         }
         // the catalog's rows are read once: for the stale-tags count, the S3 comparison and the pipeline's skip list
         List<GenericRecord> earlier = CatalogReader.latestRows(output, EARLIER_FIELDS);
         java.util.function.Predicate<GenericRecord> standing = IngestPipeline.standing(options);
-        if (settings.tagging() && !settings.redo()) {
-            List<String> refs = TagWithModels.sharedTagger(TagWithModels.Config.from(options)).rowRefs();
+        if (tagger != null && !settings.redo()) {
+            List<String> refs = tagger.rowRefs();
             long stale = earlier.stream().filter(r -> !TagWithModels.taggedBy(r, refs)).count();
             if (settings.retag()) {
                 progressOut.printf(java.util.Locale.ROOT, "re-tagging: %d catalogued file(s) carry tags of other models than the registry's %s "

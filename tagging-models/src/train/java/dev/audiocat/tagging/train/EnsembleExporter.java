@@ -1,7 +1,5 @@
 package dev.audiocat.tagging.train;
 
-import ai.onnx.proto.OnnxMl;
-import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
@@ -9,7 +7,6 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,11 +40,6 @@ public final class EnsembleExporter {
         join(members, "audiocat-tagger", "ensemble", null, Path.of(args[0]));
     }
 
-    /** As {@link #join(List, String, String, float[][], Path)} without a projection. */
-    public static int join(List<Path> members, String modelId, String version, Path out) throws IOException {
-        return join(members, modelId, version, (Projection) null, out);
-    }
-
     /**
      * Writes the joined graph of the member files to {@code out}; returns the embedding dimension.
      *
@@ -68,10 +60,7 @@ public final class EnsembleExporter {
         long embeddingDim = 0;
         long opset = 17;
         for (int k = 0; k < members.size(); k++) {
-            ModelProto m;
-            try (InputStream in = Files.newInputStream(members.get(k))) {
-                m = ModelProto.parseFrom(in);
-            }
+            ModelProto m = read(members.get(k));
             GraphProto mg = m.getGraph();
             if (mg.getInputCount() != 1 || !mg.getInput(0).getName().equals("logmel")) {
                 throw new IllegalArgumentException(members.get(k) + ": expected one input named logmel, got " + mg.getInputList());
@@ -108,12 +97,7 @@ public final class EnsembleExporter {
                         content.add(p + o.getName());
                     }
                     case "embedding" -> {
-                        String raw = p + "embedding";
-                        g.addNode(OnnxExporter.node("ReduceL2", p + "embedding.norm", new String[] {raw}, p + "embedding.norm.out")
-                                .addAttribute(OnnxExporter.ints("axes", 1)).addAttribute(OnnxExporter.intAttr("keepdims", 1)));
-                        g.addInitializer(OnnxExporter.floats(p + "embedding.eps", new long[] {1}, new float[] {MelStats.EPS}));
-                        g.addNode(OnnxExporter.node("Max", p + "embedding.norm.eps", new String[] {p + "embedding.norm.out", p + "embedding.eps"}, p + "embedding.norm.safe"));
-                        g.addNode(OnnxExporter.node("Div", p + "embedding.l2", new String[] {raw, p + "embedding.norm.safe"}, p + "embedding.unit"));
+                        OnnxExporter.l2Normalise(g, p, p + "embedding", p + "embedding.unit");
                         embeddings.add(p + "embedding.unit");
                         embeddingDim += dim;
                     }
@@ -146,31 +130,15 @@ public final class EnsembleExporter {
         g.addOutput(OnnxExporter.value("instruments", "N", instrumentDim));
         g.addOutput(OnnxExporter.value("content", "N", contentDim));
         g.addOutput(OnnxExporter.value("embedding", "N", embeddingDim));
-        ModelProto model = ModelProto.newBuilder()
-                .setIrVersion(8)
-                .setProducerName("audiocat tagging-models")
-                .setProducerVersion(version)
-                .setDomain("dev.audiocat")
-                .setModelVersion(1)
-                .setDocString(modelId + " " + version + ": an ensemble of " + members.size() + " members, see the model card beside this file")
-                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
-                .setGraph(g)
-                .build();
-        Files.createDirectories(out.toAbsolutePath().getParent());
-        try (OutputStream os = Files.newOutputStream(out)) {
-            model.writeTo(os);
-        }
+        OnnxExporter.write(g, version, modelId + " " + version + ": an ensemble of " + members.size() + " members, see the model card beside this file",
+                opset, out);
         return (int) embeddingDim;
     }
 
     /** The number of values in the initializers of an ONNX file (for a member: its parameters, BatchNorm statistics included, as DJL counts them). */
     public static int parameterCount(Path member) throws IOException {
-        ModelProto m;
-        try (InputStream in = Files.newInputStream(member)) {
-            m = ModelProto.parseFrom(in);
-        }
         long n = 0;
-        for (TensorProto t : m.getGraph().getInitializerList()) {
+        for (TensorProto t : read(member).getGraph().getInitializerList()) {
             long size = 1;
             for (long d : t.getDimsList()) {
                 size *= d;
@@ -178,6 +146,12 @@ public final class EnsembleExporter {
             n += size;
         }
         return Math.toIntExact(n);
+    }
+
+    private static ModelProto read(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return ModelProto.parseFrom(in);
+        }
     }
 
     private static long same(long seen, long dim, Path member, String output) {

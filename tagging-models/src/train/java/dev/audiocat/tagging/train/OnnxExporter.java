@@ -78,14 +78,19 @@ public final class OnnxExporter {
         g.addOutput(value("content", "N", spec.contentClasses));
         g.addOutput(value("embedding", "N", NetSpec.EMBEDDING + (melStats == null ? 0 : melStats.mean().length)));
 
+        write(g, version, modelId + " " + version + ": see the model card beside this file", 17, out);
+    }
+
+    /** Writes {@code g} as an ONNX model (IR 8, the given opset of the default domain) to {@code out}. */
+    static void write(OnnxMl.GraphProto.Builder g, String version, String docString, long opset, Path out) throws IOException {
         OnnxMl.ModelProto model = OnnxMl.ModelProto.newBuilder()
                 .setIrVersion(8)
                 .setProducerName("audiocat tagging-models")
                 .setProducerVersion(version)
                 .setDomain("dev.audiocat")
                 .setModelVersion(1)
-                .setDocString(modelId + " " + version + ": see the model card beside this file")
-                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))
+                .setDocString(docString)
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
                 .setGraph(g)
                 .build();
         Files.createDirectories(out.toAbsolutePath().getParent());
@@ -94,14 +99,23 @@ public final class OnnxExporter {
         }
     }
 
+    /**
+     * {@code out = in / max(|in|, eps)} per row, as nodes {@code <prefix>embedding.norm}, {@code .norm.eps},
+     * {@code .l2} and the initializer {@code <prefix>embedding.eps}.
+     */
+    static void l2Normalise(OnnxMl.GraphProto.Builder g, String prefix, String in, String out) {
+        g.addNode(node("ReduceL2", prefix + "embedding.norm", new String[] {in}, prefix + "embedding.norm.out")
+                .addAttribute(ints("axes", 1)).addAttribute(intAttr("keepdims", 1)));
+        g.addInitializer(floats(prefix + "embedding.eps", new long[] {1}, new float[] {MelStats.EPS}));
+        g.addNode(node("Max", prefix + "embedding.norm.eps", new String[] {prefix + "embedding.norm.out", prefix + "embedding.eps"},
+                prefix + "embedding.norm.safe"));
+        g.addNode(node("Div", prefix + "embedding.l2", new String[] {in, prefix + "embedding.norm.safe"}, out));
+    }
+
     /** Published embedding [learned / |learned|, (melstats - mean) * scale] from "embedding.raw" and the input. */
     private static void melStatsEmbedding(OnnxMl.GraphProto.Builder g, MelStats melStats) {
         // published embedding: [learned / |learned|, (melstats - mean) * scale]
-        g.addNode(node("ReduceL2", "embedding.norm", new String[] {"embedding.raw"}, "embedding.norm.out")
-                .addAttribute(ints("axes", 1)).addAttribute(intAttr("keepdims", 1)));
-        g.addInitializer(floats("embedding.eps", new long[] {1}, new float[] {MelStats.EPS}));
-        g.addNode(node("Max", "embedding.norm.eps", new String[] {"embedding.norm.out", "embedding.eps"}, "embedding.norm.safe"));
-        g.addNode(node("Div", "embedding.l2", new String[] {"embedding.raw", "embedding.norm.safe"}, "embedding.learned"));
+        l2Normalise(g, "", "embedding.raw", "embedding.learned");
         g.addNode(node("ReduceMean", "melstats.mean", new String[] {"logmel"}, "melstats.m")
                 .addAttribute(ints("axes", 3)).addAttribute(intAttr("keepdims", 0)));
         g.addNode(node("Mul", "melstats.sq", new String[] {"logmel", "logmel"}, "melstats.x2"));

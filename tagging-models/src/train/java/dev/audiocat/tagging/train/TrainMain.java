@@ -333,10 +333,11 @@ public final class TrainMain {
                 ModelCard draft = card(version, spec, sha256(file), metrics, null, dim, realPerStep > 0, extra, freepats, avlDrums > 0);
                 try (OnnxModel ort = OnnxModel.load(draft, file, InferenceDevice.CPU, 0)) {
                     float[][][] ortOut = run(ort, md, mVal);
-                    onnxDiffProbabilities = Math.max(onnxDiffProbabilities, Math.max(maxDiff(djl[0], ortOut[0]), maxDiff(djl[1], ortOut[1])));
-                    onnxDiffEmbedding = Math.max(onnxDiffEmbedding, maxDiff(djl[2], ortOut[2]));
-                    log(t0, "%sONNX Runtime vs DJL: max |diff| %.2e (probabilities), %.2e (embedding)", tag,
-                            Math.max(maxDiff(djl[0], ortOut[0]), maxDiff(djl[1], ortOut[1])), maxDiff(djl[2], ortOut[2]));
+                    double probabilities = Math.max(maxDiff(djl[0], ortOut[0]), maxDiff(djl[1], ortOut[1]));
+                    double embedding = maxDiff(djl[2], ortOut[2]);
+                    onnxDiffProbabilities = Math.max(onnxDiffProbabilities, probabilities);
+                    onnxDiffEmbedding = Math.max(onnxDiffEmbedding, embedding);
+                    log(t0, "%sONNX Runtime vs DJL: max |diff| %.2e (probabilities), %.2e (embedding)", tag, probabilities, embedding);
                 }
             }
             memberFiles.add(file);
@@ -345,13 +346,13 @@ public final class TrainMain {
         metrics.put("onnx_vs_djl_max_abs_diff_embedding", onnxDiffEmbedding);
         embeddingDim = NetSpec.EMBEDDING + (melStats == null ? 0 : melStats.mean().length);
         String projectionNote = "";
+        EnsembleExporter.Projection published = null;
         if (members > 1) {
             // the members' concatenated embeddings, projected on their leading principal axes (measured on training
             // patches) back to one member's length, unless --ensemble-dims 0
             int ensembleDims = Integer.parseInt(a.getOrDefault("ensemble-dims", String.valueOf(NetSpec.EMBEDDING)));
             Path joined = work.resolve("members").resolve(MODEL_ID + "-" + version + "-joined.onnx");
             int full = EnsembleExporter.join(memberFiles, MODEL_ID, version, null, joined);
-            EnsembleExporter.Projection published = null;
             if (ensembleDims <= 0 || ensembleDims >= full) {
                 Files.copy(joined, onnx, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 embeddingDim = full;
@@ -379,7 +380,6 @@ public final class TrainMain {
                 // soundfonts) and same-track P@10 (excerpts of the real-music validation tracks, never the bench's)
                 String whitenArg = a.getOrDefault("ensemble-whiten", "auto");
                 double[] candidates = whitenArg.equals("auto") ? new double[] {0, 0.125, 0.25, 0.375, 0.5} : new double[] {Double.parseDouble(whitenArg)};
-                EnsembleExporter.Projection axes = null;
                 double whiten = 0;
                 double best = Double.NEGATIVE_INFINITY;
                 for (double w : candidates) {
@@ -390,29 +390,28 @@ public final class TrainMain {
                             w, family, track, trackCheck.mfccBaseline);
                     if (family + track > best + 1e-9) {
                         best = family + track;
-                        axes = p;
+                        published = p;
                         whiten = w;
                     }
                 }
-                double kept = axes.kept();
                 metrics.put("ensemble_whitening", whiten);
-                embeddingDim = EnsembleExporter.join(memberFiles, MODEL_ID, version, axes, onnx);
-                published = axes;
-                metrics.put("ensemble_projection_second_moment_kept", kept);
+                embeddingDim = EnsembleExporter.join(memberFiles, MODEL_ID, version, published, onnx);
+                metrics.put("ensemble_projection_second_moment_kept", published.kept());
                 projectionNote = String.format(Locale.ROOT, "projected from %d to %d dimensions on the leading principal axes of %d training "
                         + "patches' vectors (centred, %.1f %% of their variance kept; axes scaled by eigenvalue^-%.3f, the whitening "
-                        + "chosen on validation data); ", full, ensembleDims, sample.size(), 100 * kept, whiten);
+                        + "chosen on validation data); ", full, ensembleDims, sample.size(), 100 * published.kept(), whiten);
                 log(t0, "ensemble embedding: %s", projectionNote);
             }
-            checkEnsemble(onnx, memberFiles, published, spec, data, valRows, t0, metrics,
-                    card(version, spec, sha256(onnx), metrics, null, embeddingDim, realPerStep > 0, extra, freepats, avlDrums > 0),
-                    card(version, spec, sha256(memberFiles.get(0)), metrics, null, NetSpec.EMBEDDING, realPerStep > 0, extra, freepats, avlDrums > 0));
         }
 
         // 5. validation and the held-out soundfont, per patch, through ONNX Runtime on the published graph
         ModelCard draft = card(version, spec, sha256(onnx), metrics, null, embeddingDim, realPerStep > 0, extra, freepats, avlDrums > 0);
         try (OnnxModel ort = OnnxModel.load(draft, onnx, InferenceDevice.CPU, 0)) {
             float[][][] ortOut = run(ort, data, valRows);
+            if (members > 1) {
+                checkEnsemble(onnx, ortOut, memberFiles, published, data, valRows, t0, metrics,
+                        card(version, spec, sha256(memberFiles.get(0)), metrics, null, NetSpec.EMBEDDING, realPerStep > 0, extra, freepats, avlDrums > 0));
+            }
             metrics.put("validation_instrument_macro_roc_auc", macroRoc(ortOut[0], data, valRows));
             metrics.put("validation_content_accuracy", contentAccuracy(ortOut[1], data, valRows));
             List<float[]> emb = java.util.Arrays.asList(run(ort, valEmb, check.all)[2]);
@@ -661,16 +660,12 @@ public final class TrainMain {
     }
 
     /**
-     * The published ensemble graph against its members run one by one through ONNX Runtime on the validation
-     * patches: the mean of their probabilities, and their L2-normalised embeddings concatenated, scaled by
+     * The published ensemble graph {@code onnx}'s outputs {@code got} on {@code rows} against its members run one by one through
+     * ONNX Runtime: the mean of their probabilities, and their L2-normalised embeddings concatenated, scaled by
      * 1/sqrt(members) and projected. Fails the training if the graph strays by more than 1e-4.
      */
-    static void checkEnsemble(Path onnx, List<Path> members, EnsembleExporter.Projection projection, FrontEndSpec spec, PatchData data,
-            List<Integer> rows, long t0, Map<String, Double> metrics, ModelCard publishedCard, ModelCard memberCard) throws IOException {
-        float[][][] got;
-        try (OnnxModel ort = OnnxModel.load(publishedCard, onnx, InferenceDevice.CPU, 0)) {
-            got = run(ort, data, rows);
-        }
+    static void checkEnsemble(Path onnx, float[][][] got, List<Path> members, EnsembleExporter.Projection projection, PatchData data,
+            List<Integer> rows, long t0, Map<String, Double> metrics, ModelCard memberCard) throws IOException {
         int n = rows.size();
         float[][] instruments = new float[n][got[0][0].length];
         float[][] content = new float[n][got[1][0].length];
