@@ -56,7 +56,7 @@ public final class TempoReplay {
         Map<String, String> tempolessName = new LinkedHashMap<>();
         StringBuilder table = new StringBuilder();
         try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(cache.resolve("replay.csv")))) {
-            csv.println("corpus,file,label_bpm,drums,bpm,stable,confidence,grid_periodicity,agreement,beats_with_onsets,bpm_tested,acc1,acc2,beat_periodicity,beat_agreement");
+            csv.println("corpus,file,label_bpm,drums,bpm,stable,confidence,grid_periodicity,agreement,beats_with_onsets,bpm_tested,acc1,acc2,beat_periodicity,beat_agreement,salience,chords");
             for (int a = 1; a < args.length; a++) {
                 Path dir = Path.of(args[a]);
                 String set = dir.getParent().getParent().getParent().getFileName() + "/" + dir.getFileName();
@@ -164,11 +164,12 @@ public final class TempoReplay {
     private static void row(PrintWriter csv, String set, String f, String ref, String drums, TempoEstimator t, boolean a1, boolean a2) {
         TempoEstimate e = t.result();
         double[] s = t.stats;
-        csv.printf(Locale.ROOT, "%s,%s,%s,%s,%s,%b,%.3f,%s,%s,%s,%s,%b,%b,%s%n", set, f, ref, drums,
+        csv.printf(Locale.ROOT, "%s,%s,%s,%s,%s,%b,%.3f,%s,%s,%s,%s,%b,%b,%s,%s%n", set, f, ref, drums,
                 e.bpm() == null ? "-" : String.format(Locale.ROOT, "%.1f", e.bpm()), e.stable(), e.confidence(),
                 s.length > 0 ? String.format(Locale.ROOT, "%.4f", s[0]) : "", s.length > 1 ? String.format(Locale.ROOT, "%.3f", s[1]) : "",
                 s.length > 2 ? String.format(Locale.ROOT, "%.0f", s[2]) : "", s.length > 3 ? String.format(Locale.ROOT, "%.4f", s[3]) : "", a1, a2,
-                s.length > 5 ? String.format(Locale.ROOT, "%.4f,%.3f", s[4], s[5]) : ",");
+                s.length > 5 ? String.format(Locale.ROOT, "%.4f,%.3f", s[4], s[5]) : ",",
+                s.length > 7 ? String.format(Locale.ROOT, "%.4f,%.5f", s[6], s[7]) : ",");
     }
 
     /** The curves of one file, from the cache or decoded (and cached) now. */

@@ -87,7 +87,14 @@ public final class AudioEncoder implements AutoCloseable {
         /** FFmpeg's native AAC-LC in an iTunes-style MP4 (default 160 kbit/s). */
         M4A_AAC("ipod", "aac", 0, "m4a", 160_000, 8_000, 512_000),
         /** libopus in Ogg (default 96 kbit/s); input rates 8, 12, 16, 24 or 48 kHz, decoders output 48 kHz. */
-        OPUS("opus", "libopus", 0, "opus", 96_000, 6_000, 510_000);
+        OPUS("opus", "libopus", 0, "opus", 96_000, 6_000, 510_000),
+        /**
+         * FFmpeg's native Windows Media Audio 2 in ASF (default 128 kbit/s), the legacy format of many web
+         * and archive libraries; its encoder modulates quiet high bands periodically (see TempoEstimator).
+         * FFmpeg's decoder returns it without the first frame (2048 samples at 44.1 kHz) and the last
+         * partial one, as the ffmpeg command line does: for test material, not for exact round trips.
+         */
+        WMA_V2("asf", "wmav2", 0, "wma", 128_000, 24_000, 320_000);
 
         private final String muxer;
         private final String encoder;
@@ -330,7 +337,7 @@ public final class AudioEncoder implements AutoCloseable {
                         + maxMp3BitRate(sampleRate) + " bit/s at " + sampleRate + " Hz; lower it or raise the sample rate to 32000 Hz or more");
             }
             int maxChannels = switch (format) {
-                case MP3, OPUS -> 2;
+                case MP3, OPUS, WMA_V2 -> 2;
                 default -> 8;
             };
             if (format == Format.OGG_VORBIS && channels != 2) {

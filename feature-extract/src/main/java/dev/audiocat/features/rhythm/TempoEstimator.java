@@ -38,8 +38,10 @@ import dev.audiocat.features.dsp.FrameProcessor;
  *       periods, the best) is at least {@link #MIN_PERIODICITY} over the whole file and in at least
  *       {@link #MIN_AGREEMENT} of its ~12 s windows, or (session 4's test) the autocorrelation at the
  *       period itself is at least {@link #MIN_BEAT_PERIODICITY} and that many windows' own strongest
- *       periods are a simple ratio of it; and enough beats carry onsets. Ambience, speech, single
- *       hits and irregular pads fail both and get {@code bpm = null}.</li>
+ *       periods are a simple ratio of it; and enough beats carry onsets; and, in a file without chord
+ *       changes, the beats stand out of the onsets ({@link #MIN_SALIENCE}). Ambience, speech, single
+ *       hits, irregular pads and a steady tone whose codec modulates its noise periodically fail and get
+ *       {@code bpm = null}.</li>
  * </ol>
  */
 public final class TempoEstimator implements FrameProcessor {
@@ -96,6 +98,14 @@ public final class TempoEstimator implements FrameProcessor {
      * (the tempo-less files of the bench stay under 0.0015, its music pieces above 0.012).
      */
     static final double MIN_CHANGE = 0.005;
+    /**
+     * Below {@link #MIN_CHANGE} of harmonic change, a stable tempo needs beats this salient ({@link #salience}):
+     * sonic-pi's drum loops, tiled to 32 s, 1.16 and more (as FLAC and through wmav2 at 48 kb/s); steady sines
+     * in pink noise through wmav2 at 32-128 kb/s, whose encoder modulates the high bands periodically, 0.66 at
+     * most (docs/benchmarks.md, "Tempo": codec modulation). Music with chord changes does not need it (the
+     * bench pieces reach 0.15).
+     */
+    static final double MIN_SALIENCE = 0.9;
     /** Log-score bonus of the period the onsets chose, in {@link #harmonicRhythm}. */
     static final double STAY_BONUS = 0.5;
     /**
@@ -129,7 +139,7 @@ public final class TempoEstimator implements FrameProcessor {
     private int hop;
     private int size;
     private TempoEstimate result;
-    /** The stability statistics of the last {@link #finish()} for the bench's replay harness: periodicity, agreement, beats with onsets, bpm tested. */
+    /** The stability statistics of the last {@link #finish()} for the bench's replay harness: periodicity, agreement, beats with onsets, bpm tested, beat periodicity, beat agreement, salience, chord change. */
     double[] stats = new double[0];
 
     public TempoEstimator() {
@@ -336,8 +346,13 @@ public final class TempoEstimator implements FrameProcessor {
         double minBeatPeriodicity = frames < 2 * WINDOW_FRAMES ? MIN_BEAT_PERIODICITY_SHORT : MIN_BEAT_PERIODICITY;
         boolean grid = periodicity >= MIN_PERIODICITY && agreement >= MIN_AGREEMENT;
         boolean single = beatPeriodicity >= minBeatPeriodicity && beatAgreement >= MIN_AGREEMENT;
-        boolean stable = (grid || single) && beatsWithOnsets >= 8;
-        stats = new double[] {periodicity, agreement, beatsWithOnsets, 60 * fps / bestPeriod, beatPeriodicity, beatAgreement};
+        // Without chord changes the pulse must be heard in the onsets: a steady tone or noise through a codec
+        // that modulates its high bands periodically (wmav2) is periodic too, but not salient.
+        double chords = mean(detrendedChange(fps), frames);
+        double salience = salience(o, bestPeriod, phase);
+        boolean heard = chords >= MIN_CHANGE || salience >= MIN_SALIENCE;
+        boolean stable = (grid || single) && beatsWithOnsets >= 8 && heard;
+        stats = new double[] {periodicity, agreement, beatsWithOnsets, 60 * fps / bestPeriod, beatPeriodicity, beatAgreement, salience, chords};
         if (!stable) {
             return unstable(confidence);
         }
@@ -374,7 +389,7 @@ public final class TempoEstimator implements FrameProcessor {
         if (changeWeight <= 0) {
             return p;
         }
-        double[] h = detrend(change, frames, (int) Math.round(0.5 * fps));
+        double[] h = detrendedChange(fps);
         double mean = mean(h, frames);
         if (mean < MIN_CHANGE) {
             return p; // no chord changes to speak of: clicks, drums, a drone
@@ -429,6 +444,25 @@ public final class TempoEstimator implements FrameProcessor {
         }
         double quarter = Math.max(combMean(o, n, phase + q / 4, q), combMean(o, n, phase + 3 * q / 4, q));
         return quarter >= SUBDIVISION_RATIO * on ? -SUBDIVIDED_HALVES_PENALTY : 0;
+    }
+
+    /** The harmonic-change curve minus its 1 s moving average, rectified. */
+    private double[] detrendedChange(double fps) {
+        return detrend(change, frames, (int) Math.round(0.5 * fps));
+    }
+
+    /**
+     * How loud the pulse is among the onsets: the mean detrended onset strength on the beats of period p at
+     * {@code phase} over the mean raw onset strength (spectral flux). Drum loops 1.16-7.4, codec modulation of a
+     * steady tone in noise 0.06-0.66 ({@link #MIN_SALIENCE}).
+     */
+    private double salience(double[] o, double p, double phase) {
+        double flux = 0;
+        for (int i = 0; i < frames; i++) {
+            flux += onset[i];
+        }
+        flux /= frames;
+        return flux > 0 ? combMean(o, frames, phase, p) / flux : 0;
     }
 
     /** The normalised autocorrelation of the harmonic-change curve at {@code lag}, the best within +-2 frames; NaN beyond the file. */

@@ -122,7 +122,8 @@ class AudioEncoderTest {
     /**
      * Lossy round trips. Duration: FFmpeg's decoders remove the encoder delay (LAME gapless tag, MP4
      * edit list, Ogg pre-skip and granule positions), so what may remain is the zero padding of the
-     * final codec frame: the decoded length is at least the input and less than one frame longer.
+     * final codec frame: the decoded length is at least the input and less than one frame longer
+     * (Windows Media Audio 2: FFmpeg's output starts one frame into the input and is up to two frames short).
      * Fidelity: perceptual codecs at these bit rates keep a chord or a pair of sines 25-40 dB above
      * their coding noise; 20 dB also fails a misalignment of a few samples (checked directly with the
      * cross-correlation peak).
@@ -135,6 +136,7 @@ class AudioEncoderTest {
         "M4A_AAC, 22050, 1, 1024",
         "OGG_VORBIS, 44100, 2, 2048",
         "OPUS, 48000, 2, 960",
+        "WMA_V2, 44100, 2, 2048",
     })
     void lossyFormatsKeepLengthAndSignal(Format format, int rate, int channels, int codecFrame) throws Exception {
         long frames = rate * 2L + 333;
@@ -157,10 +159,19 @@ class AudioEncoderTest {
         assertEquals(channels, d.probe().channels());
         assertNull(d.probe().bitDepth(), "lossy codecs have no stored bit depth");
         long extra = d.frames() - frames;
-        assertTrue(extra >= 0 && extra < codecFrame, format + " decoded " + d.frames() + " frames for " + frames + " written");
+        // FFmpeg's wmav2 decoder drops the first frame and stops before the padded last one (the command line too)
+        long least = format == Format.WMA_V2 ? 1 - 2 * codecFrame : 0;
+        assertTrue(extra >= least && extra < codecFrame, format + " decoded " + d.frames() + " frames for " + frames + " written");
         for (int c = 0; c < channels; c++) {
-            assertEquals(0, d.bestLag(planar[c], c, 64), "channel " + c + " is not aligned with the input");
-            double snr = d.snrDb(planar[c], c, 0);
+            int lag = 0;
+            if (format == Format.WMA_V2) {
+                // FFmpeg's wmav2 round trip loses the first frame: its output starts one frame into the input
+                // (the command line's too); the SNR at exactly that lag checks the alignment
+                lag = -codecFrame;
+            } else {
+                assertEquals(0, d.bestLag(planar[c], c, 64), "channel " + c + " is not aligned with the input");
+            }
+            double snr = d.snrDb(planar[c], c, lag);
             assertTrue(snr > 20, format + " channel " + c + " SNR " + snr + " dB");
         }
     }

@@ -7,12 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.audiocat.features.AnalysisResult;
 import dev.audiocat.features.AudioAnalyzer;
+import dev.audiocat.features.encode.AudioEncoder;
+import dev.audiocat.features.encode.SignalGenerator;
+import dev.audiocat.features.encode.Waveform;
 import dev.audiocat.features.quality.TestAudio;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Tempo and key through the real decoder and AudioAnalyzer's single pass, at a native rate of 48 kHz. */
 class TempoThroughDecoderTest {
@@ -66,5 +71,55 @@ class TempoThroughDecoderTest {
         TempoEstimate e = AudioAnalyzer.builder().build().analyze(f).tempo();
         assertFalse(e.stable(), e::toString);
         assertNull(e.bpm());
+    }
+
+    /**
+     * A line-up tone, as archives' broadcast files start with or consist of: 997 Hz at -18 dBFS, 16-bit
+     * FLAC. 997 and 44,100 are coprime, so its samples and their rounding repeat every second exactly, and
+     * the flux of that rounding noise is periodic: it read as a stable 120 BPM until session 14 (the demo
+     * library's loudness/stereo-997hz-18dbfs-44k.flac did).
+     */
+    @Test
+    void lineUpToneHasNoStableTempo() throws Exception {
+        SignalGenerator g = new SignalGenerator(44100);
+        Path f = dir.resolve("tone.flac");
+        Waveform tone = g.sine(997, SignalGenerator.dbfs(-18));
+        try (AudioEncoder enc = AudioEncoder.builder(AudioEncoder.Format.FLAC_16).sampleRate(44100).channels(2).open(f)) {
+            enc.write(g.stereo(15, tone, tone));
+        }
+        TempoEstimate e = AudioAnalyzer.builder().build().analyze(f).tempo();
+        assertFalse(e.stable(), e::toString);
+        assertNull(e.bpm());
+    }
+
+    /** {@code seconds} of {@code w} at 44.1 kHz mono through FFmpeg's wmav2 encoder, decoded and analysed as ingest does. */
+    private TempoEstimate throughWmav2(Waveform w, double seconds, long bitRate) throws Exception {
+        SignalGenerator g = new SignalGenerator(44100);
+        Path f = dir.resolve("t.wma");
+        try (AudioEncoder enc = AudioEncoder.builder(AudioEncoder.Format.WMA_V2).sampleRate(44100).channels(1).bitRate(bitRate).open(f)) {
+            enc.write(g.mono(seconds, w));
+        }
+        return AudioAnalyzer.builder().build().analyze(f).tempo();
+    }
+
+    /**
+     * FFmpeg's wmav2 encoder switches quiet high bands off and on in a fixed cycle, and on a steady tone in
+     * soft noise that cycle is the only change in the spectrum: it was read as a stable 78, 107, 117 or
+     * 155-172 BPM (session 11's finding; docs/benchmarks.md, "Tempo": codec modulation). The same
+     * encoder keeps a click track's tempo. Of a grid of 60 such files (sines at 440, 1000 and 3000 Hz,
+     * noise peaks 0.003-0.1, 32-128 kbit/s) the code before this test gave these three and one more a
+     * tempo; now none, and every click track keeps its tempo.
+     */
+    @ParameterizedTest(name = "{0} Hz sine, pink noise peak {1}, {2} bit/s")
+    @CsvSource({"440, 0.01, 32000", "440, 0.01, 64000", "440, 0.01, 128000"})
+    void steadyToneInNoiseThroughWmav2HasNoStableTempo(double hz, double noise, long bitRate) throws Exception {
+        SignalGenerator g = new SignalGenerator(44100);
+        TempoEstimate e = throughWmav2(g.sine(hz, 0.0625).plus(g.pinkNoise(9, noise)), 40, bitRate);
+        assertFalse(e.stable(), () -> "a steady tone got " + e);
+        assertNull(e.bpm());
+
+        TempoEstimate clicks = throughWmav2(g.clickTrack(112, 0.5).plus(g.pinkNoise(9, noise)), 40, bitRate);
+        assertTrue(clicks.stable(), () -> "clicks lost their tempo: " + clicks);
+        assertEquals(112, clicks.bpm(), 112 * 0.01, clicks::toString);
     }
 }
