@@ -446,8 +446,12 @@ final class ChannelChecks implements PcmSink {
                 wholeFile.add(new QcFlag(QcFlag.PHASE_INVERTED, QcFlag.ERROR, 0, duration,
                         "channel 2 is channel 1 inverted; a mono downmix cancels"));
             } else if (corr <= NEGATIVE_CORRELATION) {
+                // Not necessarily a wiring fault: vinyl surface noise is vertical groove motion, out of phase
+                // between the channels (Sonic Pi's vinyl_hiss correlates at -0.73), so say both and what it costs.
+                double downmixDb = 10 * Math.log10(Math.max(1e-30, sSum / (2 * energy)));
                 wholeFile.add(new QcFlag(QcFlag.PHASE_INVERTED, QcFlag.WARNING, 0, duration,
-                        String.format("channels 1 and 2 correlate at %.2f; one is probably inverted", corr)));
+                        String.format("channels 1 and 2 correlate at %.2f, so a mono downmix loses %.1f dB: one channel may be"
+                                + " inverted, or the sound is mostly out of phase (as vinyl surface noise is)", corr, -downmixDb)));
             }
         }
     }

@@ -195,6 +195,26 @@ class QualityCheckerTest {
         assertEquals(1, ofType(inverted, QcFlag.PHASE_INVERTED).size(), inverted::toString);
         assertEquals(QcFlag.ERROR, ofType(inverted, QcFlag.PHASE_INVERTED).get(0).severity());
         assertEquals(0, ofType(inverted, QcFlag.MONO_AS_STEREO).size());
+
+        // mostly out of phase, not a copy: R = -0.8 L plus its own noise. A warning that says what a mono
+        // downmix loses (|L + R|^2 / 2 over |L|^2 + |R|^2) and does not blame the wiring alone
+        float[] out = new float[inv.length];
+        java.util.Random rnd = new java.util.Random(3);
+        double ll = 0;
+        double rr = 0;
+        double sum = 0;
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) (-0.8 * x[0][i] + 0.02 * rnd.nextGaussian());
+            ll += (double) x[0][i] * x[0][i];
+            rr += (double) out[i] * out[i];
+            sum += ((double) x[0][i] + out[i]) * ((double) x[0][i] + out[i]);
+        }
+        List<QcFlag> apart = ofType(analyse("out-of-phase", x[0], out), QcFlag.PHASE_INVERTED);
+        assertEquals(1, apart.size(), apart::toString);
+        assertEquals(QcFlag.WARNING, apart.get(0).severity());
+        String loss = String.format("a mono downmix loses %.1f dB", -10 * Math.log10(sum / (2 * (ll + rr))));
+        assertTrue(apart.get(0).detail().contains(loss), () -> apart.get(0).detail() + " lacks '" + loss + "'");
+        assertTrue(apart.get(0).detail().contains("vinyl surface noise"), apart.get(0)::detail);
     }
 
     @Test
