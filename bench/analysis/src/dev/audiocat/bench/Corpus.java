@@ -480,7 +480,7 @@ final class Corpus {
         }
     }
 
-    private Path render(Path mid, String soundfont, Path wav) throws Exception {
+    static Path render(Path mid, String soundfont, Path wav) throws Exception {
         Tools.run("fluidsynth", "-ni", "-q", "-g", "0.4", "-r", String.valueOf(RATE), "-O", "float", "-T", "wav", "-F", wav.toString(),
                 soundfont, mid.toString());
         // Normalise to -3 dBFS peak so no render clips.
@@ -501,7 +501,7 @@ final class Corpus {
         return wav;
     }
 
-    private static void transcode(Path wav, Path out) throws Exception {
+    static void transcode(Path wav, Path out) throws Exception {
         String name = out.getFileName().toString();
         if (name.endsWith(".wav")) {
             if (!wav.equals(out)) {

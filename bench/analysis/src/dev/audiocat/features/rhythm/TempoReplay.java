@@ -148,16 +148,14 @@ public final class TempoReplay {
 
     /**
      * The estimator to replay into: the shipped defaults, or the tuning parameters given as system
-     * properties tempo.prior (prior centre, BPM), tempo.offbeat (off-beat ratio), tempo.change
-     * (harmonic-rhythm weight), for sweeps on tuning sets.
+     * properties tempo.prior (prior centre, BPM), tempo.offbeat (off-beat ratio), tempo.offbeat.nochords
+     * (the off-beat ratio of files without chord changes), tempo.change (harmonic-rhythm weight), for
+     * sweeps on tuning sets.
      */
     private static TempoEstimator estimator() {
-        if (System.getProperty("tempo.prior") == null && System.getProperty("tempo.offbeat") == null
-                && System.getProperty("tempo.change") == null) {
-            return new TempoEstimator();
-        }
         return new TempoEstimator(Double.parseDouble(System.getProperty("tempo.prior", String.valueOf(TempoEstimator.PRIOR_CENTRE_BPM))),
                 Double.parseDouble(System.getProperty("tempo.offbeat", String.valueOf(TempoEstimator.OFFBEAT_RATIO))),
+                Double.parseDouble(System.getProperty("tempo.offbeat.nochords", String.valueOf(TempoEstimator.OFFBEAT_RATIO_WITHOUT_CHORDS))),
                 Double.parseDouble(System.getProperty("tempo.change", String.valueOf(TempoEstimator.CHANGE_WEIGHT))));
     }
 

@@ -80,6 +80,16 @@ public final class TempoEstimator implements FrameProcessor {
     static final double FULL_CONFIDENCE_PERIODICITY = 0.6;
     static final double MAX_TACTUS_BPM = 200;
     static final double OFFBEAT_RATIO = 0.6;
+    /**
+     * {@link #OFFBEAT_RATIO} for a file without chord changes (below {@link #MIN_CHANGE}): drums alone, whose
+     * metrical level nothing else (no harmonic rhythm) can correct. The log-compressed flux depends on the
+     * level: in a quiet file the snare on the off-beats of the half tempo flux weaker against the kick than
+     * at full scale, and with 0.6 fast drum parts read at half. The bench's drum parts alone
+     * (bench/analysis/drum-corpora.sh, 137 distinct on the tuning seeds) at -3, -12 and -24 dBFS peak: 134,
+     * 120, 115 with 0.6; 135, 135, 128 with 0.55; 135, 136, 136 with 0.4-0.5 (0.4 takes the tempo of two of
+     * Sonic Pi's loops). No piece with chords is affected (docs/benchmarks.md, "Tempo", session 14).
+     */
+    static final double OFFBEAT_RATIO_WITHOUT_CHORDS = 0.5;
     /** Onset strength at frame n peaks when an onset is this many samples after the frame start. */
     static final int ONSET_LATENCY_SAMPLES = 1400;
     static final double MIN_AGREEMENT = 0.6;
@@ -124,6 +134,7 @@ public final class TempoEstimator implements FrameProcessor {
 
     private final double priorCentreBpm;
     private final double offbeatRatio;
+    private final double offbeatRatioWithoutChords;
     private final double changeWeight;
     private int[] binPc;           // pitch class of each FFT bin in the chroma range, -1 outside
     private int chromaLo;
@@ -143,13 +154,14 @@ public final class TempoEstimator implements FrameProcessor {
     double[] stats = new double[0];
 
     public TempoEstimator() {
-        this(PRIOR_CENTRE_BPM, OFFBEAT_RATIO, CHANGE_WEIGHT);
+        this(PRIOR_CENTRE_BPM, OFFBEAT_RATIO, OFFBEAT_RATIO_WITHOUT_CHORDS, CHANGE_WEIGHT);
     }
 
     /** For tuning on a labelled corpus; the public constructor uses the documented defaults. */
-    TempoEstimator(double priorCentreBpm, double offbeatRatio, double changeWeight) {
+    TempoEstimator(double priorCentreBpm, double offbeatRatio, double offbeatRatioWithoutChords, double changeWeight) {
         this.priorCentreBpm = priorCentreBpm;
         this.offbeatRatio = offbeatRatio;
+        this.offbeatRatioWithoutChords = offbeatRatioWithoutChords;
         this.changeWeight = changeWeight;
     }
 
@@ -316,6 +328,8 @@ public final class TempoEstimator implements FrameProcessor {
         // Metrical-level check: when the off-beats of the winner (its halves, else its thirds) are
         // nearly as strong as its beats, the faster level is the beat (accents every two, three or
         // four beats pull the winner to a slower level).
+        double chords = mean(detrendedChange(fps), frames);
+        double ratio = chords >= MIN_CHANGE ? offbeatRatio : offbeatRatioWithoutChords;
         double phase0 = bestPhase(o, frames, bestPeriod);
         double on = combMean(o, frames, phase0, bestPeriod);
         for (int div = 2; div <= 3 && on > 0; div++) {
@@ -327,7 +341,7 @@ public final class TempoEstimator implements FrameProcessor {
             for (int j = 1; j < div; j++) {
                 weakest = Math.min(weakest, combMean(o, frames, phase0 + j * sub, bestPeriod));
             }
-            if (weakest >= offbeatRatio * on) {
+            if (weakest >= ratio * on) {
                 bestPeriod = sub;
                 break;
             }
@@ -348,7 +362,6 @@ public final class TempoEstimator implements FrameProcessor {
         boolean single = beatPeriodicity >= minBeatPeriodicity && beatAgreement >= MIN_AGREEMENT;
         // Without chord changes the pulse must be heard in the onsets: a steady tone or noise through a codec
         // that modulates its high bands periodically (wmav2) is periodic too, but not salient.
-        double chords = mean(detrendedChange(fps), frames);
         double salience = salience(o, bestPeriod, phase);
         boolean heard = chords >= MIN_CHANGE || salience >= MIN_SALIENCE;
         boolean stable = (grid || single) && beatsWithOnsets >= 8 && heard;

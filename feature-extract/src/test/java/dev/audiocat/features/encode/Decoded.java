@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /** A whole file decoded with the project's own {@link AudioDecoder}, native rate, every channel (short test files only). */
-record Decoded(AudioProbe probe, int sampleRate, float[][] samples) {
+public record Decoded(AudioProbe probe, int sampleRate, float[][] samples) {
 
     long frames() {
         return samples[0].length;
@@ -18,7 +18,7 @@ record Decoded(AudioProbe probe, int sampleRate, float[][] samples) {
         return frames() / (double) sampleRate;
     }
 
-    static Decoded of(Path file) throws DecodeException {
+    public static Decoded of(Path file) throws DecodeException {
         try (AudioDecoder d = AudioDecoder.open(file)) {
             Collector c = new Collector();
             long n = d.decode(c, 22050, null);

@@ -122,7 +122,8 @@ class TempoEstimatorTest {
         assertTrue(e.stable(), () -> "unstable: " + e);
         assertEquals(66, e.bpm(), 66 * 0.02, () -> "got " + e);
         // the onsets alone (no harmonic-rhythm step) read it at double tempo: the step decides here
-        TempoEstimator onsetsOnly = new TempoEstimator(TempoEstimator.PRIOR_CENTRE_BPM, TempoEstimator.OFFBEAT_RATIO, 0);
+        TempoEstimator onsetsOnly = new TempoEstimator(TempoEstimator.PRIOR_CENTRE_BPM, TempoEstimator.OFFBEAT_RATIO,
+                TempoEstimator.OFFBEAT_RATIO_WITHOUT_CHORDS, 0);
         TestAudio.feed(x, onsetsOnly);
         assertEquals(132, onsetsOnly.result().bpm(), 132 * 0.02, () -> "onsets alone got " + onsetsOnly.result());
     }
