@@ -86,7 +86,8 @@ public final class AudioAnalyzer {
             PcmHasher pcmHash = new PcmHasher();
             KeyDetector key = new KeyDetector();
             TempoEstimator tempo = new TempoEstimator();
-            QualityChecker qc = new QualityChecker(QualityChecker.isLossyCodec(decoder.probe().codec()), decoder.probe().declaredDurationSeconds());
+            QualityChecker qc = new QualityChecker(QualityChecker.isLossyCodec(decoder.probe().codec()), decoder.probe().declaredDurationSeconds(),
+                    decoder.probe().endMissing());
             List<FrameProcessor> frameStages = new ArrayList<>(extraStages);
             frameStages.addAll(List.of(key, tempo));
             List<PcmSink> nativeSinks = new ArrayList<>(List.of(loudness, qc.nativeSink()));

@@ -204,6 +204,14 @@ public final class AudioDecoder implements AutoCloseable {
                 declared = format.duration() / (double) AV_TIME_BASE;
             }
         }
+        boolean endMissing = false;
+        if (demuxer.equals("ogg")) {
+            try {
+                endMissing = OggEnd.endMissing(file);
+            } catch (java.io.IOException e) {
+                endMissing = false; // the decode reports an unreadable file
+            }
+        }
         long bitRate = format.bit_rate() > 0 ? format.bit_rate() : par.bit_rate();
         return new AudioProbe(
                 format.iformat().name().getString(),
@@ -213,6 +221,7 @@ public final class AudioDecoder implements AutoCloseable {
                 codecContext.ch_layout().nb_channels(),
                 bitRate > 0 ? bitRate : null,
                 declared,
+                endMissing,
                 tags);
     }
 

@@ -15,6 +15,8 @@ import java.util.Map;
  *                      {@code null} when it states none (FFmpeg's estimate from the bit rate is not
  *                      taken); the decoded duration in {@link dev.audiocat.features.AnalysisResult} is
  *                      authoritative, and QC flags {@code truncated} audio that ends well before this
+ * @param endMissing    whether the container shows that its end is missing where it states no duration to
+ *                      compare with: an Ogg file whose last page is cut off or lacks the end-of-stream flag
  * @param tags          embedded tags (ID3, Vorbis comments, MP4 atoms, RIFF INFO, BWF bext), keys lower-cased
  */
 public record AudioProbe(
@@ -25,6 +27,7 @@ public record AudioProbe(
         int channels,
         Long bitRate,
         Double declaredDurationSeconds,
+        boolean endMissing,
         Map<String, String> tags) {
 
     public AudioProbe {

@@ -25,6 +25,7 @@ public final class QualityChecker {
     private final HumDetector hum = new HumDetector();
     private final PcmSink nativeSink;
     private final Double declaredSeconds;
+    private final boolean endMissing;
 
     /**
      * Audio that ends this much (seconds) or more before the duration its header states is flagged
@@ -45,8 +46,18 @@ public final class QualityChecker {
      *                        flagged {@code truncated}
      */
     public QualityChecker(boolean lossyCodec, Double declaredSeconds) {
+        this(lossyCodec, declaredSeconds, false);
+    }
+
+    /**
+     * As {@link #QualityChecker(boolean, Double)}; {@code endMissing} ({@code AudioProbe.endMissing()}): the
+     * container shows that its end is missing (an Ogg file without its end-of-stream page), so the audio is
+     * flagged {@code truncated} where it ends, even though no stated duration says how much is missing.
+     */
+    public QualityChecker(boolean lossyCodec, Double declaredSeconds, boolean endMissing) {
         this.bandwidth = new BandwidthMeter(lossyCodec);
         this.declaredSeconds = declaredSeconds;
+        this.endMissing = endMissing;
         this.nativeSink = new PcmTee(List.of(channels, bandwidth));
     }
 
@@ -80,6 +91,13 @@ public final class QualityChecker {
             out.add(bandwidth.flag());
         }
         QcFlag cut = truncation(declaredSeconds, channels.seconds()); // NaN (nothing decoded): no flag
+        if (cut == null && endMissing && channels.seconds() >= 0) {
+            double end = channels.seconds();
+            cut = new QcFlag(QcFlag.TRUNCATED, QcFlag.ERROR, end, end, String.format(java.util.Locale.ROOT,
+                    "the audio ends at %.2f s, but the file does not end as Ogg streams end (its last page is cut off or lacks"
+                            + " the end-of-stream flag): cut short, by an unknown length (an interrupted copy or download, or a"
+                            + " stream recording stopped); copy it again from the source", end));
+        }
         if (cut != null) {
             out.add(cut);
         }

@@ -380,6 +380,25 @@ class QualityCheckerTest {
             assertEquals(SECONDS, t.get(0).endSeconds(), POS_TOL);
         }
 
+        // Ogg (Vorbis, Opus, FLAC in Ogg) states no duration but the last page's granule position, so a cut copy
+        // looks whole by its duration; its last page, cut off or without the end-of-stream flag, shows the cut
+        for (String[] f : new String[][] {{"ogg", "-c:a", "libvorbis"}, {"opus", "-c:a", "libopus"}, {"oga", "-c:a", "flac"}}) {
+            Path copy = dir.resolve("whole." + f[0]);
+            List<String> cmd = new java.util.ArrayList<>(List.of("ffmpeg", "-v", "error", "-y", "-i", whole.toString()));
+            cmd.addAll(List.of(f).subList(1, f.length));
+            cmd.add(copy.toString());
+            run(cmd.toArray(String[]::new));
+            assertEquals(List.of(), ofType(analyse(copy), QcFlag.TRUNCATED), f[0]);
+            byte[] bytes = java.nio.file.Files.readAllBytes(copy);
+            Path cutCopy = dir.resolve("cut." + f[0]);
+            java.nio.file.Files.write(cutCopy, java.util.Arrays.copyOf(bytes, bytes.length * 2 / 5));
+            t = ofType(analyse(cutCopy), QcFlag.TRUNCATED);
+            assertEquals(1, t.size(), f[0] + ": " + t);
+            assertEquals(QcFlag.ERROR, t.get(0).severity());
+            assertTrue(t.get(0).startSeconds() > 4 && t.get(0).startSeconds() < 12, t.toString());
+            assertTrue(t.get(0).detail().contains("end-of-stream"), t.get(0).detail());
+        }
+
         // Matroska and AVI state no audio duration, only the file's, which a longer video track sets: not truncated
         for (String ext : new String[] {"mkv", "avi"}) {
             Path video = dir.resolve("video-outlasts-audio." + ext);
