@@ -191,9 +191,19 @@ public final class AudioDecoder implements AutoCloseable {
                 dataBytes = -1; // unreadable header: FFmpeg's figure below
             }
         }
+        double cafSeconds = -1;
+        if (demuxer.equals("caf")) {
+            try {
+                cafSeconds = CafHeader.declaredSeconds(file);
+            } catch (java.io.IOException e) {
+                cafSeconds = -1; // unreadable header: FFmpeg's figure below
+            }
+        }
         if (dataBytes > 0) {
             // PCM: the data chunk's size is the duration; FFmpeg's own figure shrinks to the bytes present
             declared = dataBytes / (double) par.block_align() / codecContext.sample_rate();
+        } else if (cafSeconds > 0) {
+            declared = cafSeconds; // the same for CAF
         } else if (format.duration_estimation_method() != AVFMT_DURATION_FROM_BITRATE) {
             AVStream st = format.streams(streamIndex);
             if (st.duration() > 0 && st.duration() != AV_NOPTS_VALUE && st.time_base().den() > 0) {

@@ -89,7 +89,7 @@ final class RiffHeader {
         return -1;
     }
 
-    private static int read(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+    static int read(FileChannel ch, ByteBuffer b, long pos) throws IOException {
         int total = 0;
         while (b.hasRemaining()) {
             int n = ch.read(b, pos + total);
@@ -102,7 +102,7 @@ final class RiffHeader {
         return total;
     }
 
-    private static String ascii(ByteBuffer b, int at) {
+    static String ascii(ByteBuffer b, int at) {
         byte[] s = new byte[4];
         for (int i = 0; i < 4; i++) {
             s[i] = b.get(at + i);

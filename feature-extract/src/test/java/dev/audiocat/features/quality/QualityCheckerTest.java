@@ -363,8 +363,9 @@ class QualityCheckerTest {
         assertEquals(SECONDS, t.get(0).endSeconds(), POS_TOL);
         assertTrue(t.get(0).detail().contains("15.00 s missing"), t.get(0).detail());
 
-        // FLAC (STREAMINFO's sample count), RF64 (the ds64 chunk's data size) and Sony Wave64 (GUID chunks)
-        for (String[] f : new String[][] {{"flac"}, {"rf64.wav", "-rf64", "always"}, {"w64"}}) {
+        // FLAC (STREAMINFO's sample count), RF64 (the ds64 chunk's data size), Sony Wave64 (GUID chunks) and
+        // Apple's CAF (its data chunk's size over the desc chunk's bytes per frame)
+        for (String[] f : new String[][] {{"flac"}, {"rf64.wav", "-rf64", "always"}, {"w64"}, {"caf"}}) {
             Path copy = dir.resolve("whole." + f[0]);
             List<String> cmd = new java.util.ArrayList<>(List.of("ffmpeg", "-v", "error", "-y", "-i", whole.toString()));
             cmd.addAll(List.of(f).subList(1, f.length));
