@@ -366,17 +366,7 @@ class QualityCheckerTest {
         // FLAC (STREAMINFO's sample count), RF64 (the ds64 chunk's data size), Sony Wave64 (GUID chunks) and
         // Apple's CAF (its data chunk's size over the desc chunk's bytes per frame)
         for (String[] f : new String[][] {{"flac"}, {"rf64.wav", "-rf64", "always"}, {"w64"}, {"caf"}}) {
-            Path copy = dir.resolve("whole." + f[0]);
-            List<String> cmd = new java.util.ArrayList<>(List.of("ffmpeg", "-v", "error", "-y", "-i", whole.toString()));
-            cmd.addAll(List.of(f).subList(1, f.length));
-            cmd.add(copy.toString());
-            run(cmd.toArray(String[]::new));
-            assertEquals(List.of(), ofType(analyse(copy), QcFlag.TRUNCATED), f[0]);
-            byte[] bytes = java.nio.file.Files.readAllBytes(copy);
-            Path cutCopy = dir.resolve("cut." + f[0]);
-            java.nio.file.Files.write(cutCopy, java.util.Arrays.copyOf(bytes, bytes.length * 2 / 5));
-            t = ofType(analyse(cutCopy), QcFlag.TRUNCATED);
-            assertEquals(1, t.size(), f[0] + ": " + t);
+            t = truncationOfACutCopy(whole, f);
             assertTrue(t.get(0).startSeconds() > 4 && t.get(0).startSeconds() < 12, t.toString());
             assertEquals(SECONDS, t.get(0).endSeconds(), POS_TOL);
         }
@@ -384,17 +374,7 @@ class QualityCheckerTest {
         // Ogg (Vorbis, Opus, FLAC in Ogg) states no duration but the last page's granule position, so a cut copy
         // looks whole by its duration; its last page, cut off or without the end-of-stream flag, shows the cut
         for (String[] f : new String[][] {{"ogg", "-c:a", "libvorbis"}, {"opus", "-c:a", "libopus"}, {"oga", "-c:a", "flac"}}) {
-            Path copy = dir.resolve("whole." + f[0]);
-            List<String> cmd = new java.util.ArrayList<>(List.of("ffmpeg", "-v", "error", "-y", "-i", whole.toString()));
-            cmd.addAll(List.of(f).subList(1, f.length));
-            cmd.add(copy.toString());
-            run(cmd.toArray(String[]::new));
-            assertEquals(List.of(), ofType(analyse(copy), QcFlag.TRUNCATED), f[0]);
-            byte[] bytes = java.nio.file.Files.readAllBytes(copy);
-            Path cutCopy = dir.resolve("cut." + f[0]);
-            java.nio.file.Files.write(cutCopy, java.util.Arrays.copyOf(bytes, bytes.length * 2 / 5));
-            t = ofType(analyse(cutCopy), QcFlag.TRUNCATED);
-            assertEquals(1, t.size(), f[0] + ": " + t);
+            t = truncationOfACutCopy(whole, f);
             assertEquals(QcFlag.ERROR, t.get(0).severity());
             assertTrue(t.get(0).startSeconds() > 4 && t.get(0).startSeconds() < 12, t.toString());
             assertTrue(t.get(0).detail().contains("end-of-stream"), t.get(0).detail());
@@ -407,6 +387,25 @@ class QualityCheckerTest {
                     "-c:v", "mjpeg", "-c:a", "pcm_s16le", video.toString());
             assertEquals(List.of(), ofType(analyse(video), QcFlag.TRUNCATED), ext);
         }
+    }
+
+    /**
+     * Converts {@code whole} with ffmpeg to whole.EXT (EXT = {@code f[0]}, then ffmpeg's output options), asserts
+     * that copy has no {@code truncated} flag, cuts it to 40 % of its bytes and returns the cut copy's one flag.
+     */
+    private List<QcFlag> truncationOfACutCopy(Path whole, String[] f) throws Exception {
+        Path copy = dir.resolve("whole." + f[0]);
+        List<String> cmd = new java.util.ArrayList<>(List.of("ffmpeg", "-v", "error", "-y", "-i", whole.toString()));
+        cmd.addAll(List.of(f).subList(1, f.length));
+        cmd.add(copy.toString());
+        run(cmd.toArray(String[]::new));
+        assertEquals(List.of(), ofType(analyse(copy), QcFlag.TRUNCATED), f[0]);
+        byte[] bytes = java.nio.file.Files.readAllBytes(copy);
+        Path cutCopy = dir.resolve("cut." + f[0]);
+        java.nio.file.Files.write(cutCopy, java.util.Arrays.copyOf(bytes, bytes.length * 2 / 5));
+        List<QcFlag> t = ofType(analyse(cutCopy), QcFlag.TRUNCATED);
+        assertEquals(1, t.size(), f[0] + ": " + t);
+        return t;
     }
 
     @Test
