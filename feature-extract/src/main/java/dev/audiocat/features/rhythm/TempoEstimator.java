@@ -112,8 +112,9 @@ public final class TempoEstimator implements FrameProcessor {
      * Below {@link #MIN_CHANGE} of harmonic change, a stable tempo needs beats this salient ({@link #salience}):
      * sonic-pi's drum loops, tiled to 32 s, 1.16 and more (as FLAC and through wmav2 at 48 kb/s); steady sines
      * in pink noise through wmav2 at 32-128 kb/s, whose encoder modulates the high bands periodically, 0.66 at
-     * most (docs/benchmarks.md, "Tempo": codec modulation). Music with chord changes does not need it (the
-     * bench pieces reach 0.15).
+     * most (0.33 with {@link #OFFBEAT_RATIO_WITHOUT_CHORDS}; docs/benchmarks.md, "Tempo", session 14); the
+     * bench's drum parts alone 4.9 and more. Music with chord changes does not need it (the bench pieces
+     * reach 0.15).
      */
     static final double MIN_SALIENCE = 0.9;
     /** Log-score bonus of the period the onsets chose, in {@link #harmonicRhythm}. */
