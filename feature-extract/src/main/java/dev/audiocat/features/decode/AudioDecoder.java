@@ -182,28 +182,10 @@ public final class AudioDecoder implements AutoCloseable {
         // longer), else the file's when the audio is all it holds; none when FFmpeg only estimated it from
         // the bit rate (an MP3 without a Xing/VBRI header): that is a guess, not a statement.
         Double declared = null;
-        long dataBytes = -1;
         String demuxer = format.iformat().name().getString();
-        if ((demuxer.equals("wav") || demuxer.equals("w64")) && isPcm(par.codec_id()) && par.block_align() > 0) {
-            try {
-                dataBytes = RiffHeader.declaredDataBytes(file);
-            } catch (java.io.IOException e) {
-                dataBytes = -1; // unreadable header: FFmpeg's figure below
-            }
-        }
-        double cafSeconds = -1;
-        if (demuxer.equals("caf")) {
-            try {
-                cafSeconds = CafHeader.declaredSeconds(file);
-            } catch (java.io.IOException e) {
-                cafSeconds = -1; // unreadable header: FFmpeg's figure below
-            }
-        }
-        if (dataBytes > 0) {
-            // PCM: the data chunk's size is the duration; FFmpeg's own figure shrinks to the bytes present
-            declared = dataBytes / (double) par.block_align() / codecContext.sample_rate();
-        } else if (cafSeconds > 0) {
-            declared = cafSeconds; // the same for CAF
+        double ownHeader = headerSeconds(demuxer, par);
+        if (ownHeader > 0) {
+            declared = ownHeader;
         } else if (format.duration_estimation_method() != AVFMT_DURATION_FROM_BITRATE) {
             AVStream st = format.streams(streamIndex);
             if (st.duration() > 0 && st.duration() != AV_NOPTS_VALUE && st.time_base().den() > 0) {
@@ -233,6 +215,23 @@ public final class AudioDecoder implements AutoCloseable {
                 declared,
                 endMissing,
                 tags);
+    }
+
+    /**
+     * The duration that a PCM WAV's (RIFF, RF64, BW64, Wave64) {@code data} chunk or a CAF file's chunks
+     * declare, read by audiocat because FFmpeg shrinks it to the bytes present; -1 for other files, or when the
+     * header states none or cannot be read (FFmpeg's figure is taken then).
+     */
+    private double headerSeconds(String demuxer, AVCodecParameters par) {
+        try {
+            if ((demuxer.equals("wav") || demuxer.equals("w64")) && isPcm(par.codec_id()) && par.block_align() > 0) {
+                long dataBytes = RiffHeader.declaredDataBytes(file);
+                return dataBytes > 0 ? dataBytes / (double) par.block_align() / codecContext.sample_rate() : -1;
+            }
+            return demuxer.equals("caf") ? CafHeader.declaredSeconds(file) : -1;
+        } catch (java.io.IOException e) {
+            return -1; // unreadable header: FFmpeg's figure
+        }
     }
 
     /** Whether the chosen audio stream is the only stream that plays (cover art does not). */

@@ -26,10 +26,7 @@ final class OggEnd {
             long size = ch.size();
             int n = (int) Math.min(size, TAIL);
             ByteBuffer tail = ByteBuffer.allocate(n);
-            long from = size - n;
-            while (tail.hasRemaining() && ch.read(tail, from + tail.position()) > 0) {
-                // read the whole tail
-            }
+            n = RiffHeader.read(ch, tail, size - n);
             byte[] b = tail.array();
             for (int i = n - 27; i >= 0; i--) {
                 if (b[i] != 'O' || b[i + 1] != 'g' || b[i + 2] != 'g' || b[i + 3] != 'S' || b[i + 4] != 0) {

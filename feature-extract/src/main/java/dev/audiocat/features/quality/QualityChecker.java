@@ -37,22 +37,16 @@ public final class QualityChecker {
 
     /** @param lossyCodec whether the file's own codec is lossy (a lowpass is then expected: info, not warning) */
     public QualityChecker(boolean lossyCodec) {
-        this(lossyCodec, null);
+        this(lossyCodec, null, false);
     }
 
     /**
      * @param declaredSeconds the duration the file's header states ({@code AudioProbe.declaredDurationSeconds()}),
      *                        or null: decoded audio ending {@link #TRUNCATION_SECONDS} or more before it is
      *                        flagged {@code truncated}
-     */
-    public QualityChecker(boolean lossyCodec, Double declaredSeconds) {
-        this(lossyCodec, declaredSeconds, false);
-    }
-
-    /**
-     * As {@link #QualityChecker(boolean, Double)}; {@code endMissing} ({@code AudioProbe.endMissing()}): the
-     * container shows that its end is missing (an Ogg file without its end-of-stream page), so the audio is
-     * flagged {@code truncated} where it ends, even though no stated duration says how much is missing.
+     * @param endMissing      {@code AudioProbe.endMissing()}: the container shows that its end is missing (an Ogg
+     *                        file without its end-of-stream page), so the audio is flagged {@code truncated} where
+     *                        it ends, even though no stated duration says how much is missing
      */
     public QualityChecker(boolean lossyCodec, Double declaredSeconds, boolean endMissing) {
         this.bandwidth = new BandwidthMeter(lossyCodec);

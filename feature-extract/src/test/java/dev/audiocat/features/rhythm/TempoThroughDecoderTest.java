@@ -9,6 +9,7 @@ import dev.audiocat.features.AnalysisResult;
 import dev.audiocat.features.AudioAnalyzer;
 import dev.audiocat.features.encode.AudioEncoder;
 import dev.audiocat.features.encode.Decoded;
+import dev.audiocat.features.encode.Signal;
 import dev.audiocat.features.encode.SignalGenerator;
 import dev.audiocat.features.encode.Waveform;
 import dev.audiocat.features.quality.TestAudio;
@@ -83,12 +84,8 @@ class TempoThroughDecoderTest {
     @Test
     void lineUpToneHasNoStableTempo() throws Exception {
         SignalGenerator g = new SignalGenerator(44100);
-        Path f = dir.resolve("tone.flac");
         Waveform tone = g.sine(997, SignalGenerator.dbfs(-18));
-        try (AudioEncoder enc = AudioEncoder.builder(AudioEncoder.Format.FLAC_16).sampleRate(44100).channels(2).open(f)) {
-            enc.write(g.stereo(15, tone, tone));
-        }
-        TempoEstimate e = AudioAnalyzer.builder().build().analyze(f).tempo();
+        TempoEstimate e = tempoOf(AudioEncoder.builder(AudioEncoder.Format.FLAC_16).sampleRate(44100).channels(2), g.stereo(15, tone, tone));
         assertFalse(e.stable(), e::toString);
         assertNull(e.bpm());
     }
@@ -152,10 +149,15 @@ class TempoThroughDecoderTest {
 
     /** {@code seconds} of {@code w} at 44.1 kHz mono through FFmpeg's wmav2 encoder, decoded and analysed as ingest does. */
     private TempoEstimate throughWmav2(Waveform w, double seconds, long bitRate) throws Exception {
-        SignalGenerator g = new SignalGenerator(44100);
-        Path f = dir.resolve("t.wma");
-        try (AudioEncoder enc = AudioEncoder.builder(AudioEncoder.Format.WMA_V2).sampleRate(44100).channels(1).bitRate(bitRate).open(f)) {
-            enc.write(g.mono(seconds, w));
+        return tempoOf(AudioEncoder.builder(AudioEncoder.Format.WMA_V2).sampleRate(44100).channels(1).bitRate(bitRate),
+                new SignalGenerator(44100).mono(seconds, w));
+    }
+
+    /** {@code signal} written by {@code encoder} to a file, decoded and analysed as ingest does. */
+    private TempoEstimate tempoOf(AudioEncoder.Builder encoder, Signal signal) throws Exception {
+        Path f = dir.resolve("t." + encoder.format().extension());
+        try (AudioEncoder enc = encoder.open(f)) {
+            enc.write(signal);
         }
         return AudioAnalyzer.builder().build().analyze(f).tempo();
     }
