@@ -12,22 +12,16 @@ import dev.audiocat.search.SearchConnection;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.Reshuffle;
-import org.apache.beam.sdk.transforms.View;
-import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.PCollectionView;
 
 /**
  * The ingest pipeline.
@@ -47,11 +41,11 @@ public final class IngestPipeline {
     /**
      * Builds and runs the pipeline over {@code files}; returns without waiting for it to finish.
      *
-     * @param earlier the catalog's latest rows ({@code CatalogReader.latestRows} of the output folder), holding at
-     *                least {@code IngestRun.EARLIER_FIELDS}: the skip list reads uri and asset_id, --retag model_versions
+     * @param files the files to analyse; one that carries its catalogued asset id ({@link AudioFile#catalogued}) is
+     *              skipped when its content is unchanged ({@code IngestRun.toAnalyse} sets it)
      */
-    public static PipelineResult run(IngestOptions options, List<AudioFile> files, List<GenericRecord> earlier) {
-        Pipeline p = build(options, files, earlier);
+    public static PipelineResult run(IngestOptions options, List<AudioFile> files) {
+        Pipeline p = build(options, files);
         return p.run();
     }
 
@@ -72,16 +66,9 @@ public final class IngestPipeline {
         return r -> true;
     }
 
-    public static Pipeline build(IngestOptions options, List<AudioFile> files, List<GenericRecord> earlier) {
+    public static Pipeline build(IngestOptions options, List<AudioFile> files) {
         Pipeline p = Pipeline.create(options);
         String runId = options.getRunId();
-        Map<String, String> known = new java.util.LinkedHashMap<>();
-        earlier.stream().filter(standing(options)).forEach(r -> known.put(r.get("uri").toString(), r.get("asset_id").toString()));
-
-        PCollectionView<Map<String, String>> alreadyCatalogued = p
-                .apply("ReadCatalogued", Create.of(known.entrySet().stream().map(e -> KV.of(e.getKey(), e.getValue())).toList())
-                        .withCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())))
-                .apply("AsMap", View.asMap());
 
         PCollection<AudioFile> scanned = p
                 .apply("Scan", Create.of(files).withCoder(SerializableCoder.of(AudioFile.class)))
@@ -90,7 +77,7 @@ public final class IngestPipeline {
 
         boolean tagging = Boolean.TRUE.equals(options.getTagging());
         TagWithModels.Config models = tagging ? TagWithModels.Config.from(options) : null;
-        DecodeAndAnalyze analyse = DecodeAndAnalyze.of(runId, AudiocatVersion.get(), options.getFileTimeoutSeconds() * 1000, alreadyCatalogued)
+        DecodeAndAnalyze analyse = DecodeAndAnalyze.of(runId, AudiocatVersion.get(), options.getFileTimeoutSeconds() * 1000)
                 .withS3(options.getS3Endpoint(), options.getS3Region());
         PCollectionTuple analysed = scanned.apply("DecodeAndAnalyze", tagging ? analyse.withModelInputs(models) : analyse);
 

@@ -144,33 +144,32 @@ public final class IngestRun {
         if (settings.elastic() != null) {
             prepareIndex(settings.elastic(), tagger == null ? null : tagger.embeddingModel().orElse(null));
         }
-        // the catalog's rows are read once: for the stale-tags count, the S3 comparison and the pipeline's skip list
-        List<GenericRecord> earlier = CatalogReader.latestRows(output, EARLIER_FIELDS);
+        // the catalog's rows of this library's files are read once: for the stale-tags count, the S3 comparison and the skip list
+        Set<String> listed = new java.util.HashSet<>();
+        listing.candidates().forEach(f -> listed.add(f.uri()));
+        Map<String, GenericRecord> earlier = CatalogReader.latestWhere(CatalogReader.files(output, CatalogSchema.CATALOG_DIR), EARLIER_FIELDS,
+                r -> listed.contains(r.get("uri").toString()));
         java.util.function.Predicate<GenericRecord> standing = IngestPipeline.standing(options);
         if (tagger != null && !settings.redo()) {
             List<String> refs = tagger.rowRefs();
-            long stale = earlier.stream().filter(r -> !TagWithModels.taggedBy(r, refs)).count();
+            long stale = earlier.values().stream().filter(r -> !TagWithModels.taggedBy(r, refs)).count();
             if (settings.retag()) {
-                progressOut.printf(java.util.Locale.ROOT, "re-tagging: %d catalogued file(s) carry tags of other models than the registry's %s "
-                        + "(or none); they are analysed again if still in the library%n", stale, refs);
+                progressOut.printf(java.util.Locale.ROOT, "re-tagging: %d catalogued file(s) of this library carry tags of other models than the "
+                        + "registry's %s (or none); they are analysed again%n", stale, refs);
             } else if (stale > 0) {
-                progressOut.printf(java.util.Locale.ROOT, "note: %d catalogued file(s) carry tags of other models than the registry's %s "
-                        + "(or none) and are skipped as they are; --retag re-tags them%n", stale, refs);
+                progressOut.printf(java.util.Locale.ROOT, "note: %d catalogued file(s) of this library carry tags of other models than the "
+                        + "registry's %s (or none) and are skipped as they are; --retag re-tags them%n", stale, refs);
             }
         }
-        List<AudioFile> toAnalyse = listing.candidates();
-        long unchanged = 0;
-        if (S3Library.isS3(source) && !settings.redo()) {
-            toAnalyse = unchangedObjectsLeftOut(listing.candidates(), earlier, standing);
-            unchanged = listing.candidates().size() - toAnalyse.size();
-        }
+        List<AudioFile> toAnalyse = toAnalyse(listing.candidates(), earlier, standing, S3Library.isS3(source));
+        long unchanged = listing.candidates().size() - toAnalyse.size();
         IngestProgress progress = IngestProgress.register(runId);
         // the progress line and 'first result' count from the pipeline's start, after models and index are ready
         ProgressLine line = new ProgressLine(progressOut, toAnalyse.size(), progress, System.nanoTime());
         double firstResult = -1;
         try {
             line.start();
-            PipelineResult result = IngestPipeline.run(options, toAnalyse, earlier);
+            PipelineResult result = IngestPipeline.run(options, toAnalyse);
             PipelineResult.State state = result.waitUntilFinish();
             firstResult = line.firstResultSeconds();
             line.stop();
@@ -186,27 +185,31 @@ public final class IngestRun {
     }
 
     /**
-     * The S3 objects to analyse: those the catalog does not already hold with the same size and
-     * last-modified time. An S3 object's bytes change only through a new PUT, which sets a new
-     * last-modified time, so an unchanged pair means unchanged content and the object is skipped
-     * without downloading it (local files are compared by content hash instead: their modification
-     * time can be preserved by copies). A row that does not {@code stand} (--retag: tagged by other
-     * models) is analysed again whatever its object.
+     * The files to analyse, each carrying the asset id of its catalogued row when that row stands, so the
+     * worker skips it if its content hash is unchanged ({@link AudioFile#withCatalogued}). S3 objects whose
+     * standing row has the same size and last-modified time are left out here, without downloading them:
+     * an S3 object's bytes change only through a new PUT, which sets a new last-modified time. Local files
+     * are compared by content hash instead (their modification time can be preserved by copies). A row
+     * that does not {@code stand} (--redo; --retag: tagged by other models) is analysed again whatever
+     * its file.
+     *
+     * @param earlier uri → the newest catalog row of that URI (at least {@link #EARLIER_FIELDS})
+     * @param objects whether the candidates are S3 objects, compared by size and last-modified time
      */
-    static List<AudioFile> unchangedObjectsLeftOut(List<AudioFile> candidates, List<GenericRecord> rows,
-            java.util.function.Predicate<GenericRecord> standing) {
-        Map<String, GenericRecord> earlier = new HashMap<>();
-        for (GenericRecord r : rows) {
-            earlier.put(r.get("uri").toString(), r);
-        }
+    static List<AudioFile> toAnalyse(List<AudioFile> candidates, Map<String, GenericRecord> earlier,
+            java.util.function.Predicate<GenericRecord> standing, boolean objects) {
         List<AudioFile> out = new ArrayList<>();
         for (AudioFile f : candidates) {
             GenericRecord r = earlier.get(f.uri());
-            boolean same = r != null && standing.test(r) && f.modifiedMillis() > 0 && r.get("size_bytes") != null && r.get("modified_time") != null
+            if (r == null || !standing.test(r)) {
+                out.add(f);
+                continue;
+            }
+            boolean same = objects && f.modifiedMillis() > 0 && r.get("size_bytes") != null && r.get("modified_time") != null
                     && ((Number) r.get("size_bytes")).longValue() == f.sizeBytes()
                     && ((Number) r.get("modified_time")).longValue() == f.modifiedMillis();
             if (!same) {
-                out.add(f);
+                out.add(f.withCatalogued(r.get("asset_id").toString()));
             }
         }
         return out;

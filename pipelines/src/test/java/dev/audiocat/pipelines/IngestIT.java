@@ -103,7 +103,7 @@ class IngestIT {
         IngestSummary plain = IngestRun.execute(library, catalog, upgraded, new PrintStream(noted, true, StandardCharsets.UTF_8));
         assertEquals(manifest.good().size(), plain.skipped(), "without --retag the old tags stay");
         assertTrue(noted.toString(StandardCharsets.UTF_8).contains("note: " + manifest.good().size()
-                + " catalogued file(s) carry tags of other models than the registry's"), noted.toString());
+                + " catalogued file(s) of this library carry tags of other models than the registry's"), noted.toString());
         IngestRun.Settings retag = upgraded.withRetag(true);
         ByteArrayOutputStream said = new ByteArrayOutputStream();
         IngestSummary retagged = IngestRun.execute(library, catalog, retag, new PrintStream(said, true, StandardCharsets.UTF_8));

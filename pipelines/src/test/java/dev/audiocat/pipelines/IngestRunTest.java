@@ -5,17 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.audiocat.pipelines.catalog.CatalogSchema;
 import dev.audiocat.pipelines.transforms.TagWithModels;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
 
-/** Which S3 objects a re-run analyses: changed ones, new ones, and with --retag those other models tagged. */
+/** What a re-run analyses: changed and new S3 objects, with --retag what other models tagged; and what the workers compare by hash. */
 class IngestRunTest {
 
-    private static GenericRecord row(String uri, long size, long modified, List<String> models) {
+    private static GenericRecord row(String uri, String assetId, long size, long modified, List<String> models) {
         GenericData.Record r = new GenericData.Record(CatalogSchema.CATALOG);
         r.put("uri", uri);
+        r.put("asset_id", assetId);
         r.put("size_bytes", size);
         r.put("modified_time", modified);
         r.put("model_versions", models);
@@ -25,11 +27,11 @@ class IngestRunTest {
     @Test
     void unchangedObjectsAreLeftOutUnlessTheirRowDoesNotStand() {
         List<String> current = List.of("audiocat-tagger@1.3.0", "audiocat-mood-descriptors@1.0.0");
-        List<GenericRecord> rows = List.of(
-                row("s3://b/same.wav", 100, 5, current),
-                row("s3://b/old-model.wav", 100, 5, List.of("audiocat-tagger@1.1.0", "audiocat-mood-descriptors@1.0.0")),
-                row("s3://b/untagged.wav", 100, 5, null),
-                row("s3://b/changed.wav", 100, 5, current));
+        Map<String, GenericRecord> rows = Map.of(
+                "s3://b/same.wav", row("s3://b/same.wav", "a-same", 100, 5, current),
+                "s3://b/old-model.wav", row("s3://b/old-model.wav", "a-old", 100, 5, List.of("audiocat-tagger@1.1.0", "audiocat-mood-descriptors@1.0.0")),
+                "s3://b/untagged.wav", row("s3://b/untagged.wav", "a-untagged", 100, 5, null),
+                "s3://b/changed.wav", row("s3://b/changed.wav", "a-changed", 100, 5, current));
         List<AudioFile> listed = List.of(
                 new AudioFile("s3://b/same.wav", null, 100, 5),
                 new AudioFile("s3://b/old-model.wav", null, 100, 5),
@@ -37,10 +39,29 @@ class IngestRunTest {
                 new AudioFile("s3://b/changed.wav", null, 100, 6),
                 new AudioFile("s3://b/new.wav", null, 100, 5));
         Predicate<GenericRecord> always = r -> true;
-        assertEquals(List.of("s3://b/changed.wav", "s3://b/new.wav"),
-                IngestRun.unchangedObjectsLeftOut(listed, rows, always).stream().map(AudioFile::uri).toList());
+        // a changed object is still compared by content hash in the worker: a touch without new bytes is skipped there
+        assertEquals(List.of("s3://b/changed.wav a-changed", "s3://b/new.wav null"), described(IngestRun.toAnalyse(listed, rows, always, true)));
         Predicate<GenericRecord> retag = r -> TagWithModels.taggedBy(r, current);
-        assertEquals(List.of("s3://b/old-model.wav", "s3://b/untagged.wav", "s3://b/changed.wav", "s3://b/new.wav"),
-                IngestRun.unchangedObjectsLeftOut(listed, rows, retag).stream().map(AudioFile::uri).toList());
+        assertEquals(List.of("s3://b/old-model.wav null", "s3://b/untagged.wav null", "s3://b/changed.wav a-changed", "s3://b/new.wav null"),
+                described(IngestRun.toAnalyse(listed, rows, retag, true)));
+        assertEquals(5, IngestRun.toAnalyse(listed, rows, r -> false, true).stream().filter(f -> f.catalogued() == null).count(), "--redo");
+    }
+
+    @Test
+    void localFilesAreAllAnalysedAndCarryTheirStandingRowsAssetForTheHashCheck() {
+        List<String> current = List.of("audiocat-tagger@1.3.0");
+        Map<String, GenericRecord> rows = Map.of(
+                "file:///l/kept.wav", row("file:///l/kept.wav", "a-kept", 100, 5, current),
+                "file:///l/old.wav", row("file:///l/old.wav", "a-old", 100, 5, List.of("audiocat-tagger@1.1.0")));
+        List<AudioFile> listed = List.of(
+                new AudioFile("file:///l/kept.wav", "/l/kept.wav", 100, 5),
+                new AudioFile("file:///l/old.wav", "/l/old.wav", 100, 5),
+                new AudioFile("file:///l/new.wav", "/l/new.wav", 100, 5));
+        assertEquals(List.of("file:///l/kept.wav a-kept", "file:///l/old.wav null", "file:///l/new.wav null"),
+                described(IngestRun.toAnalyse(listed, rows, r -> TagWithModels.taggedBy(r, current), false)));
+    }
+
+    private static List<String> described(List<AudioFile> files) {
+        return files.stream().map(f -> f.uri() + " " + f.catalogued()).toList();
     }
 }

@@ -155,21 +155,47 @@ public final class CatalogReader {
     }
 
     /**
+     * The newest catalog row per URI, for the URIs whose newest row {@code keep} accepts: uri → row, holding
+     * only {@code fields} (plus uri and analysis_time). Memory grows with the rows kept, not with the
+     * catalog: a first pass hands every row to {@code keep} and holds the newest kept one per URI, a second
+     * reads two columns (uri, analysis_time) and drops the kept rows that a newer row of their URI
+     * supersedes. An ingest of a few files into a catalog of a million rows needs the rows of those files
+     * only ({@code IngestRun}), and duplicate grouping the rows that match this run's fingerprints
+     * ({@code GroupDuplicates}).
+     */
+    public static Map<String, GenericRecord> latestWhere(List<Path> files, Set<String> fields, java.util.function.Predicate<GenericRecord> keep) {
+        Map<String, GenericRecord> kept = new HashMap<>();
+        forEachIn(files, CatalogSchema.CATALOG_DIR, withKey(fields), r -> {
+            if (keep.test(r)) {
+                kept.merge(r.get("uri").toString(), r, (a, b) -> (long) b.get("analysis_time") >= (long) a.get("analysis_time") ? b : a);
+            }
+        });
+        if (!kept.isEmpty()) {
+            forEachIn(files, CatalogSchema.CATALOG_DIR, Set.of("uri", "analysis_time"), r -> {
+                GenericRecord k = kept.get(r.get("uri").toString());
+                if (k != null && (long) r.get("analysis_time") > (long) k.get("analysis_time")) {
+                    kept.remove(r.get("uri").toString());
+                }
+            });
+        }
+        return kept;
+    }
+
+    /**
      * The newest dead letter per URI, leaving out files that a later run catalogued: what is still
      * wrong. Every run re-tries broken files, so the dataset holds one dead letter per file per run.
      */
     public static List<GenericRecord> latestDeadLetters(Path catalogFolder) {
-        Map<String, Long> catalogued = new LinkedHashMap<>();
-        for (GenericRecord r : latestRows(catalogFolder, Set.of())) {
-            catalogued.put(r.get("uri").toString(), (Long) r.get("analysis_time"));
-        }
         Map<String, GenericRecord> byUri = new LinkedHashMap<>();
         forEach(catalogFolder, CatalogSchema.DEAD_LETTER_DIR, rec -> byUri.merge(rec.get("uri").toString(), rec,
                 (a, b) -> (long) b.get("time") >= (long) a.get("time") ? b : a));
+        // the catalogued rows of those URIs only: a large catalog has few dead letters
+        Map<String, GenericRecord> catalogued = byUri.isEmpty() ? Map.of()
+                : latestWhere(files(catalogFolder, CatalogSchema.CATALOG_DIR), Set.of(), r -> byUri.containsKey(r.get("uri").toString()));
         List<GenericRecord> out = new ArrayList<>();
         for (GenericRecord d : byUri.values()) {
-            Long rowTime = catalogued.get(d.get("uri").toString());
-            if (rowTime == null || rowTime < (long) d.get("time")) {
+            GenericRecord row = catalogued.get(d.get("uri").toString());
+            if (row == null || (long) row.get("analysis_time") < (long) d.get("time")) {
                 out.add(d);
             }
         }

@@ -60,15 +60,15 @@ public final class CatalogCommand implements Runnable {
                 });
                 return 0;
             }
-            List<GenericRecord> rows = deadLetters
-                    ? CatalogReader.latestDeadLetters(folder)
-                    : CatalogReader.latestRows(folder, TABLE_FIELDS);
-            if (json) {
-                ObjectMapper m = new ObjectMapper();
-                for (GenericRecord r : rows) {
-                    out.println(m.writeValueAsString(CatalogJson.toMap(r)));
+            if (deadLetters) {
+                List<GenericRecord> rows = CatalogReader.latestDeadLetters(folder);
+                if (json) {
+                    ObjectMapper m = new ObjectMapper();
+                    for (GenericRecord r : rows) {
+                        out.println(m.writeValueAsString(CatalogJson.toMap(r)));
+                    }
+                    return 0;
                 }
-            } else if (deadLetters) {
                 Table t = new Table("file", "stage", "reason", "message");
                 for (GenericRecord r : rows) {
                     t.row(str(r, "file_name"), str(r, "stage"), str(r, "reason"), str(r, "message"));
@@ -76,14 +76,15 @@ public final class CatalogCommand implements Runnable {
                 t.print(out);
                 out.printf(Locale.ROOT, "%d dead letters%n", rows.size());
             } else {
+                // the newest rows streamed, each held as one line of text until the table is printed in URI order
                 Table t = new Table("file", "format", "rate", "ch", "bits", "duration", "LUFS", "LRA", "dBTP", "key", "bpm", "asset_id");
-                for (GenericRecord r : rows) {
-                    t.row(str(r, "file_name"), str(r, "codec"), str(r, "sample_rate"), str(r, "channels"), str(r, "bit_depth"),
-                            num(r, "duration_seconds", "%.2f s"), num(r, "integrated_lufs", "%.1f"), num(r, "loudness_range_lu", "%.1f"),
-                            num(r, "true_peak_dbtp", "%.1f"), key(r), num(r, "bpm", "%.1f"), str(r, "asset_id").substring(0, 12));
-                }
+                CatalogReader.forEachLatestIn(CatalogReader.files(folder, CatalogSchema.CATALOG_DIR), TABLE_FIELDS, r ->
+                    t.keyedRow(r.get("uri").toString(), str(r, "file_name"), str(r, "codec"), str(r, "sample_rate"), str(r, "channels"),
+                            str(r, "bit_depth"), num(r, "duration_seconds", "%.2f s"), num(r, "integrated_lufs", "%.1f"),
+                            num(r, "loudness_range_lu", "%.1f"), num(r, "true_peak_dbtp", "%.1f"), key(r), num(r, "bpm", "%.1f"),
+                            str(r, "asset_id").substring(0, 12)));
                 t.print(out);
-                out.printf(Locale.ROOT, "%d rows%n", rows.size());
+                out.printf(Locale.ROOT, "%d rows%n", t.size());
             }
             return 0;
         }

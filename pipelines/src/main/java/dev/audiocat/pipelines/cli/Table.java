@@ -3,25 +3,55 @@ package dev.audiocat.pipelines.cli;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 
-/** A plain-text table with columns sized to their content; long cells are cut with an ellipsis. */
+/**
+ * A plain-text table with columns sized to their content; long cells are cut with an ellipsis. Rows print in
+ * the order they were added, then the keyed rows in key order. Each row is held as one string (its
+ * cells cleaned and joined), so a table of a million catalog rows fits in a few hundred megabytes.
+ */
 public final class Table {
 
     private static final int MAX_WIDTH = 60;
+    /** Joins a row's cells; {@link #clean} has replaced every control character in them. */
+    private static final char SEP = '\u001f';
 
     private final String[] header;
-    private final List<String[]> rows = new ArrayList<>();
+    private final List<String> rows = new ArrayList<>();
+    private final TreeMap<String, String> keyed = new TreeMap<>();
 
     public Table(String... header) {
         this.header = header;
     }
 
     public Table row(String... cells) {
+        rows.add(pack(cells));
+        return this;
+    }
+
+    /** A row printed in the order of {@code key} among the keyed rows; a second row with the same key replaces the first. */
+    public Table keyedRow(String key, String... cells) {
+        keyed.put(key, pack(cells));
+        return this;
+    }
+
+    private String pack(String[] cells) {
         if (cells.length != header.length) {
             throw new IllegalArgumentException("row has " + cells.length + " cells, the table has " + header.length + " columns");
         }
-        rows.add(cells);
-        return this;
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < cells.length; i++) {
+            b.append(clean(cells[i]));
+            if (i + 1 < cells.length) {
+                b.append(SEP);
+            }
+        }
+        return b.toString();
+    }
+
+    /** How many rows the table holds. */
+    public int size() {
+        return rows.size() + keyed.size();
     }
 
     public void print(PrintStream out) {
@@ -29,9 +59,13 @@ public final class Table {
         for (int i = 0; i < header.length; i++) {
             w[i] = header[i].length();
         }
-        for (String[] r : rows) {
-            for (int i = 0; i < r.length; i++) {
-                w[i] = Math.min(MAX_WIDTH, Math.max(w[i], clean(r[i]).length()));
+        List<Iterable<String>> all = List.of(rows, keyed.values());
+        for (Iterable<String> part : all) {
+            for (String r : part) {
+                String[] cells = unpack(r);
+                for (int i = 0; i < cells.length; i++) {
+                    w[i] = Math.min(MAX_WIDTH, Math.max(w[i], cells[i].length()));
+                }
             }
         }
         line(out, header, w);
@@ -40,9 +74,22 @@ public final class Table {
             sep.append("-".repeat(w[i])).append(i + 1 < w.length ? "  " : "");
         }
         out.println(sep);
-        for (String[] r : rows) {
-            line(out, r, w);
+        for (Iterable<String> part : all) {
+            for (String r : part) {
+                line(out, unpack(r), w);
+            }
         }
+    }
+
+    private String[] unpack(String packed) {
+        String[] cells = new String[header.length];
+        int from = 0;
+        for (int i = 0; i < cells.length; i++) {
+            int to = i + 1 < cells.length ? packed.indexOf(SEP, from) : packed.length();
+            cells[i] = packed.substring(from, to);
+            from = to + 1;
+        }
+        return cells;
     }
 
     private static void line(PrintStream out, String[] cells, int[] w) {

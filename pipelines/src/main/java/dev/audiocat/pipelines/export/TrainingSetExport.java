@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -107,7 +108,9 @@ public final class TrainingSetExport {
      *                                  not in force, empty catalog, output folder not empty), with what to do
      */
     public static Result run(Request req, Ledger ledger, Supplier<S3Client> s3) throws IOException {
-        List<GenericRecord> rows = CatalogReader.latestRows(req.catalog());
+        // the decisions need each row's asset id only; whole rows are read for the allowed ones, so a large
+        // catalog is not held in memory with its embeddings, fingerprints and QC
+        List<GenericRecord> rows = CatalogReader.latestRows(req.catalog(), Set.of("asset_id"));
         if (rows.isEmpty()) {
             throw new IllegalArgumentException(req.catalog() + ": no catalog rows here; run 'audiocat ingest' into this folder first");
         }
@@ -166,6 +169,7 @@ public final class TrainingSetExport {
             allowed.add(r);
             decisions.put(asset, d);
         }
+        allowed = wholeRows(req.catalog(), allowed);
         if (req.dryRun()) {
             // local sources are hashed as the export would; s3:// ones are not downloaded for a dry run
             List<Clip> clips = new ArrayList<>();
@@ -294,6 +298,24 @@ public final class TrainingSetExport {
                 client.close();
             }
         }
+    }
+
+    /** The whole catalog rows of {@code projected} (latest rows holding a few fields), in the same order. */
+    private static List<GenericRecord> wholeRows(Path catalog, List<GenericRecord> projected) {
+        Set<String> uris = new java.util.HashSet<>();
+        projected.forEach(r -> uris.add(r.get("uri").toString()));
+        Map<String, GenericRecord> whole = CatalogReader.latestWhere(CatalogReader.files(catalog, CatalogSchema.CATALOG_DIR), null,
+                r -> uris.contains(r.get("uri").toString()));
+        List<GenericRecord> out = new ArrayList<>(projected.size());
+        for (GenericRecord r : projected) {
+            GenericRecord w = whole.get(r.get("uri").toString());
+            if (w == null || !w.get("asset_id").toString().equals(r.get("asset_id").toString())) {
+                throw new IllegalStateException(r.get("uri") + ": its catalog row changed while the export read the catalog "
+                        + "(an ingest into " + catalog + " running?); run the export again when it has finished");
+            }
+            out.add(w);
+        }
+        return out;
     }
 
     private static Excluded missing(String asset, String uri) {

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,7 +36,6 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -65,23 +63,20 @@ public final class DecodeAndAnalyze extends PTransform<PCollection<AudioFile>, P
     private final String runId;
     private final String pipelineVersion;
     private final long timeLimitMillis;
-    private final PCollectionView<Map<String, String>> alreadyCatalogued;
     private final TagWithModels.Config models;
     private final S3Access s3;
 
-    private DecodeAndAnalyze(String runId, String pipelineVersion, long timeLimitMillis,
-            PCollectionView<Map<String, String>> alreadyCatalogued, TagWithModels.Config models, S3Access s3) {
+    private DecodeAndAnalyze(String runId, String pipelineVersion, long timeLimitMillis, TagWithModels.Config models, S3Access s3) {
         this.runId = runId;
         this.pipelineVersion = pipelineVersion;
         this.timeLimitMillis = timeLimitMillis;
-        this.alreadyCatalogued = alreadyCatalogued;
         this.models = models;
         this.s3 = s3;
     }
 
     /** Also computes the model inputs of {@code config}'s models in the same pass ({@link #MODEL_INPUTS}). */
     public DecodeAndAnalyze withModelInputs(TagWithModels.Config config) {
-        return new DecodeAndAnalyze(runId, pipelineVersion, timeLimitMillis, alreadyCatalogued, config, s3);
+        return new DecodeAndAnalyze(runId, pipelineVersion, timeLimitMillis, config, s3);
     }
 
     /**
@@ -90,7 +85,7 @@ public final class DecodeAndAnalyze extends PTransform<PCollection<AudioFile>, P
      * folder inside its time limit, analysed, and deleted.
      */
     public DecodeAndAnalyze withS3(String endpoint, String region) {
-        return new DecodeAndAnalyze(runId, pipelineVersion, timeLimitMillis, alreadyCatalogued, models, new S3Access(endpoint, region));
+        return new DecodeAndAnalyze(runId, pipelineVersion, timeLimitMillis, models, new S3Access(endpoint, region));
     }
 
     /** Endpoint and region of the S3 library (serialisable; the client is made on the worker). */
@@ -102,21 +97,19 @@ public final class DecodeAndAnalyze extends PTransform<PCollection<AudioFile>, P
     }
 
     /**
-     * @param alreadyCatalogued uri → asset_id of the rows already in the catalog; a file whose uri and
-     *                          content hash match is skipped. Pass an empty map to redo everything.
+     * Analyses every file it is given; a file that carries its catalogued asset id ({@link AudioFile#catalogued})
+     * is skipped when its content hash still equals it.
      */
-    public static DecodeAndAnalyze of(String runId, String pipelineVersion, long timeLimitMillis,
-            PCollectionView<Map<String, String>> alreadyCatalogued) {
+    public static DecodeAndAnalyze of(String runId, String pipelineVersion, long timeLimitMillis) {
         if (timeLimitMillis <= 0) {
             throw new IllegalArgumentException("per-file time limit must be > 0 ms, got " + timeLimitMillis);
         }
-        return new DecodeAndAnalyze(runId, pipelineVersion, timeLimitMillis, alreadyCatalogued, null, new S3Access("", ""));
+        return new DecodeAndAnalyze(runId, pipelineVersion, timeLimitMillis, null, new S3Access("", ""));
     }
 
     @Override
     public PCollectionTuple expand(PCollection<AudioFile> files) {
-        PCollectionTuple out = files.apply("Analyze", ParDo.of(new AnalyzeFn(runId, pipelineVersion, timeLimitMillis, alreadyCatalogued, models, s3))
-                .withSideInputs(alreadyCatalogued)
+        PCollectionTuple out = files.apply("Analyze", ParDo.of(new AnalyzeFn(runId, pipelineVersion, timeLimitMillis, models, s3))
                 .withOutputTags(CATALOGUED, TupleTagList.of(DEAD_LETTERS).and(SKIPPED).and(MODEL_INPUTS).and(LANDMARKS)));
         out.get(CATALOGUED).setCoder(AvroCoder.of(GenericRecord.class, CatalogSchema.CATALOG));
         out.get(DEAD_LETTERS).setCoder(AvroCoder.of(GenericRecord.class, CatalogSchema.DEAD_LETTER));
@@ -132,7 +125,6 @@ public final class DecodeAndAnalyze extends PTransform<PCollection<AudioFile>, P
         private final String runId;
         private final String pipelineVersion;
         private final long timeLimitMillis;
-        private final PCollectionView<Map<String, String>> alreadyCatalogued;
         private final TagWithModels.Config models;
         private final Counter catalogued = Metrics.counter(STAGE, "catalogued");
         private final Counter deadLetters = Metrics.counter(STAGE, "dead_letters");
@@ -143,12 +135,10 @@ public final class DecodeAndAnalyze extends PTransform<PCollection<AudioFile>, P
         private transient AudioAnalyzer analyzer;
         private transient S3Client s3Client;
 
-        AnalyzeFn(String runId, String pipelineVersion, long timeLimitMillis, PCollectionView<Map<String, String>> alreadyCatalogued,
-                TagWithModels.Config models, S3Access s3) {
+        AnalyzeFn(String runId, String pipelineVersion, long timeLimitMillis, TagWithModels.Config models, S3Access s3) {
             this.runId = runId;
             this.pipelineVersion = pipelineVersion;
             this.timeLimitMillis = timeLimitMillis;
-            this.alreadyCatalogued = alreadyCatalogued;
             this.models = models;
             this.s3 = s3;
         }
@@ -172,7 +162,6 @@ public final class DecodeAndAnalyze extends PTransform<PCollection<AudioFile>, P
         public void process(ProcessContext c) {
             AudioFile f = c.element();
             IngestProgress progress = IngestProgress.of(runId);
-            Map<String, String> known = c.sideInput(alreadyCatalogued);
             long now = System.currentTimeMillis();
             boolean remote = f.localPath() == null;
             if (remote && !S3Library.isS3(f.uri())) {
@@ -180,7 +169,7 @@ public final class DecodeAndAnalyze extends PTransform<PCollection<AudioFile>, P
                         null, progress);
                 return;
             }
-            String knownAsset = known.get(f.uri());
+            String knownAsset = f.catalogued();
             Future<?> job = null;
             Path fetched = null;
             String limited = "analysis";

@@ -35,8 +35,9 @@ import org.apache.beam.sdk.values.PCollectionView;
  * stable across runs. Files without a duplicate keep a null group.
  *
  * <p>Only this run's fingerprints are held and indexed ({@link DuplicateGrouper#index}); the catalog's
- * earlier rows are read one at a time from its Parquet files (three columns of them) and matched against
- * that index. Memory grows with the run, and the time with the catalog's size: an ingest of one file into
+ * earlier rows are read one at a time from its Parquet files (five columns of them) and matched against
+ * that index, and only the matching ones are held ({@link CatalogReader#latestWhere}). Memory grows with the
+ * run and its matches, and the time with the catalog's size: an ingest of one file into
  * a catalog of 200,000 rows no longer carries all their fingerprints through the pipeline (docs/benchmarks.md).
  * Rows written by earlier runs are not rewritten: they get a group when re-analysed with {@code --redo}.
  */
@@ -128,27 +129,18 @@ public final class GroupDuplicates extends PTransform<PCollection<GenericRecord>
         Map<String, String> storedGroup = new HashMap<>(); // earlier rows that joined: their group id, if any
         if (!files.isEmpty() && !prints.isEmpty()) {
             DuplicateGrouper.Index index = grouper.index(prints);
-            CatalogReader.forEachLatestIn(files.stream().map(Path::of).toList(), Set.of("asset_id", "chromaprint", "duplicate_group"), r -> {
-                String uri = r.get("uri").toString();
-                Object cp = r.get("chromaprint");
-                if (cp == null || byUri.containsKey(uri)) {
-                    return;
-                }
-                List<String> matches;
-                try {
-                    matches = index.duplicatesOf(ChromaprintCodec.decode(cp.toString()));
-                } catch (IllegalArgumentException bad) {
-                    return;
-                }
-                for (String m : matches) {
+            // only the earlier rows that match hold memory; the catalog is read one row at a time
+            Map<String, GenericRecord> matching = CatalogReader.latestWhere(files.stream().map(Path::of).toList(),
+                    Set.of("asset_id", "chromaprint", "duplicate_group"), r -> !byUri.containsKey(r.get("uri").toString())
+                            && !duplicatesOf(index, r.get("chromaprint")).isEmpty());
+            matching.forEach((uri, r) -> {
+                for (String m : duplicatesOf(index, r.get("chromaprint"))) {
                     union(parent, uri, m);
                 }
-                if (!matches.isEmpty()) {
-                    assetOf.put(uri, r.get("asset_id").toString());
-                    Object g = r.get("duplicate_group");
-                    if (g != null) {
-                        storedGroup.put(uri, g.toString());
-                    }
+                assetOf.put(uri, r.get("asset_id").toString());
+                Object g = r.get("duplicate_group");
+                if (g != null) {
+                    storedGroup.put(uri, g.toString());
                 }
             });
         }
@@ -171,6 +163,18 @@ public final class GroupDuplicates extends PTransform<PCollection<GenericRecord>
             }
         }
         return out;
+    }
+
+    /** This run's URIs that {@code chromaprint} (an earlier row's, or null) duplicates; none for a damaged print. */
+    private static List<String> duplicatesOf(DuplicateGrouper.Index index, Object chromaprint) {
+        if (chromaprint == null) {
+            return List.of();
+        }
+        try {
+            return index.duplicatesOf(ChromaprintCodec.decode(chromaprint.toString()));
+        } catch (IllegalArgumentException bad) {
+            return List.of();
+        }
     }
 
     private static String find(Map<String, String> parent, String x) {
