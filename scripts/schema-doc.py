@@ -60,6 +60,7 @@ def table(fields):
 
 cat = json.loads((RES / "catalog-v1.avsc").read_text())
 dl = json.loads((RES / "dead-letter-v1.avsc").read_text())
+verified = json.loads((RES / "verified-v1.avsc").read_text())
 by_name = {f["name"]: f for f in cat["fields"]}
 order = [f["name"] for f in cat["fields"]]
 named = set()
@@ -85,6 +86,10 @@ for name, r in recs.items():
     print(table(r["fields"]) + "\n")
 print("## Dead letters (`dead-letters/`, schema `dead-letter-v1.avsc`)\n")
 print(table(dl["fields"]) + "\n")
+print("## Verified files (`verified/`, schema `verified-v1.avsc`)\n")
+print("One record per catalogued file that a re-run read (its size or modification time had changed, or `--verify`) and")
+print("found unchanged: a fixity log, and the size and time the next run's quick check compares with.\n")
+print(table(verified["fields"]) + "\n")
 outro = ROOT / "docs/catalog-schema.outro.md"
 if outro.exists():
     print(outro.read_text().rstrip() + "\n")

@@ -115,6 +115,7 @@ public final class IngestPipeline {
             deadLetters = PCollectionList.of(deadLetters).and(notIndexed).apply("AllDeadLetters", Flatten.pCollections());
         }
         deadLetters.apply("WriteDeadLetters", WriteCatalog.deadLetters(options.getOutput(), runId));
+        analysed.get(DecodeAndAnalyze.SKIPPED).apply("WriteVerified", WriteCatalog.verified(options.getOutput(), runId));
         return p;
     }
 }

@@ -46,16 +46,16 @@ public final class IngestRun {
      * @param elastic    where to index the catalog, or null for no indexing
      */
     public record Settings(String runner, String flinkMaster, int parallelism, long fileTimeoutSeconds, boolean redo, boolean retag,
-            List<String> extraBeamArgs, boolean tagging, String ledger, String references, Elastic elastic) {
+            List<String> extraBeamArgs, boolean tagging, String ledger, String references, Elastic elastic, boolean verify) {
 
         /** Embedded Flink on every core, 30 min per file, tagging on, no ledger, no references, no indexing. */
         public static Settings defaults() {
             return new Settings("FlinkRunner", "[local]", Runtime.getRuntime().availableProcessors(), 1800, false, false, List.of(), true,
-                    null, null, null);
+                    null, null, null, false);
         }
 
         public Settings withParallelism(int p) {
-            return new Settings(runner, flinkMaster, p, fileTimeoutSeconds, redo, retag, extraBeamArgs, tagging, ledger, references, elastic);
+            return new Settings(runner, flinkMaster, p, fileTimeoutSeconds, redo, retag, extraBeamArgs, tagging, ledger, references, elastic, verify);
         }
 
         /**
@@ -63,27 +63,36 @@ public final class IngestRun {
          * row are not exactly the registry's (a model upgraded, added or removed, or tagging failed).
          */
         public Settings withRetag(boolean on) {
-            return new Settings(runner, flinkMaster, parallelism, fileTimeoutSeconds, redo, on, extraBeamArgs, tagging, ledger, references, elastic);
+            return new Settings(runner, flinkMaster, parallelism, fileTimeoutSeconds, redo, on, extraBeamArgs, tagging, ledger, references, elastic, verify);
         }
 
         public Settings withExtraBeamArgs(List<String> args) {
-            return new Settings(runner, flinkMaster, parallelism, fileTimeoutSeconds, redo, retag, List.copyOf(args), tagging, ledger, references, elastic);
+            return new Settings(runner, flinkMaster, parallelism, fileTimeoutSeconds, redo, retag, List.copyOf(args), tagging, ledger, references, elastic, verify);
         }
 
         public Settings withTagging(boolean on) {
-            return new Settings(runner, flinkMaster, parallelism, fileTimeoutSeconds, redo, retag, extraBeamArgs, on, ledger, references, elastic);
+            return new Settings(runner, flinkMaster, parallelism, fileTimeoutSeconds, redo, retag, extraBeamArgs, on, ledger, references, elastic, verify);
         }
 
         public Settings withLedger(String location) {
-            return new Settings(runner, flinkMaster, parallelism, fileTimeoutSeconds, redo, retag, extraBeamArgs, tagging, location, references, elastic);
+            return new Settings(runner, flinkMaster, parallelism, fileTimeoutSeconds, redo, retag, extraBeamArgs, tagging, location, references, elastic, verify);
         }
 
         public Settings withReferences(String folder) {
-            return new Settings(runner, flinkMaster, parallelism, fileTimeoutSeconds, redo, retag, extraBeamArgs, tagging, ledger, folder, elastic);
+            return new Settings(runner, flinkMaster, parallelism, fileTimeoutSeconds, redo, retag, extraBeamArgs, tagging, ledger, folder, elastic, verify);
+        }
+
+        /**
+         * With {@code on}, every catalogued local file is read and its content hash compared (a fixity check):
+         * files whose bytes changed while their size and modification time stayed are reported. Off (default),
+         * a file with its catalogued size and modification time is skipped without being read.
+         */
+        public Settings withVerify(boolean on) {
+            return new Settings(runner, flinkMaster, parallelism, fileTimeoutSeconds, redo, retag, extraBeamArgs, tagging, ledger, references, elastic, on);
         }
 
         public Settings withElastic(Elastic e) {
-            return new Settings(runner, flinkMaster, parallelism, fileTimeoutSeconds, redo, retag, extraBeamArgs, tagging, ledger, references, e);
+            return new Settings(runner, flinkMaster, parallelism, fileTimeoutSeconds, redo, retag, extraBeamArgs, tagging, ledger, references, e, verify);
         }
     }
 
@@ -149,6 +158,13 @@ public final class IngestRun {
         listing.candidates().forEach(f -> listed.add(f.uri()));
         Map<String, GenericRecord> earlier = CatalogReader.latestWhere(CatalogReader.files(output, CatalogSchema.CATALOG_DIR), EARLIER_FIELDS,
                 r -> listed.contains(r.get("uri").toString()));
+        // the newest verified record of each listed file: the size and time a file had when a re-run last read it unchanged
+        Map<String, GenericRecord> verified = new HashMap<>();
+        CatalogReader.forEach(output, CatalogSchema.VERIFIED_DIR, null, r -> {
+            if (listed.contains(r.get("uri").toString())) {
+                verified.merge(r.get("uri").toString(), r, (a, b) -> (long) b.get("time") >= (long) a.get("time") ? b : a);
+            }
+        });
         java.util.function.Predicate<GenericRecord> standing = IngestPipeline.standing(options);
         if (tagger != null && !settings.redo()) {
             List<String> refs = tagger.rowRefs();
@@ -161,8 +177,19 @@ public final class IngestRun {
                         + "registry's %s (or none) and are skipped as they are; --retag re-tags them%n", stale, refs);
             }
         }
-        List<AudioFile> toAnalyse = toAnalyse(listing.candidates(), earlier, standing, S3Library.isS3(source));
+        List<AudioFile> toAnalyse = toAnalyse(listing.candidates(), earlier, verified, standing, !settings.verify());
         long unchanged = listing.candidates().size() - toAnalyse.size();
+        // --verify: the files whose size and modification time are as last seen; a new content hash there is a fixity failure
+        Map<String, String> sameStat = new HashMap<>();
+        for (AudioFile f : toAnalyse) {
+            if (f.catalogued() != null && knownStat(f, earlier.get(f.uri()), verified.get(f.uri()))) {
+                sameStat.put(f.uri(), f.catalogued());
+            }
+        }
+        if (toAnalyse.isEmpty()) {
+            // nothing new or changed: no pipeline to start (an unchanged library re-runs in the time of its scan)
+            return summarise(output, runId, listing, unchanged, sameStat, (System.nanoTime() - t0) / 1e9, -1);
+        }
         IngestProgress progress = IngestProgress.register(runId);
         // the progress line and 'first result' count from the pipeline's start, after models and index are ready
         ProgressLine line = new ProgressLine(progressOut, toAnalyse.size(), progress, System.nanoTime());
@@ -177,7 +204,7 @@ public final class IngestRun {
                 throw new IllegalStateException("the ingest pipeline ended in state " + state + "; see the log above");
             }
             long skipped = unchanged + counter(result, "skipped", progress.skipped.get());
-            return summarise(output, runId, listing, skipped, (System.nanoTime() - t0) / 1e9, firstResult);
+            return summarise(output, runId, listing, skipped, sameStat, (System.nanoTime() - t0) / 1e9, firstResult);
         } finally {
             line.stop();
             IngestProgress.unregister(runId);
@@ -185,34 +212,51 @@ public final class IngestRun {
     }
 
     /**
-     * The files to analyse, each carrying the asset id of its catalogued row when that row stands, so the
-     * worker skips it if its content hash is unchanged ({@link AudioFile#withCatalogued}). S3 objects whose
-     * standing row has the same size and last-modified time are left out here, without downloading them:
-     * an S3 object's bytes change only through a new PUT, which sets a new last-modified time. Local files
-     * are compared by content hash instead (their modification time can be preserved by copies). A row
-     * that does not {@code stand} (--redo; --retag: tagged by other models) is analysed again whatever
-     * its file.
+     * The files to analyse. A file whose standing catalog row has its size and modification time is left out
+     * without being read when {@code quick} (the default): the quick check of rsync, make and media servers,
+     * which keeps a re-run over a library of millions of unchanged files from reading every byte (an S3
+     * object's bytes change only through a new PUT, which sets a new last-modified time). The size and time
+     * are those of the row, or of the file's newest {@code verified} record when a later run read the file
+     * and found the row's bytes (a touched or copied file is read once, then skipped again). Every other
+     * file with a standing row carries that row's asset id ({@link AudioFile#withCatalogued}), and the
+     * worker skips it if its content hash is unchanged; with {@code quick} off (--verify) every catalogued
+     * file is read and checked. A row that does not {@code stand} (--redo; --retag: tagged by other models)
+     * is analysed again whatever its file.
      *
-     * @param earlier uri → the newest catalog row of that URI (at least {@link #EARLIER_FIELDS})
-     * @param objects whether the candidates are S3 objects, compared by size and last-modified time
+     * @param earlier  uri → the newest catalog row of that URI (at least {@link #EARLIER_FIELDS})
+     * @param verified uri → the newest {@link CatalogSchema#VERIFIED} record of that URI
      */
-    static List<AudioFile> toAnalyse(List<AudioFile> candidates, Map<String, GenericRecord> earlier,
-            java.util.function.Predicate<GenericRecord> standing, boolean objects) {
+    static List<AudioFile> toAnalyse(List<AudioFile> candidates, Map<String, GenericRecord> earlier, Map<String, GenericRecord> verified,
+            java.util.function.Predicate<GenericRecord> standing, boolean quick) {
         List<AudioFile> out = new ArrayList<>();
         for (AudioFile f : candidates) {
             GenericRecord r = earlier.get(f.uri());
             if (r == null || !standing.test(r)) {
                 out.add(f);
-                continue;
-            }
-            boolean same = objects && f.modifiedMillis() > 0 && r.get("size_bytes") != null && r.get("modified_time") != null
-                    && ((Number) r.get("size_bytes")).longValue() == f.sizeBytes()
-                    && ((Number) r.get("modified_time")).longValue() == f.modifiedMillis();
-            if (!same) {
+            } else if (!quick || !knownStat(f, r, verified.get(f.uri()))) {
                 out.add(f.withCatalogued(r.get("asset_id").toString()));
             }
         }
         return out;
+    }
+
+    /**
+     * Whether the listing gives {@code f} the size and modification time last seen with the bytes of its catalog
+     * row {@code r}: the row's own, or those of {@code v}, a later read that found the row's bytes (each may be null).
+     */
+    static boolean knownStat(AudioFile f, GenericRecord r, GenericRecord v) {
+        if (r == null || f.modifiedMillis() <= 0 || f.sizeBytes() < 0) {
+            return false;
+        }
+        if (sameStat(f, r.get("size_bytes"), r.get("modified_time"))) {
+            return true;
+        }
+        return v != null && v.get("asset_id").toString().equals(r.get("asset_id").toString())
+                && (long) v.get("time") >= (long) r.get("analysis_time") && sameStat(f, v.get("size_bytes"), v.get("modified_time"));
+    }
+
+    private static boolean sameStat(AudioFile f, Object size, Object modified) {
+        return size != null && modified != null && ((Number) size).longValue() == f.sizeBytes() && ((Number) modified).longValue() == f.modifiedMillis();
     }
 
     static IngestOptions options(String input, Path output, String runId, Settings s) {
@@ -303,16 +347,23 @@ public final class IngestRun {
             "analysis_time");
 
     /** Reads back the rows this run wrote: the summary counts what is on disk, not what was intended. */
-    static IngestSummary summarise(Path output, String runId, LibraryScanner.Listing listing, long skipped, double wall, double first) {
+    static IngestSummary summarise(Path output, String runId, LibraryScanner.Listing listing, long skipped, Map<String, String> sameStat,
+            double wall, double first) {
         long[] catalogued = {0};
         double[] audio = {0};
-        CatalogReader.forEach(output, CatalogSchema.CATALOG_DIR, Set.of("run_id", "duration_seconds"), r -> {
+        List<String> changedInPlace = new ArrayList<>();
+        CatalogReader.forEach(output, CatalogSchema.CATALOG_DIR, Set.of("run_id", "duration_seconds", "uri", "asset_id"), r -> {
             if (runId.equals(r.get("run_id").toString())) {
                 catalogued[0]++;
                 Object d = r.get("duration_seconds");
                 audio[0] += d == null ? 0 : (double) d;
+                String before = sameStat.get(r.get("uri").toString());
+                if (before != null && !before.equals(r.get("asset_id").toString())) {
+                    changedInPlace.add(r.get("uri").toString());
+                }
             }
         });
+        changedInPlace.sort(null);
         Map<String, Long> reasons = new HashMap<>();
         long[] notIndexed = {0};
         CatalogReader.forEach(output, CatalogSchema.DEAD_LETTER_DIR, Set.of("run_id", "stage", "reason"), (GenericRecord r) -> {
@@ -324,7 +375,7 @@ public final class IngestRun {
                 }
             }
         });
-        return new IngestSummary(runId, listing.candidates().size(), listing.ignored().size(), catalogued[0], skipped, reasons,
+        return new IngestSummary(runId, listing.candidates().size(), listing.ignored().size(), catalogued[0], skipped, changedInPlace, reasons,
                 notIndexed[0], audio[0], wall, first);
     }
 }

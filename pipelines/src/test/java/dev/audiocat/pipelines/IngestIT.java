@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.audiocat.features.AudioAnalyzer;
 import dev.audiocat.pipelines.catalog.CatalogJson;
 import dev.audiocat.pipelines.catalog.CatalogReader;
 import dev.audiocat.pipelines.catalog.CatalogSchema;
@@ -136,6 +137,39 @@ class IngestIT {
         assertEquals(original.sha256(), copy.get("asset_id").toString());
         assertEquals(original.sha256(), String.valueOf(copy.get("duplicate_group")), "the copy joins the original's duplicate group");
 
+        // re-runs: a file with its catalogued size and modification time is not read; a touched one is read once and,
+        // its bytes unchanged, skipped (its new time recorded); bytes changed under a known size and time are found by --verify only
+        DemoManifest.Entry pcm = manifest.good().stream().filter(e -> e.path().endsWith(".wav") && e.durationSeconds() >= 5).findFirst().orElseThrow();
+        Path fixity = out.resolve("fixity");
+        java.nio.file.Files.createDirectories(fixity);
+        Path take = fixity.resolve("take.wav");
+        java.nio.file.Files.copy(pcm.resolve(library), take);
+        IngestRun.Settings plainRun = IngestRun.Settings.defaults().withParallelism(2).withTagging(false);
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        assertEquals(1, IngestRun.execute(fixity, catalog, plainRun, quiet).catalogued());
+        java.nio.file.attribute.FileTime catalogued = java.nio.file.Files.getLastModifiedTime(take);
+        java.nio.file.Files.setLastModifiedTime(take, java.nio.file.attribute.FileTime.fromMillis(catalogued.toMillis() + 60_000));
+        IngestSummary touched = IngestRun.execute(fixity, catalog, plainRun, quiet);
+        assertEquals(List.of(1L, 0L), List.of(touched.skipped(), touched.catalogued()), "same bytes, new time: hashed and skipped");
+        assertEquals(1, verifiedIn(catalog, touched.runId()), "the read is recorded with the new time");
+        byte[] bytes = java.nio.file.Files.readAllBytes(take);
+        for (int i = bytes.length / 2; i < bytes.length / 2 + 64; i++) {
+            bytes[i] ^= 0x55; // inside the PCM data: still a valid file, different samples
+        }
+        java.nio.file.Files.write(take, bytes);
+        java.nio.file.Files.setLastModifiedTime(take, java.nio.file.attribute.FileTime.fromMillis(catalogued.toMillis() + 60_000));
+        IngestSummary quick = IngestRun.execute(fixity, catalog, plainRun, quiet);
+        assertEquals(List.of(1L, 0L), List.of(quick.skipped(), quick.catalogued()), "the quick check trusts the size and time last read");
+        assertEquals(0, verifiedIn(catalog, quick.runId()), "and does not read the file");
+        IngestSummary verified = IngestRun.execute(fixity, catalog, plainRun.withVerify(true), quiet);
+        assertEquals(1, verified.catalogued());
+        assertEquals(List.of(take.toUri().toString()), verified.changedInPlace());
+        assertTrue(verified.balanced());
+        GenericRecord changed = CatalogReader.latestRows(catalog).stream().filter(r -> r.get("uri").toString().equals(take.toUri().toString()))
+                .findFirst().orElseThrow();
+        assertEquals(AudioAnalyzer.sha256(take), changed.get("asset_id").toString());
+        assertEquals(0, IngestRun.execute(fixity, catalog, plainRun.withVerify(true), quiet).changedInPlace().size(), "verified again: nothing new");
+
         // a folder of links (an archive's "by artist" view): a link to a file is catalogued under the link's own
         // name, spaces and accents as written; a link to nothing is a dead letter that names where it points
         Path linked = out.resolve("linked");
@@ -155,6 +189,10 @@ class IngestIT {
         GenericRecord gone = CatalogReader.readAll(linkedCatalog, CatalogSchema.DEAD_LETTER_DIR).get(0);
         assertEquals("broken_link", gone.get("reason").toString());
         assertTrue(gone.get("message").toString().contains("no-such-take.wav"), gone.get("message").toString());
+    }
+
+    private static long verifiedIn(Path catalog, String runId) {
+        return CatalogReader.readAll(catalog, CatalogSchema.VERIFIED_DIR).stream().filter(r -> r.get("run_id").toString().equals(runId)).count();
     }
 
     /** A registry folder holding the shipped tagger's weights under a card that says {@code version}. */

@@ -47,7 +47,7 @@ public final class CatalogReader {
         }
     }
 
-    /** Streams every row of a dataset ({@link CatalogSchema#CATALOG_DIR} or {@link CatalogSchema#DEAD_LETTER_DIR}). */
+    /** Streams every row of a dataset ({@link CatalogSchema#CATALOG_DIR}, {@link CatalogSchema#DEAD_LETTER_DIR}, {@link CatalogSchema#VERIFIED_DIR}). */
     public static void forEach(Path catalogFolder, String dataset, Consumer<GenericRecord> action) {
         forEach(catalogFolder, dataset, null, action);
     }
@@ -66,7 +66,7 @@ public final class CatalogReader {
     public static void forEachIn(List<Path> files, String dataset, Set<String> fields, Consumer<GenericRecord> action) {
         Configuration conf = new Configuration(false);
         if (fields != null) {
-            Schema full = CatalogSchema.CATALOG_DIR.equals(dataset) ? CatalogSchema.CATALOG : CatalogSchema.DEAD_LETTER;
+            Schema full = CatalogSchema.of(dataset);
             List<Schema.Field> kept = new ArrayList<>();
             for (Schema.Field f : full.getFields()) {
                 if (fields.contains(f.name())) {

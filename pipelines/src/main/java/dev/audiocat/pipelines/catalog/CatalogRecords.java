@@ -104,6 +104,18 @@ public final class CatalogRecords {
         return rec;
     }
 
+    /** A catalogued file read again and found unchanged (its bytes hash to {@code assetId}). */
+    public static GenericRecord verified(String uri, long size, long modifiedMillis, String assetId, String runId, long timeMillis) {
+        GenericData.Record rec = new GenericData.Record(CatalogSchema.VERIFIED);
+        rec.put("uri", uri);
+        rec.put("size_bytes", size);
+        rec.put("modified_time", modifiedMillis);
+        rec.put("asset_id", assetId);
+        rec.put("run_id", runId);
+        rec.put("time", timeMillis);
+        return rec;
+    }
+
     private static Double finite(double v) {
         return Double.isFinite(v) ? v : null;
     }

@@ -59,7 +59,16 @@ public final class IngestCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "run %s%n", s.runId());
         o.printf(Locale.ROOT, "  files found        %8d%s%n", s.found(), s.ignored() > 0 ? "   (+" + s.ignored() + " non-audio files ignored)" : "");
         o.printf(Locale.ROOT, "  catalogued         %8d%n", s.catalogued());
-        o.printf(Locale.ROOT, "  already catalogued %8d%s%n", s.skipped(), s.skipped() > 0 ? "   (same file, same content: skipped; --redo re-analyses)" : "");
+        o.printf(Locale.ROOT, "  already catalogued %8d%s%n", s.skipped(), s.skipped() > 0
+                ? "   (same size and modification time, or same content: skipped; --verify reads and checks them, --redo re-analyses)" : "");
+        if (!s.changedInPlace().isEmpty()) {
+            o.printf(Locale.ROOT, "  changed in place   %8d   (new bytes under the size and modification time last seen: damage, or an edit that "
+                    + "kept the time; catalogued again)%n", s.changedInPlace().size());
+            s.changedInPlace().stream().limit(10).forEach(u -> o.printf(Locale.ROOT, "    %s%n", u));
+            if (s.changedInPlace().size() > 10) {
+                o.printf(Locale.ROOT, "    ... and %d more%n", s.changedInPlace().size() - 10);
+            }
+        }
         o.printf(Locale.ROOT, "  dead letters       %8d%n", s.deadLetters());
         for (Map.Entry<String, Long> e : s.deadLetterReasons().entrySet()) {
             o.printf(Locale.ROOT, "    %-24s %6d%n", e.getKey(), e.getValue());
@@ -69,8 +78,12 @@ public final class IngestCommand implements Callable<Integer> {
                     s.notIndexed());
         }
         o.printf(Locale.ROOT, "  audio              %8.2f h%n", s.audioSeconds() / 3600);
-        o.printf(Locale.ROOT, "  wall time          %8.1f s   (first file done %.1f s after the pipeline started: runner start-up + one file)%n", s.wallSeconds(),
-                s.firstResultSeconds());
+        if (s.firstResultSeconds() >= 0) {
+            o.printf(Locale.ROOT, "  wall time          %8.1f s   (first file done %.1f s after the pipeline started: runner start-up + one file)%n",
+                    s.wallSeconds(), s.firstResultSeconds());
+        } else {
+            o.printf(Locale.ROOT, "  wall time          %8.1f s%n", s.wallSeconds());
+        }
         o.printf(Locale.ROOT, "  speed              %8.0f× realtime%n", s.realtimeFactor());
         o.printf(Locale.ROOT, "  catalog            %s%n", out.toAbsolutePath());
         if (!s.balanced()) {
@@ -96,6 +109,10 @@ public final class IngestCommand implements Callable<Integer> {
 
         @Option(names = "--redo", description = "re-analyse files already in the catalog")
         boolean redo;
+
+        @Option(names = "--verify", description = "read every catalogued file and compare its content hash (a fixity check), instead of "
+                + "skipping the files whose size and modification time are as catalogued; reports files whose bytes changed in place")
+        boolean verify;
 
         @Option(names = "--retag", description = "re-analyse the catalogued files whose tags come from other models than the "
                 + "registry's (after a model upgrade, a model added or removed, or a failed tagging); others are skipped as usual")
@@ -150,7 +167,7 @@ public final class IngestCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(refs + ": no reference index here; build one with 'audiocat references add <folder>'");
             }
             return new IngestRun.Settings(runner, flinkMaster, p, fileTimeoutSeconds, redo, retag, beamArgs, !noTagging, ledgerLocation,
-                    refs == null ? null : refs.toString(), null);
+                    refs == null ? null : refs.toString(), null, verify);
         }
     }
 }

@@ -52,8 +52,8 @@ public final class DecodeAndAnalyze extends PTransform<PCollection<AudioFile>, P
 
     public static final TupleTag<GenericRecord> CATALOGUED = new TupleTag<>() {};
     public static final TupleTag<GenericRecord> DEAD_LETTERS = new TupleTag<>() {};
-    /** URIs skipped because the catalog already holds them with the same content hash. */
-    public static final TupleTag<String> SKIPPED = new TupleTag<>() {};
+    /** Files skipped because the catalog already holds them with the same content hash: {@link CatalogSchema#VERIFIED} records. */
+    public static final TupleTag<GenericRecord> SKIPPED = new TupleTag<>() {};
     /** Model inputs (log-mel patches, mood descriptors) from the same pass, keyed by asset_id, for TagWithModels. */
     public static final TupleTag<KV<String, ModelInput>> MODEL_INPUTS = new TupleTag<>() {};
     /** Landmark hashes from the same pass, keyed by asset_id, for CheckFingerprints. */
@@ -113,7 +113,7 @@ public final class DecodeAndAnalyze extends PTransform<PCollection<AudioFile>, P
                 .withOutputTags(CATALOGUED, TupleTagList.of(DEAD_LETTERS).and(SKIPPED).and(MODEL_INPUTS).and(LANDMARKS)));
         out.get(CATALOGUED).setCoder(AvroCoder.of(GenericRecord.class, CatalogSchema.CATALOG));
         out.get(DEAD_LETTERS).setCoder(AvroCoder.of(GenericRecord.class, CatalogSchema.DEAD_LETTER));
-        out.get(SKIPPED).setCoder(StringUtf8Coder.of());
+        out.get(SKIPPED).setCoder(AvroCoder.of(GenericRecord.class, CatalogSchema.VERIFIED));
         out.get(MODEL_INPUTS).setCoder(TagWithModels.modelInputCoder());
         out.get(LANDMARKS).setCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()));
         return out;
@@ -192,7 +192,8 @@ public final class DecodeAndAnalyze extends PTransform<PCollection<AudioFile>, P
                         progress.skipped.incrementAndGet();
                         progress.filesDone.incrementAndGet();
                     }
-                    c.output(SKIPPED, f.uri());
+                    c.output(SKIPPED, CatalogRecords.verified(f.uri(), f.sizeBytes() >= 0 ? f.sizeBytes() : Files.size(path),
+                            f.modifiedMillis() > 0 || remote ? f.modifiedMillis() : Files.getLastModifiedTime(path).toMillis(), knownAsset, runId, now));
                     return;
                 }
                 // the model front end rides the same pass: one collector per file

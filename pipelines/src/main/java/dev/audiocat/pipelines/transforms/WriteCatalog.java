@@ -38,6 +38,11 @@ public final class WriteCatalog extends PTransform<PCollection<GenericRecord>, W
         return new WriteCatalog(join(catalogFolder, CatalogSchema.DEAD_LETTER_DIR), check(runId), CatalogSchema.DEAD_LETTER);
     }
 
+    /** Files read again and found unchanged into {@code <catalogFolder>/verified/}. */
+    public static WriteCatalog verified(String catalogFolder, String runId) {
+        return new WriteCatalog(join(catalogFolder, CatalogSchema.VERIFIED_DIR), check(runId), CatalogSchema.VERIFIED);
+    }
+
     private static String check(String runId) {
         if (runId == null || !runId.matches("[A-Za-z0-9_.-]+")) {
             throw new IllegalArgumentException("run id must be letters, digits, '.', '_' or '-', got '" + runId + "'");
