@@ -6,9 +6,6 @@ import dev.audiocat.pipelines.catalog.CatalogFile;
 import dev.audiocat.pipelines.catalog.CatalogRecords;
 import dev.audiocat.pipelines.catalog.CatalogSchema;
 import dev.audiocat.pipelines.transforms.SearchTestRows;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,16 +28,8 @@ class CatalogCommandTest {
         return r;
     }
 
-    private String show(String... args) {
-        PrintStream before = System.out;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(0, Main.execute(args));
-        } finally {
-            System.setOut(before);
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
+    private static String show(String... args) {
+        return CliRun.stdout(args);
     }
 
     @Test
