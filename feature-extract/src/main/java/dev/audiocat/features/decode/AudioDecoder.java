@@ -116,6 +116,17 @@ public final class AudioDecoder implements AutoCloseable {
         int r = avformat_open_input(format, file.toString(), null, null);
         if (r < 0) {
             format = null;
+            boolean cutCaf;
+            try {
+                cutCaf = CafHeader.dataCut(file);
+            } catch (java.io.IOException e) {
+                cutCaf = false;
+            }
+            if (cutCaf) {
+                throw new DecodeException("truncated", file + ": a CAF file cut short inside its audio data (its data chunk declares more "
+                        + "bytes than the file holds; the packet table, stored after the audio, is gone, so FFmpeg cannot find the "
+                        + "packets: " + error(r) + "); copy it again from the source");
+            }
             throw new DecodeException("unrecognised_format", file + ": FFmpeg does not recognise this as audio (" + error(r)
                     + "); the file may be damaged or not audio at all");
         }

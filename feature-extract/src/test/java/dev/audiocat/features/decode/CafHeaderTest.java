@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link CafHeader} on hand-built chunk layouts (the end-to-end case, a cut PCM CAF, is in QualityCheckerTest). */
+/** {@link CafHeader} on hand-built chunk layouts (the end-to-end cases, cut PCM and ALAC CAF files, are in QualityCheckerTest). */
 class CafHeaderTest {
 
     @TempDir
@@ -41,10 +41,12 @@ class CafHeaderTest {
     }
 
     @Test
-    void linearPcmDeclaresItsDataSizeOverTheFrameSize() throws Exception {
+    void packetsOfOneSizeDeclareTheirFramesByTheDataSize() throws Exception {
         // 10 s of 16-bit stereo at 48 kHz: 1,920,000 bytes plus the 4-byte edit count
         assertEquals(10.0, CafHeader.declaredSeconds(file(desc(48000, "lpcm", 4, 1), dataHeader(1_920_004))), 1e-9);
         assertEquals(-1, CafHeader.declaredSeconds(file(desc(48000, "lpcm", 4, 1), dataHeader(-1))), "size -1: still being written");
+        // IMA4, stereo: 68-byte packets of 64 frames; 13,782 packets at 44.1 kHz
+        assertEquals(13_782 * 64 / 44100.0, CafHeader.declaredSeconds(file(desc(44100, "ima4", 68, 64), dataHeader(4 + 13_782L * 68))), 1e-9);
     }
 
     @Test
@@ -56,5 +58,16 @@ class CafHeaderTest {
         Path wav = dir.resolve("t.wav");
         Files.write(wav, new byte[] {'R', 'I', 'F', 'F', 0, 0, 0, 0, 'W', 'A', 'V', 'E'});
         assertEquals(-1, CafHeader.declaredSeconds(wav), "not CAF");
+    }
+
+    @Test
+    void aDataChunkThatRunsPastTheEndOfTheFileShowsACut() throws Exception {
+        byte[] desc = desc(44100, "aac ", 0, 1024);
+        assertEquals(true, CafHeader.dataCut(file(desc, dataHeader(160_004))), "160,004 bytes declared, 4 present");
+        assertEquals(false, CafHeader.dataCut(file(desc, dataHeader(-1))), "size -1: still being written");
+        byte[] whole = chunk("data", new byte[4 + 400]);
+        byte[] pakt = chunk("pakt", ByteBuffer.allocate(24).putLong(1).putLong(1024).putInt(0).putInt(0).array());
+        assertEquals(false, CafHeader.dataCut(file(desc, whole, pakt)), "the whole file, packet table after the audio");
+        assertEquals(-1, CafHeader.declaredSeconds(file(desc, whole, pakt)), "which states no duration before the audio");
     }
 }

@@ -364,8 +364,9 @@ class QualityCheckerTest {
         assertTrue(t.get(0).detail().contains("15.00 s missing"), t.get(0).detail());
 
         // FLAC (STREAMINFO's sample count), RF64 (the ds64 chunk's data size), Sony Wave64 (GUID chunks) and
-        // Apple's CAF (its data chunk's size over the desc chunk's bytes per frame)
-        for (String[] f : new String[][] {{"flac"}, {"rf64.wav", "-rf64", "always"}, {"w64"}, {"caf"}}) {
+        // Apple's CAF (its data chunk's size over the desc chunk's bytes per packet: PCM, IMA4, µ-law)
+        for (String[] f : new String[][] {{"flac"}, {"rf64.wav", "-rf64", "always"}, {"w64"}, {"caf"}, {"caf", "-c:a", "adpcm_ima_qt"},
+            {"caf", "-c:a", "pcm_mulaw"}}) {
             t = truncationOfACutCopy(whole, f);
             assertTrue(t.get(0).startSeconds() > 4 && t.get(0).startSeconds() < 12, t.toString());
             assertEquals(SECONDS, t.get(0).endSeconds(), POS_TOL);
@@ -379,6 +380,19 @@ class QualityCheckerTest {
             assertTrue(t.get(0).startSeconds() > 4 && t.get(0).startSeconds() < 12, t.toString());
             assertTrue(t.get(0).detail().contains("end-of-stream"), t.get(0).detail());
         }
+
+        // ALAC in CAF as FFmpeg writes it: the packet table follows the audio, so a cut takes it away and FFmpeg cannot
+        // open the copy at all; the dead letter says why (the data chunk declares more bytes than the file holds)
+        Path alac = dir.resolve("whole-alac.caf");
+        run("ffmpeg", "-v", "error", "-y", "-i", whole.toString(), "-c:a", "alac", alac.toString());
+        assertEquals(List.of(), ofType(analyse(alac), QcFlag.TRUNCATED));
+        byte[] alacBytes = java.nio.file.Files.readAllBytes(alac);
+        Path cutAlac = dir.resolve("cut-alac.caf");
+        java.nio.file.Files.write(cutAlac, java.util.Arrays.copyOf(alacBytes, alacBytes.length * 2 / 5));
+        dev.audiocat.features.decode.DecodeException e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.audiocat.features.decode.DecodeException.class, () -> analyse(cutAlac));
+        assertEquals("truncated", e.reason(), e.getMessage());
+        assertTrue(e.getMessage().contains("packet table") && e.getMessage().contains(cutAlac.toString()), e.getMessage());
 
         // Matroska and AVI state no audio duration, only the file's, which a longer video track sets: not truncated
         for (String ext : new String[] {"mkv", "avi"}) {
