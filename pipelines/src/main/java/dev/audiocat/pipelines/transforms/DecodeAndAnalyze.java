@@ -42,8 +42,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Hashes, decodes and analyses every file in one streaming pass ({@link AudioAnalyzer}), producing a
- * catalog row, a dead letter, or nothing when the same file (same URI, same content hash) is
- * already in the catalog.
+ * catalog row, a dead letter, or, when a file that carries its catalogued asset id
+ * ({@link dev.audiocat.pipelines.AudioFile#catalogued}) still hashes to it, a {@link #SKIPPED} record of
+ * the size and time it was read with, and no analysis.
  *
  * <p>Each file runs under a wall-clock limit on its own thread: a file that hangs FFmpeg becomes a
  * {@code timeout} dead letter and the worker moves on.
