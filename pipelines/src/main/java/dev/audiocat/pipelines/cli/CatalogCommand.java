@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code audiocat catalog show CATALOG [--json] [--dead-letters]}. */
+/** {@code audiocat catalog show CATALOG [--json] [--dead-letters | --verified]}. */
 @Command(name = "catalog", mixinStandardHelpOptions = true, description = "Look at a catalog folder.",
         subcommands = {CatalogCommand.Show.class})
 public final class CatalogCommand implements Runnable {
@@ -41,14 +41,22 @@ public final class CatalogCommand implements Runnable {
         @Option(names = "--dead-letters", description = "show the files that could not be catalogued (newest dead letter per file) instead of the catalog")
         boolean deadLetters;
 
+        @Option(names = "--verified", description = "show when each file was last read and found unchanged (the fixity log that "
+                + "re-runs and 'ingest --verify' keep) instead of the catalog")
+        boolean verified;
+
         @Override
         public Integer call() throws Exception {
-            if (!Files.isDirectory(folder.resolve(CatalogSchema.CATALOG_DIR)) && !Files.isDirectory(folder.resolve(CatalogSchema.DEAD_LETTER_DIR))) {
+            if (deadLetters && verified) {
+                throw new IllegalArgumentException("--dead-letters and --verified show different datasets; give one of them");
+            }
+            if (java.util.stream.Stream.of(CatalogSchema.CATALOG_DIR, CatalogSchema.DEAD_LETTER_DIR, CatalogSchema.VERIFIED_DIR)
+                    .noneMatch(d -> Files.isDirectory(folder.resolve(d)))) {
                 throw new IllegalArgumentException(folder + ": not a catalog folder (no catalog/ or dead-letters/ inside); "
                         + "give the --out folder of an ingest");
             }
             PrintStream out = System.out;
-            if (json && !deadLetters) {
+            if (json && !deadLetters && !verified) {
                 // streamed: a catalog of millions of rows does not fit in memory whole
                 ObjectMapper m = new ObjectMapper();
                 CatalogReader.forEachLatest(folder, r -> {
@@ -58,6 +66,28 @@ public final class CatalogCommand implements Runnable {
                         throw new IllegalStateException(r.get("uri") + ": cannot write this row as JSON: " + e.getMessage(), e);
                     }
                 });
+                return 0;
+            }
+            if (verified) {
+                // the newest record per file, in URI order
+                java.util.TreeMap<String, GenericRecord> newest = new java.util.TreeMap<>();
+                CatalogReader.forEach(folder, CatalogSchema.VERIFIED_DIR, null, r -> newest.merge(r.get("uri").toString(), r,
+                        (a, b) -> (long) b.get("time") >= (long) a.get("time") ? b : a));
+                ObjectMapper m = new ObjectMapper();
+                Table t = new Table("file", "verified (UTC)", "size", "modified (UTC)", "asset_id", "run");
+                for (GenericRecord r : newest.values()) {
+                    if (json) {
+                        out.println(m.writeValueAsString(CatalogJson.toMap(r)));
+                    } else {
+                        String uri = r.get("uri").toString();
+                        t.row(uri.substring(uri.lastIndexOf('/') + 1), utc((long) r.get("time")), str(r, "size_bytes"),
+                                utc((long) r.get("modified_time")), str(r, "asset_id").substring(0, 12), str(r, "run_id"));
+                    }
+                }
+                if (!json) {
+                    t.print(out);
+                    out.printf(Locale.ROOT, "%d files verified%n", newest.size());
+                }
                 return 0;
             }
             if (deadLetters) {
@@ -97,6 +127,10 @@ public final class CatalogCommand implements Runnable {
             Object tonic = r.get("key_tonic");
             return tonic == null ? "" : tonic + " " + r.get("key_mode");
         }
+    }
+
+    private static String utc(long millis) {
+        return millis <= 0 ? "" : java.time.Instant.ofEpochMilli(millis).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     }
 
     static String str(GenericRecord r, String field) {

@@ -61,4 +61,22 @@ class CatalogCommandTest {
         assertEquals("x.wav  DecodeAndAnalyze  decode_error  x.wav: no audio stream", lines.get(2));
         assertEquals("1 dead letters", lines.get(3));
     }
+
+    @Test
+    void verifiedShowsEachFilesNewestRead() throws Exception {
+        Path verified = Files.createDirectories(dir.resolve(CatalogSchema.VERIFIED_DIR));
+        String asset = "ab".repeat(32);
+        CatalogFile.write(verified.resolve("run1.parquet"), CatalogSchema.VERIFIED, List.of(
+                CatalogRecords.verified("file:///l/b.wav", 10, 1_700_000_000_000L, asset, "run1", 1_700_000_100_000L),
+                CatalogRecords.verified("file:///l/a.wav", 10, 1_700_000_000_000L, asset, "run1", 1_700_000_100_000L)));
+        CatalogFile.write(verified.resolve("run2.parquet"), CatalogSchema.VERIFIED, List.of(
+                CatalogRecords.verified("file:///l/a.wav", 10, 1_700_000_000_000L, asset, "run2", 1_700_000_200_000L)));
+        List<String> lines = show("catalog", "show", dir.toString(), "--verified").lines().toList();
+        assertEquals("a.wav  2023-11-14T22:16:40Z  10    2023-11-14T22:13:20Z  abababababab  run2", lines.get(2));
+        assertEquals("b.wav  2023-11-14T22:15:00Z  10    2023-11-14T22:13:20Z  abababababab  run1", lines.get(3));
+        assertEquals("2 files verified", lines.get(4));
+        List<String> json = show("catalog", "show", dir.toString(), "--verified", "--json").lines().toList();
+        assertEquals(2, json.size());
+        assertEquals("run2", new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.get(0)).get("run_id").asText());
+    }
 }
