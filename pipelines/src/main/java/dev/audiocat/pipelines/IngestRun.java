@@ -159,12 +159,7 @@ public final class IngestRun {
         Map<String, GenericRecord> earlier = CatalogReader.latestWhere(CatalogReader.files(output, CatalogSchema.CATALOG_DIR), EARLIER_FIELDS,
                 r -> listed.contains(r.get("uri").toString()));
         // the newest verified record of each listed file: the size and time a file had when a re-run last read it unchanged
-        Map<String, GenericRecord> verified = new HashMap<>();
-        CatalogReader.forEach(output, CatalogSchema.VERIFIED_DIR, null, r -> {
-            if (listed.contains(r.get("uri").toString())) {
-                verified.merge(r.get("uri").toString(), r, (a, b) -> (long) b.get("time") >= (long) a.get("time") ? b : a);
-            }
-        });
+        Map<String, GenericRecord> verified = CatalogReader.newestPerUri(output, CatalogSchema.VERIFIED_DIR, listed::contains);
         java.util.function.Predicate<GenericRecord> standing = IngestPipeline.standing(options);
         if (tagger != null && !settings.redo()) {
             List<String> refs = tagger.rowRefs();

@@ -108,8 +108,7 @@ public final class CatalogReader {
     public static List<GenericRecord> latestRows(Path catalogFolder, Set<String> fields) {
         Set<String> read = withKey(fields);
         Map<String, GenericRecord> byUri = new LinkedHashMap<>();
-        forEach(catalogFolder, CatalogSchema.CATALOG_DIR, read, rec -> byUri.merge(rec.get("uri").toString(), rec,
-                (a, b) -> (long) b.get("analysis_time") >= (long) a.get("analysis_time") ? b : a));
+        forEach(catalogFolder, CatalogSchema.CATALOG_DIR, read, rec -> keepNewest(byUri, rec, "analysis_time"));
         List<GenericRecord> rows = new ArrayList<>(byUri.values());
         rows.sort(Comparator.comparing(r -> r.get("uri").toString()));
         return rows;
@@ -167,7 +166,7 @@ public final class CatalogReader {
         Map<String, GenericRecord> kept = new HashMap<>();
         forEachIn(files, CatalogSchema.CATALOG_DIR, withKey(fields), r -> {
             if (keep.test(r)) {
-                kept.merge(r.get("uri").toString(), r, (a, b) -> (long) b.get("analysis_time") >= (long) a.get("analysis_time") ? b : a);
+                keepNewest(kept, r, "analysis_time");
             }
         });
         if (!kept.isEmpty()) {
@@ -182,13 +181,32 @@ public final class CatalogReader {
     }
 
     /**
+     * The newest record per URI (by its {@code time}) of the dead letters or the verified files
+     * ({@link CatalogSchema#DEAD_LETTER_DIR}, {@link CatalogSchema#VERIFIED_DIR}), for the URIs {@code keep}
+     * accepts, in URI order.
+     */
+    public static java.util.TreeMap<String, GenericRecord> newestPerUri(Path catalogFolder, String dataset,
+            java.util.function.Predicate<String> keep) {
+        java.util.TreeMap<String, GenericRecord> byUri = new java.util.TreeMap<>();
+        forEach(catalogFolder, dataset, null, r -> {
+            if (keep.test(r.get("uri").toString())) {
+                keepNewest(byUri, r, "time");
+            }
+        });
+        return byUri;
+    }
+
+    /** Holds in {@code byUri} the newer, by {@code timeField}, of its record for {@code r}'s URI and {@code r} (on a tie, {@code r}). */
+    private static void keepNewest(Map<String, GenericRecord> byUri, GenericRecord r, String timeField) {
+        byUri.merge(r.get("uri").toString(), r, (a, b) -> (long) b.get(timeField) >= (long) a.get(timeField) ? b : a);
+    }
+
+    /**
      * The newest dead letter per URI, leaving out files that a later run catalogued: what is still
      * wrong. Every run re-tries broken files, so the dataset holds one dead letter per file per run.
      */
     public static List<GenericRecord> latestDeadLetters(Path catalogFolder) {
-        Map<String, GenericRecord> byUri = new LinkedHashMap<>();
-        forEach(catalogFolder, CatalogSchema.DEAD_LETTER_DIR, rec -> byUri.merge(rec.get("uri").toString(), rec,
-                (a, b) -> (long) b.get("time") >= (long) a.get("time") ? b : a));
+        Map<String, GenericRecord> byUri = newestPerUri(catalogFolder, CatalogSchema.DEAD_LETTER_DIR, uri -> true);
         // the catalogued rows of those URIs only: a large catalog has few dead letters
         Map<String, GenericRecord> catalogued = byUri.isEmpty() ? Map.of()
                 : latestWhere(files(catalogFolder, CatalogSchema.CATALOG_DIR), Set.of(), r -> byUri.containsKey(r.get("uri").toString()));

@@ -70,9 +70,7 @@ public final class CatalogCommand implements Runnable {
             }
             if (verified) {
                 // the newest record per file, in URI order
-                java.util.TreeMap<String, GenericRecord> newest = new java.util.TreeMap<>();
-                CatalogReader.forEach(folder, CatalogSchema.VERIFIED_DIR, null, r -> newest.merge(r.get("uri").toString(), r,
-                        (a, b) -> (long) b.get("time") >= (long) a.get("time") ? b : a));
+                java.util.TreeMap<String, GenericRecord> newest = CatalogReader.newestPerUri(folder, CatalogSchema.VERIFIED_DIR, uri -> true);
                 ObjectMapper m = new ObjectMapper();
                 Table t = new Table("file", "verified (UTC)", "size", "modified (UTC)", "asset_id", "run");
                 for (GenericRecord r : newest.values()) {
