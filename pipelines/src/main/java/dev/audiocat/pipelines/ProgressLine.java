@@ -61,7 +61,8 @@ final class ProgressLine {
         if (done == 0) {
             eta = "starting";
         } else if (done >= total) {
-            eta = "writing";
+            // every file is analysed; the models tag them once all are (a batch job's grouping), then rows are grouped and written
+            eta = "analysed; tagging, grouping and writing";
         } else {
             long s = Math.round((total - done) / Math.max(rate, 1e-9));
             eta = String.format(Locale.ROOT, "ETA %d:%02d", s / 60, s % 60);
