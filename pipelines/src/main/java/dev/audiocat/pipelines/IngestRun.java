@@ -187,7 +187,8 @@ public final class IngestRun {
         }
         IngestProgress progress = IngestProgress.register(runId);
         // the progress line and 'first result' count from the pipeline's start, after models and index are ready
-        ProgressLine line = new ProgressLine(progressOut, toAnalyse.size(), progress, System.nanoTime());
+        ProgressLine line = new ProgressLine(progressOut, toAnalyse.size(), progress, System.nanoTime(),
+                (settings.tagging() ? "tagging, " : "") + "grouping duplicates" + (settings.elastic() != null ? ", writing and indexing" : " and writing"));
         double firstResult = -1;
         try {
             line.start();

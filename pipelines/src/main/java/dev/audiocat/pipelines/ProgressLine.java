@@ -17,12 +17,15 @@ final class ProgressLine {
     private volatile boolean running;
     private volatile double firstResultSeconds = -1;
     private Thread thread;
+    private final String afterAnalysis;
 
-    ProgressLine(PrintStream out, long total, IngestProgress progress, long t0) {
+    /** @param afterAnalysis what the run does once every file is analysed, e.g. "tagging, grouping and writing" */
+    ProgressLine(PrintStream out, long total, IngestProgress progress, long t0, String afterAnalysis) {
         this.out = out;
         this.total = total;
         this.progress = progress;
         this.t0 = t0;
+        this.afterAnalysis = afterAnalysis;
     }
 
     void start() {
@@ -62,7 +65,7 @@ final class ProgressLine {
             eta = "starting";
         } else if (done >= total) {
             // every file is analysed; the models tag them once all are (a batch job's grouping), then rows are grouped and written
-            eta = "analysed; tagging, grouping and writing";
+            eta = "analysed; " + afterAnalysis;
         } else {
             long s = Math.round((total - done) / Math.max(rate, 1e-9));
             eta = String.format(Locale.ROOT, "ETA %d:%02d", s / 60, s % 60);
