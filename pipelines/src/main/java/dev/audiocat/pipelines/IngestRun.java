@@ -83,9 +83,9 @@ public final class IngestRun {
         }
 
         /**
-         * With {@code on}, every catalogued local file is read and its content hash compared (a fixity check):
-         * files whose bytes changed while their size and modification time stayed are reported. Off (default),
-         * a file with its catalogued size and modification time is skipped without being read.
+         * With {@code on}, every catalogued file is read (an S3 object downloaded) and its content hash compared, a
+         * fixity check: files whose bytes changed while their size and modification time stayed as last seen are
+         * reported. Off (default), such a file is skipped without being read.
          */
         public Settings withVerify(boolean on) {
             return new Settings(runner, flinkMaster, parallelism, fileTimeoutSeconds, redo, retag, extraBeamArgs, tagging, ledger, references, elastic, on);
@@ -182,8 +182,9 @@ public final class IngestRun {
             }
         }
         if (toAnalyse.isEmpty()) {
-            // nothing new or changed: no pipeline to start (an unchanged library re-runs in the time of its scan)
-            return summarise(output, runId, listing, unchanged, sameStat, (System.nanoTime() - t0) / 1e9, -1);
+            // nothing new or changed: no pipeline to start, nothing written (an unchanged library re-runs in the time of its scan)
+            return new IngestSummary(runId, listing.candidates().size(), listing.ignored().size(), 0, unchanged, List.of(), Map.of(), 0, 0,
+                    (System.nanoTime() - t0) / 1e9, -1);
         }
         IngestProgress progress = IngestProgress.register(runId);
         // the progress line and 'first result' count from the pipeline's start, after models and index are ready
@@ -348,12 +349,13 @@ public final class IngestRun {
         long[] catalogued = {0};
         double[] audio = {0};
         List<String> changedInPlace = new ArrayList<>();
-        CatalogReader.forEach(output, CatalogSchema.CATALOG_DIR, Set.of("run_id", "duration_seconds", "uri", "asset_id"), r -> {
+        Set<String> fields = sameStat.isEmpty() ? Set.of("run_id", "duration_seconds") : Set.of("run_id", "duration_seconds", "uri", "asset_id");
+        CatalogReader.forEach(output, CatalogSchema.CATALOG_DIR, fields, r -> {
             if (runId.equals(r.get("run_id").toString())) {
                 catalogued[0]++;
                 Object d = r.get("duration_seconds");
                 audio[0] += d == null ? 0 : (double) d;
-                String before = sameStat.get(r.get("uri").toString());
+                String before = sameStat.isEmpty() ? null : sameStat.get(r.get("uri").toString());
                 if (before != null && !before.equals(r.get("asset_id").toString())) {
                     changedInPlace.add(r.get("uri").toString());
                 }
