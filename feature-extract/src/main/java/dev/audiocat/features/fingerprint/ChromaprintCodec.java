@@ -74,65 +74,76 @@ public final class ChromaprintCodec {
             throw new IllegalArgumentException("not a Chromaprint fingerprint (shorter than its header): " + abbreviate(compressed));
         }
         int size = ((data[1] & 255) << 16) | ((data[2] & 255) << 8) | (data[3] & 255);
-        long totalBits = (data.length - 4) * 8L;
-        // First pass: the 3-bit stream, until `size` items are closed.
-        int[] normal = new int[Math.max(16, size * 4)];
-        int normalCount = 0;
-        int closed = 0;
+        long end = data.length * 8L;
+        byte[] buf = java.util.Arrays.copyOf(data, data.length + 8); // every 8-byte load below stays inside
+        // First pass: where the 3-bit stream ends, after `size` items are closed. 19 codes (57 bits: what one
+        // 8-byte load holds from any bit offset) at a time while their zeros cannot close the last item, then
+        // code by code.
         long pos = 32;
+        int closed = 0;
         while (closed < size) {
-            if (pos + 3 > data.length * 8L) {
+            if (pos + 57 <= end) {
+                long w = (long) LE_LONG.get(buf, (int) (pos >>> 3)) >>> (pos & 7);
+                long nonZero = (w | (w >>> 1) | (w >>> 2)) & LOWEST_BITS_OF_19_CODES;
+                int zeros = 19 - Long.bitCount(nonZero);
+                if (closed + zeros < size) {
+                    closed += zeros;
+                    pos += 57;
+                    continue;
+                }
+            }
+            if (pos + 3 > end) {
                 throw new IllegalArgumentException("truncated Chromaprint fingerprint: " + abbreviate(compressed));
             }
-            int v = readBits(data, pos, 3);
-            pos += 3;
-            if (normalCount == normal.length) {
-                normal = java.util.Arrays.copyOf(normal, normal.length * 2);
-            }
-            normal[normalCount++] = v;
-            if (v == 0) {
+            if (bits(buf, pos, 3) == 0) {
                 closed++;
             }
+            pos += 3;
         }
         // The exception stream starts at the next byte boundary.
-        long exPos = 32 + ((normalCount * 3L + 7) / 8) * 8;
+        long exPos = 32 + ((pos - 32 + 7) / 8) * 8;
         int[] raw = new int[size];
-        int item = 0;
-        int bit = 0;
-        int value = 0;
-        for (int i = 0; i < normalCount; i++) {
-            int v = normal[i];
-            if (v == 0) {
-                raw[item] = item == 0 ? value : raw[item - 1] ^ value;
-                item++;
-                bit = 0;
-                value = 0;
-                continue;
-            }
-            if (v == 7) {
-                if (exPos + 5 > totalBits + 32) {
-                    throw new IllegalArgumentException("truncated Chromaprint fingerprint exceptions: " + abbreviate(compressed));
+        long p = 32;
+        int prev = 0;
+        for (int item = 0; item < size; item++) {
+            int value = 0;
+            int bit = 0;
+            for (int v = bits(buf, p, 3); v != 0; v = bits(buf, p, 3)) {
+                p += 3;
+                if (v == 7) {
+                    if (exPos + 5 > end) {
+                        throw new IllegalArgumentException("truncated Chromaprint fingerprint exceptions: " + abbreviate(compressed));
+                    }
+                    v += bits(buf, exPos, 5);
+                    exPos += 5;
                 }
-                v += readBits(data, exPos, 5);
-                exPos += 5;
+                bit += v;
+                if (bit > 32) {
+                    throw new IllegalArgumentException("corrupt Chromaprint fingerprint (bit index " + bit + "): " + abbreviate(compressed));
+                }
+                value |= 1 << (bit - 1);
             }
-            bit += v;
-            if (bit > 32) {
-                throw new IllegalArgumentException("corrupt Chromaprint fingerprint (bit index " + bit + "): " + abbreviate(compressed));
-            }
-            value |= 1 << (bit - 1);
+            p += 3; // the 0 that closes the item
+            prev = item == 0 ? value : prev ^ value;
+            raw[item] = prev;
         }
         return raw;
     }
 
-    private static int readBits(byte[] data, long pos, int n) {
-        int v = 0;
-        for (int i = 0; i < n; i++) {
-            long p = pos + i;
-            int b = (data[(int) (p >>> 3)] >>> (p & 7)) & 1;
-            v |= b << i;
-        }
-        return v;
+    /** Bits 0, 3, 6, ... 54: where each of 19 consecutive 3-bit codes starts. */
+    private static final long LOWEST_BITS_OF_19_CODES = 0x0049249249249249L;
+
+    private static final java.lang.invoke.VarHandle LE_LONG =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * {@code n} (≤ 32) bits from bit {@code pos} on, least-significant first, as the streams are packed: one
+     * 8-byte load instead of a loop over the bits (decoding every earlier fingerprint is most of what
+     * duplicate grouping costs an ingest into a large catalog). {@code buf} has 8 bytes beyond the data.
+     */
+    private static int bits(byte[] buf, long pos, int n) {
+        long w = (long) LE_LONG.get(buf, (int) (pos >>> 3));
+        return (int) (w >>> (pos & 7)) & ((1 << n) - 1);
     }
 
     private static String stripPadding(String s) {

@@ -130,6 +130,32 @@ class ChromaprintTest {
         assertEquals(1, ChromaprintCodec.algorithm(refString));
         assertThrows(IllegalArgumentException.class, () -> ChromaprintCodec.decode("AQAA!!"));
         assertThrows(IllegalArgumentException.class, () -> ChromaprintCodec.decode("AQAAZA"));
+
+        // a print of unrelated values (every gap size, many exceptions), and every cut of it: a cut copy is refused
+        // with IllegalArgumentException, never read past its end
+        int[] dense = new int[1454];
+        for (int i = 0; i < dense.length; i++) {
+            dense[i] = rnd.nextInt();
+        }
+        // prints of every length up to 3,000 and every density of changed bits between neighbours round-trip
+        for (int trial = 0; trial < 300; trial++) {
+            int[] raw = new int[rnd.nextInt(3000)];
+            int flips = rnd.nextInt(33);
+            for (int i = 0; i < raw.length; i++) {
+                int delta = 0;
+                for (int k = 0; k < flips; k++) {
+                    delta |= 1 << rnd.nextInt(32);
+                }
+                raw[i] = i == 0 ? rnd.nextInt() : raw[i - 1] ^ delta;
+            }
+            assertArrayEquals(raw, ChromaprintCodec.decode(ChromaprintCodec.encode(raw, 1)), "trial " + trial);
+        }
+        String encoded = ChromaprintCodec.encode(dense, 1);
+        assertArrayEquals(dense, ChromaprintCodec.decode(encoded));
+        for (int cut = 0; cut < encoded.length(); cut += 7) {
+            String prefix = encoded.substring(0, cut);
+            assertThrows(IllegalArgumentException.class, () -> ChromaprintCodec.decode(prefix), "cut at " + cut);
+        }
     }
 
     @Test
