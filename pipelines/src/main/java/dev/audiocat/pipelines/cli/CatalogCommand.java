@@ -52,7 +52,7 @@ public final class CatalogCommand implements Runnable {
             }
             if (java.util.stream.Stream.of(CatalogSchema.CATALOG_DIR, CatalogSchema.DEAD_LETTER_DIR, CatalogSchema.VERIFIED_DIR)
                     .noneMatch(d -> Files.isDirectory(folder.resolve(d)))) {
-                throw new IllegalArgumentException(folder + ": not a catalog folder (no catalog/ or dead-letters/ inside); "
+                throw new IllegalArgumentException(folder + ": not a catalog folder (no catalog/, dead-letters/ or verified/ inside); "
                         + "give the --out folder of an ingest");
             }
             PrintStream out = System.out;
