@@ -14,14 +14,14 @@ public final class Table {
 
     private static final int MAX_WIDTH = 60;
     /** Joins a row's cells; {@link #clean} has replaced every control character in them. */
-    private static final char SEP = '\u001f';
+    private static final String SEP = "\u001f";
 
     private final String[] header;
     private final List<String> rows = new ArrayList<>();
     private final TreeMap<String, String> keyed = new TreeMap<>();
 
     public Table(String... header) {
-        this.header = header;
+        this.header = java.util.Arrays.stream(header).map(Table::clean).toArray(String[]::new);
     }
 
     public Table row(String... cells) {
@@ -39,14 +39,7 @@ public final class Table {
         if (cells.length != header.length) {
             throw new IllegalArgumentException("row has " + cells.length + " cells, the table has " + header.length + " columns");
         }
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < cells.length; i++) {
-            b.append(clean(cells[i]));
-            if (i + 1 < cells.length) {
-                b.append(SEP);
-            }
-        }
-        return b.toString();
+        return java.util.Arrays.stream(cells).map(Table::clean).collect(java.util.stream.Collectors.joining(SEP));
     }
 
     /** How many rows the table holds. */
@@ -81,21 +74,15 @@ public final class Table {
         }
     }
 
-    private String[] unpack(String packed) {
-        String[] cells = new String[header.length];
-        int from = 0;
-        for (int i = 0; i < cells.length; i++) {
-            int to = i + 1 < cells.length ? packed.indexOf(SEP, from) : packed.length();
-            cells[i] = packed.substring(from, to);
-            from = to + 1;
-        }
-        return cells;
+    /** The cells of a packed row; the limit -1 keeps empty cells at its end. */
+    private static String[] unpack(String packed) {
+        return packed.split(SEP, -1);
     }
 
     private static void line(PrintStream out, String[] cells, int[] w) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < cells.length; i++) {
-            String c = clean(cells[i]);
+            String c = cells[i]; // cleaned when the row (or the header) was added
             if (c.length() > w[i]) {
                 c = c.substring(0, w[i] - 1) + "…";
             }
