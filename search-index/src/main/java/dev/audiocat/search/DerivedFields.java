@@ -11,7 +11,7 @@ import java.util.StringJoiner;
 
 /**
  * Fields the index adds to a catalog record so it can be searched without scripts (the local
- * distribution has no painless and no ingest pipelines): {@code key} ("A minor"),
+ * distribution has no painless and no ingest pipelines): {@code key} ("A minor"; the root alone, "A", for a note without mode),
  * {@code instrument_tags}/{@code mood_tags} (labels scoring at least {@link #TAG_THRESHOLD}),
  * {@code tag_text} (embedded tag values, for full text) and {@code chromaprint_sha256} (exact
  * fingerprint lookup of fingerprints of any length).
@@ -26,8 +26,9 @@ public final class DerivedFields {
     public static Map<String, Object> addTo(Map<String, Object> source) {
         Object tonic = source.get("key_tonic");
         Object mode = source.get("key_mode");
-        if (tonic != null && mode != null) {
-            source.put("key", tonic + " " + mode);
+        if (tonic != null) {
+            // a one-shot note or power chord has a root but no mode: its key is the root alone ("C")
+            source.put("key", mode == null ? tonic.toString() : tonic + " " + mode);
         }
         source.put("instrument_tags", labelsAbove(source.get("instruments")));
         source.put("mood_tags", labelsAbove(source.get("moods")));

@@ -610,9 +610,10 @@ public final class KeyDetector implements FrameProcessor {
      * keys alike, and a margin between two keys' scores says nothing. The confidence is scaled by
      * (spread - NOTE_SPREAD) / (FULL_SPREAD - NOTE_SPREAD), from 0 to 1: 0 for one note, 0.5 for a triad;
      * music is untouched. Up to {@link #ROOT_SPREAD} pitch classes the tonic is the strongest one, the root
-     * of the note or power chord (its mode the better scoring of the two): a lone A read "D major" at
-     * confidence 0.79 before, as its harmonic votes (A, and D a twelfth below) fit D major's tonic and
-     * fifth best.
+     * of the note or power chord: a lone A read "D major" at confidence 0.79 before, as its harmonic votes
+     * (A, and D a twelfth below) fit D major's tonic and fifth best. Its mode is the third's that sounds
+     * ({@link #third}); a note or a power chord has none, and its mode is null (it was the better scoring
+     * of the two, so a line-up tone counted as "A major" or "A minor" in search facets by codec).
      */
     static KeyEstimate bySpread(KeyEstimate key, double[] scores, double[] chroma) {
         int n = spread(chroma);
@@ -629,8 +630,26 @@ public final class KeyDetector implements FrameProcessor {
                 root = i;
             }
         }
-        boolean minor = scores[root + 12] > scores[root];
-        return new KeyEstimate(PITCH_CLASSES[root], minor ? "minor" : "major", key.confidence() * factor, key.tuningHz());
+        return new KeyEstimate(PITCH_CLASSES[root], third(chroma, root, scores), key.confidence() * factor, key.tuningHz());
+    }
+
+    /**
+     * The mode a few pitch classes rooted on {@code root} imply: "minor" when the minor third above the root
+     * holds at least {@link #SPREAD_SHARE} of the strongest pitch class's chroma and the major third does
+     * not, "major" the other way round, the better scoring of the two keys when both do, and null when
+     * neither does (a note, a power chord: no third, no mode).
+     */
+    static String third(double[] chroma, int root, double[] scores) {
+        double max = 0;
+        for (double v : chroma) {
+            max = Math.max(max, v);
+        }
+        boolean minorThird = chroma[(root + 3) % 12] > 0 && chroma[(root + 3) % 12] >= SPREAD_SHARE * max;
+        boolean majorThird = chroma[(root + 4) % 12] > 0 && chroma[(root + 4) % 12] >= SPREAD_SHARE * max;
+        if (minorThird != majorThird) {
+            return minorThird ? "minor" : "major";
+        }
+        return !minorThird ? null : scores[root + 12] > scores[root] ? "minor" : "major";
     }
 
     /** The key, or null when no frame held a tonal peak (silence, or before {@link #finish()}). */

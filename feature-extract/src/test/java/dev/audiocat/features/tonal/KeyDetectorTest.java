@@ -409,6 +409,7 @@ class KeyDetectorTest {
         KeyEstimate e = k.result();
         assertNotNull(e);
         assertEquals(root, e.tonic(), () -> "got " + e);
+        assertNull(e.mode(), () -> "a note or a power chord has no third, so no mode; got " + e);
         if (fifth == 0) {
             assertEquals(0.0, e.confidence(), () -> "got " + e);
         } else {
@@ -420,6 +421,39 @@ class KeyDetectorTest {
         assertTrue(cadence.result().confidence() > 0.3, () -> "cadence " + cadence.result());
         assertEquals(7, KeyDetector.spread(new double[] {1, 0, 0.5, 0, 0.8, 0.4, 0, 0.9, 0, 0.3, 0, 0.2}));
         assertEquals(1, KeyDetector.spread(new double[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0.05, 0}));
+    }
+
+    /** A pure sine (no partials: the harmonic votes alone) is a note too: its root, no mode, confidence 0. */
+    @Test
+    void aPureSineIsItsRootWithoutMode() {
+        float[] x = new float[RATE * 4];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (0.3 * Math.sin(2 * Math.PI * 440 * i / (double) RATE));
+        }
+        KeyDetector k = new KeyDetector();
+        TestAudio.feed(x, k);
+        KeyEstimate e = k.result();
+        assertEquals("A", e.tonic(), () -> "got " + e);
+        assertNull(e.mode(), () -> "got " + e);
+        assertEquals(0.0, e.confidence(), () -> "got " + e);
+    }
+
+    /** Over a root, the third that sounds names the mode (a quieter third: the root stays the strongest pitch class). */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "C minor, 60, 3",
+        "C major, 60, 4",
+        "A minor, 57, 3",
+        "A major, 57, 4",
+    })
+    void aThirdOverTheRootNamesTheMode(String key, int midi, int third) {
+        float[] x = new float[RATE * 4];
+        TestAudio.addTone(x, RATE, 0, 4.0, TestAudio.hz(midi, 440), 0.2);
+        TestAudio.addTone(x, RATE, 0, 4.0, TestAudio.hz(midi + third, 440), 0.1);
+        KeyDetector k = new KeyDetector();
+        TestAudio.feed(x, k);
+        KeyEstimate e = k.result();
+        assertEquals(key, e.tonic() + " " + e.mode(), () -> "got " + e);
     }
 
     @Test

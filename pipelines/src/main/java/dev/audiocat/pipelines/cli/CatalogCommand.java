@@ -123,7 +123,8 @@ public final class CatalogCommand implements Runnable {
 
         private static String key(GenericRecord r) {
             Object tonic = r.get("key_tonic");
-            return tonic == null ? "" : tonic + " " + r.get("key_mode");
+            Object mode = r.get("key_mode");
+            return tonic == null ? "" : mode == null ? tonic.toString() : tonic + " " + mode;
         }
     }
 

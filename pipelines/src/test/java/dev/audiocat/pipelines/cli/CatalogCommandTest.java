@@ -1,6 +1,7 @@
 package dev.audiocat.pipelines.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.audiocat.pipelines.catalog.CatalogFile;
 import dev.audiocat.pipelines.catalog.CatalogRecords;
@@ -28,6 +29,11 @@ class CatalogCommandTest {
         return r;
     }
 
+    private static GenericRecord noMode(GenericRecord r) {
+        r.put("key_mode", null);
+        return r;
+    }
+
     private static String show(String... args) {
         return CliRun.stdout(args);
     }
@@ -39,12 +45,15 @@ class CatalogCommandTest {
         CatalogFile.write(rows.resolve("run1.parquet"), CatalogSchema.CATALOG,
                 List.of(row("cccccccccccc-3", 100, 90, "c.flac"), row("aaaaaaaaaaaa-1", 100, 60, "a.flac")));
         CatalogFile.write(rows.resolve("run2.parquet"), CatalogSchema.CATALOG,
-                List.of(row("aaaaaaaaaaaa-1", 200, 61, "a\u001b[2Jnew.flac"), row("bbbbbbbbbbbb-2", 100, 75, "b.flac")));
+                List.of(row("aaaaaaaaaaaa-1", 200, 61, "a\u001b[2Jnew.flac"), noMode(row("bbbbbbbbbbbb-2", 100, 75, "b.flac"))));
         List<String> lines = show("catalog", "show", dir.toString()).lines().toList();
         assertEquals(6, lines.size(), String.join("\n", lines));
         assertEquals(List.of("a [2Jnew.flac", "b.flac", "c.flac", "3 rows"),
                 List.of(lines.get(2).split("  ")[0], lines.get(3).split("  ")[0], lines.get(4).split("  ")[0], lines.get(5)));
         assertEquals(List.of("61.0", "75.0", "90.0"), lines.subList(2, 5).stream().map(l -> l.split(" +")[l.split(" +").length - 2]).toList());
+        // the key column: tonic and mode, or the root alone for a note without mode
+        assertTrue(List.of(lines.get(2).split(" {2,}")).contains("A minor"), lines.get(2));
+        assertTrue(List.of(lines.get(3).split(" {2,}")).contains("A") && !lines.get(3).contains("null"), lines.get(3));
         // every line of the table is as wide as its widest cell makes the columns: the asset column starts at one place
         int at = lines.get(0).indexOf("asset_id");
         for (String l : lines.subList(2, 5)) {
