@@ -198,7 +198,7 @@ public final class BenchMain {
         return tagger.tag(reqs, 128);
     }
 
-    private static double[] instrumentAuc(List<TrackTags> tags, List<float[]> labels, String what, long t0) {
+    static double[] instrumentAuc(List<TrackTags> tags, List<float[]> labels, String what, long t0) {
         double rocSum = 0;
         double prSum = 0;
         int n = 0;

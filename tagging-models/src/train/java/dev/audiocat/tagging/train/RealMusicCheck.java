@@ -33,12 +33,14 @@ public final class RealMusicCheck {
         long t0 = System.nanoTime();
         List<Path> tracks = RealMusicCorpus.tracks(work);
         List<Clip> val = ClipCache.get(work, "realmusic-val-" + tracks.size(), () -> RealMusicCorpus.validationExcerpts(tracks));
-        RealMusicCorpus.Check check = new RealMusicCorpus.Check(val);
-        TrainMain.log(t0, "%d validation excerpts of %d tracks (%d tracks in the packages); MFCC statistics same-track P@10 %.4f",
-                check.trackOf.size(), check.tracks, tracks.size(), check.mfccBaseline);
+        Map<FrontEndSpec, RealMusicCorpus.Check> checks = new java.util.HashMap<>();
         for (String c : a.get("card").split(",")) {
             Path cardFile = Path.of(c);
             ModelCard card = ModelRegistry.readCard(cardFile);
+            // each card's own front end (patch size and hop), as at inference
+            RealMusicCorpus.Check check = checks.computeIfAbsent(card.input().frontEnd(), s -> new RealMusicCorpus.Check(val, s));
+            TrainMain.log(t0, "%d validation excerpts of %d tracks (%d tracks in the packages), patch hop %d; MFCC statistics same-track P@10 %.4f",
+                    check.trackOf.size(), check.tracks, tracks.size(), card.input().patchHop(), check.mfccBaseline);
             try (OnnxModel ort = OnnxModel.load(card, cardFile.resolveSibling(card.weights()), InferenceDevice.CPU, 0)) {
                 float[][] emb = TrainMain.run(ort, check.patches, check.rows)[2];
                 TrainMain.log(t0, "%s@%s: same-track P@10 %.4f (MFCC %.4f)", card.id(), card.version(), check.sameTrack(emb), check.mfccBaseline);

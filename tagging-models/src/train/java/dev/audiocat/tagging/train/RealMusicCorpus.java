@@ -182,7 +182,11 @@ final class RealMusicCorpus {
         final int tracks;
 
         Check(List<Clip> excerpts) {
-            FrontEndSpec spec = FrontEndSpec.DEFAULT;
+            this(excerpts, FrontEndSpec.DEFAULT);
+        }
+
+        /** As above, with the patches of {@code spec} (a card's front end: its patch size and hop). */
+        Check(List<Clip> excerpts, FrontEndSpec spec) {
             List<float[]> mfcc = new ArrayList<>();
             for (int i = 0; i < excerpts.size(); i++) {
                 Clip c = excerpts.get(i);

@@ -52,7 +52,7 @@ public final class SongCheck {
 
         ModelCard card = ModelRegistry.readCard(cardFile);
         Path onnx = cardFile.resolveSibling(card.weights());
-        FrontEndSpec spec = FrontEndSpec.DEFAULT;
+        FrontEndSpec spec = card.input().frontEnd(); // the card's patch size and hop, as at inference
         Random rnd = new Random(seed + 7);
         PatchData pd = new PatchData();
         List<Integer> songOf = new ArrayList<>();
