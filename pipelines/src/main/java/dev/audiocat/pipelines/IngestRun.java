@@ -1,6 +1,7 @@
 package dev.audiocat.pipelines;
 
 import dev.audiocat.ledger.store.S3Store;
+import dev.audiocat.pipelines.catalog.CatalogLock;
 import dev.audiocat.pipelines.catalog.CatalogReader;
 import dev.audiocat.pipelines.catalog.CatalogSchema;
 import dev.audiocat.pipelines.transforms.DecodeAndAnalyze;
@@ -136,6 +137,14 @@ public final class IngestRun {
         if (settings.retag() && !settings.tagging()) {
             throw new IllegalArgumentException("--retag re-tags catalogued files with the registry's models; drop --no-tagging");
         }
+        // one writer per catalog, from before its rows are read until this run's are written
+        try (CatalogLock lock = CatalogLock.acquire(output, "ingest of " + input)) {
+            return execute(listing, input, s3Endpoint, s3Region, output, settings, progressOut, t0);
+        }
+    }
+
+    private static IngestSummary execute(LibraryScanner.Listing listing, String input, String s3Endpoint, String s3Region, Path output,
+            Settings settings, PrintStream progressOut, long t0) {
         String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")) + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
         IngestOptions options = options(input, output, runId, settings);

@@ -1,19 +1,48 @@
 package dev.audiocat.pipelines;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.audiocat.pipelines.catalog.CatalogLock;
 import dev.audiocat.pipelines.catalog.CatalogRecords;
 import dev.audiocat.pipelines.catalog.CatalogSchema;
 import dev.audiocat.pipelines.transforms.TagWithModels;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What a re-run analyses: files and objects with a new size or time, new ones, with --retag what other models tagged, with --verify all; and what the workers compare by hash. */
 class IngestRunTest {
+
+    @TempDir
+    Path dir;
+
+    /** A second ingest into a catalog that another is writing stops before it reads or writes anything. */
+    @Test
+    void anIngestIntoACatalogBeingWrittenStopsAndSaysWhy() throws Exception {
+        Path library = Files.createDirectories(dir.resolve("library"));
+        Files.write(library.resolve("a.wav"), new byte[] {1, 2, 3});
+        Path catalog = dir.resolve("catalog");
+        ByteArrayOutputStream said = new ByteArrayOutputStream();
+        try (CatalogLock other = CatalogLock.acquire(catalog, "ingest of /srv/other")) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> IngestRun.execute(library, catalog,
+                    IngestRun.Settings.defaults().withTagging(false), new PrintStream(said, true)));
+            assertTrue(e.getMessage().contains("another ingest is writing this catalog") && e.getMessage().contains("ingest of /srv/other"),
+                    e.getMessage());
+        }
+        assertEquals("", said.toString());
+        assertFalse(Files.exists(catalog.resolve(CatalogSchema.CATALOG_DIR)));
+    }
 
     private static GenericRecord row(String uri, String assetId, long size, long modified, List<String> models) {
         GenericData.Record r = new GenericData.Record(CatalogSchema.CATALOG);
