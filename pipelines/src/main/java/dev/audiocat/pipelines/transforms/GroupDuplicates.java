@@ -130,11 +130,22 @@ public final class GroupDuplicates extends PTransform<PCollection<GenericRecord>
         if (!files.isEmpty() && !prints.isEmpty()) {
             DuplicateGrouper.Index index = grouper.index(prints);
             // only the earlier rows that match hold memory; the catalog is read one row at a time
+            // each matching row's duplicates, found once (by row identity: the rows kept are these objects)
+            Map<GenericRecord, List<String>> duplicates = new java.util.IdentityHashMap<>();
             Map<String, GenericRecord> matching = CatalogReader.latestWhere(files.stream().map(Path::of).toList(),
-                    Set.of("asset_id", "chromaprint", "duplicate_group"), r -> !byUri.containsKey(r.get("uri").toString())
-                            && !duplicatesOf(index, r.get("chromaprint")).isEmpty());
+                    Set.of("asset_id", "chromaprint", "duplicate_group"), r -> {
+                        if (byUri.containsKey(r.get("uri").toString())) {
+                            return false;
+                        }
+                        List<String> d = duplicatesOf(index, r.get("chromaprint"));
+                        if (d.isEmpty()) {
+                            return false;
+                        }
+                        duplicates.put(r, d);
+                        return true;
+                    });
             matching.forEach((uri, r) -> {
-                for (String m : duplicatesOf(index, r.get("chromaprint"))) {
+                for (String m : duplicates.get(r)) {
                     union(parent, uri, m);
                 }
                 assetOf.put(uri, r.get("asset_id").toString());
