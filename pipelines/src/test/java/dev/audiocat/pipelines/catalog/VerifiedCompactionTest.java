@@ -1,0 +1,70 @@
+package dev.audiocat.pipelines.catalog;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** verified/ after many --verify runs: one file with the newest record per URI, read as before. */
+class VerifiedCompactionTest {
+
+    @TempDir
+    Path catalog;
+
+    /** Run {@code run} verified files 0..n-1 (each run a time later), file k of size 100 + k + run. */
+    private void verifyRun(int run, int n) throws Exception {
+        Path dir = Files.createDirectories(catalog.resolve(CatalogSchema.VERIFIED_DIR));
+        List<GenericRecord> recs = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            recs.add(CatalogRecords.verified("file:///lib/" + k + ".wav", 100 + k + run, 1_000L * run, "asset" + k, "run" + run, 10_000L + run));
+        }
+        CatalogFile.write(dir.resolve("run" + String.format("%03d", run) + ".parquet"), CatalogSchema.VERIFIED, recs);
+    }
+
+    private Map<String, String> newest() {
+        Map<String, String> out = new TreeMap<>();
+        CatalogReader.newestPerUri(catalog, CatalogSchema.VERIFIED_DIR, u -> true)
+                .forEach((uri, r) -> out.put(uri, r.get("size_bytes") + "@" + r.get("time") + " " + r.get("run_id")));
+        return out;
+    }
+
+    @Test
+    void manyRunsBecomeOneFileWithTheNewestRecordPerUri() throws Exception {
+        for (int run = 0; run < 20; run++) {
+            verifyRun(run, run == 19 ? 3 : 5); // the last run verified only files 0..2
+        }
+        Map<String, String> before = newest();
+        assertEquals(5, before.size());
+        assertEquals("121@10019 run19", before.get("file:///lib/2.wav"));
+        assertEquals("122@10018 run18", before.get("file:///lib/4.wav"));
+
+        assertEquals(0, VerifiedCompaction.compactIfNeeded(catalog, "r-a", 20), "20 files are not more than 20: left alone");
+        assertEquals(20, CatalogReader.files(catalog, CatalogSchema.VERIFIED_DIR).size());
+
+        assertEquals(20, VerifiedCompaction.compactIfNeeded(catalog, "r-b", 16));
+        List<Path> files = CatalogReader.files(catalog, CatalogSchema.VERIFIED_DIR);
+        assertEquals(List.of(catalog.resolve(CatalogSchema.VERIFIED_DIR).resolve("compacted-r-b.parquet")), files);
+        assertEquals(before, newest());
+        assertEquals(5, CatalogReader.readAll(catalog, CatalogSchema.VERIFIED_DIR).size());
+        try (var s = Files.list(catalog.resolve(CatalogSchema.VERIFIED_DIR))) {
+            assertEquals(1, s.count(), "no hidden file left behind");
+        }
+
+        // later runs add files again; the compacted file takes part in the next compaction like any other
+        for (int run = 20; run < 37; run++) {
+            verifyRun(run, 1);
+        }
+        assertEquals(18, VerifiedCompaction.compactIfNeeded(catalog, "r-c", 16));
+        Map<String, String> after = newest();
+        assertEquals("136@10036 run36", after.get("file:///lib/0.wav"));
+        assertEquals(before.get("file:///lib/1.wav"), after.get("file:///lib/1.wav"));
+        assertEquals(1, CatalogReader.files(catalog, CatalogSchema.VERIFIED_DIR).size());
+    }
+}
