@@ -93,16 +93,10 @@ public final class BenchMain {
             save(work, results);
 
             // 3a. embedding: same instrument family, one-family held-out clips
-            List<Integer> fam = new ArrayList<>();
-            List<float[]> famEmb = new ArrayList<>();
-            List<float[]> famMfcc = new ArrayList<>();
-            for (int i = 0; i < held.size(); i++) {
-                if (held.get(i).family() >= 0) {
-                    fam.add(held.get(i).family());
-                    famEmb.add(heldTags.get(i).embedding());
-                    famMfcc.add(heldMfcc.get(i));
-                }
-            }
+            OneFamily one = OneFamily.of(held, heldTags, heldMfcc);
+            List<Integer> fam = one.family();
+            List<float[]> famEmb = one.embedding();
+            List<float[]> famMfcc = one.mfcc();
             double pFamModel = precisionAtK(famEmb, fam);
             double pFamMfcc = precisionAtK(standardise(famMfcc), fam);
             results.put("p_at_10_family_model", pFamModel);
@@ -177,6 +171,21 @@ public final class BenchMain {
 
     private static void save(Path work, Map<String, Double> results) throws IOException {
         ModelRegistry.json().writeValue(work.resolve("results.json").toFile(), results);
+    }
+
+    /** The one-family clips of a set (the "same family" measure): family, published embedding and MFCC statistics of each. */
+    record OneFamily(List<Integer> family, List<float[]> embedding, List<float[]> mfcc) {
+        static OneFamily of(List<Clip> clips, List<TrackTags> tags, List<float[]> mfcc) {
+            OneFamily o = new OneFamily(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            for (int i = 0; i < clips.size(); i++) {
+                if (clips.get(i).family() >= 0) {
+                    o.family.add(clips.get(i).family());
+                    o.embedding.add(tags.get(i).embedding());
+                    o.mfcc.add(mfcc.get(i));
+                }
+            }
+            return o;
+        }
     }
 
     static List<TrackTags> tagClips(Tagger tagger, List<Clip> clips, List<float[]> mfccOut) {

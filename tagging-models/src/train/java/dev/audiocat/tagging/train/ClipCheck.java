@@ -32,15 +32,18 @@ public final class ClipCheck {
         Path work = Path.of(a.getOrDefault("out", System.getProperty("audiocat.home") + "/models-train"));
         long seed = Long.parseLong(a.getOrDefault("seed", "424242"));
         int clips = Integer.parseInt(a.getOrDefault("clips", "240"));
+        // the bench's 0.5 by default; --clips 1200 --seed 20261123 --one-family-share 0.15 renders TrainMain's own clips (the fit)
+        double oneFamily = Double.parseDouble(a.getOrDefault("one-family-share", "0.5"));
+        String shares = oneFamily == 0.5 ? "" : "-f" + oneFamily;
         Files.createDirectories(work);
         ClipCache.preload(FrameDispatcher.class, FrontEndSpec.class, ClipCheck.class);
         long t0 = System.nanoTime();
         List<Clip> val = new ArrayList<>();
         // the bench's layout (20 % one-shots, half of the rest one family), two training soundfonts, unseen seeds
-        val.addAll(ClipCache.get(work, "clipcheck-fluidr3-" + clips + "-" + seed, () -> new MidiCorpus(
-                Path.of("/usr/share/sounds/sf2/FluidR3_GM.sf2"), work).render("clipcheck-fluidr3", clips, seed, 0.2, 0.5)));
-        val.addAll(ClipCache.get(work, "clipcheck-musescore-" + clips + "-" + (seed + 1), () -> new MidiCorpus(
-                Path.of("/usr/share/sounds/sf3/MuseScore_General.sf3"), work).render("clipcheck-musescore", clips, seed + 1, 0.2, 0.5)));
+        val.addAll(ClipCache.get(work, "clipcheck-fluidr3-" + clips + "-" + seed + shares, () -> new MidiCorpus(
+                Path.of("/usr/share/sounds/sf2/FluidR3_GM.sf2"), work).render("clipcheck-fluidr3", clips, seed, 0.2, oneFamily)));
+        val.addAll(ClipCache.get(work, "clipcheck-musescore-" + clips + "-" + (seed + 1) + shares, () -> new MidiCorpus(
+                Path.of("/usr/share/sounds/sf3/MuseScore_General.sf3"), work).render("clipcheck-musescore", clips, seed + 1, 0.2, oneFamily)));
         TrainMain.log(t0, "%d validation clips rendered", val.size());
         for (String dir : a.get("models").split(",")) {
             ModelRegistry registry = ModelRegistry.load(List.of(Path.of(dir)), work.resolve("model-cache"));
@@ -48,18 +51,10 @@ public final class ClipCheck {
                 List<float[]> mfcc = new ArrayList<>();
                 List<TrackTags> tags = BenchMain.tagClips(tagger, val, mfcc);
                 BenchMain.instrumentAuc(tags, val.stream().map(Clip::instruments).toList(), dir + " " + tagger.modelRefs() + " validation clips", t0);
-                List<Integer> fam = new ArrayList<>();
-                List<float[]> famEmb = new ArrayList<>();
-                List<float[]> famMfcc = new ArrayList<>();
-                for (int i = 0; i < val.size(); i++) {
-                    if (val.get(i).family() >= 0) {
-                        fam.add(val.get(i).family());
-                        famEmb.add(tags.get(i).embedding());
-                        famMfcc.add(mfcc.get(i));
-                    }
-                }
+                BenchMain.OneFamily one = BenchMain.OneFamily.of(val, tags, mfcc);
                 TrainMain.log(t0, "%s: same family P@10 %.4f (%d one-family clips), MFCC statistics %.4f", dir,
-                        BenchMain.precisionAtK(famEmb, fam), fam.size(), BenchMain.precisionAtK(BenchMain.standardise(famMfcc), fam));
+                        BenchMain.precisionAtK(one.embedding(), one.family()), one.family().size(),
+                        BenchMain.precisionAtK(BenchMain.standardise(one.mfcc()), one.family()));
             }
         }
     }

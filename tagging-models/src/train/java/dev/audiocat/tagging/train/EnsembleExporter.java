@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * Joins independently trained members of the {@link OnnxExporter} graph into one ONNX graph, so the
- * runtime runs one session and reads the same three outputs:
+ * runtime runs one session and reads the same three outputs (one member with a projection: that network
+ * with its embedding centred and whitened, TrainMain {@code --project-embedding}):
  * <ul>
  * <li>{@code instruments}, {@code content}: the mean of the members' probabilities;</li>
  * <li>{@code embedding}: each member's patch embedding L2-normalised, then concatenated and scaled by
@@ -47,8 +48,8 @@ public final class EnsembleExporter {
      *                   concatenation times the matrix plus the bias
      */
     public static int join(List<Path> members, String modelId, String version, Projection projection, Path out) throws IOException {
-        if (members.size() < 2) {
-            throw new IllegalArgumentException("an ensemble needs at least two members, got " + members);
+        if (members.isEmpty()) {
+            throw new IllegalArgumentException("no member networks to join");
         }
         GraphProto.Builder g = GraphProto.newBuilder().setName(modelId);
         List<String> instruments = new ArrayList<>();
@@ -130,7 +131,8 @@ public final class EnsembleExporter {
         g.addOutput(OnnxExporter.value("instruments", "N", instrumentDim));
         g.addOutput(OnnxExporter.value("content", "N", contentDim));
         g.addOutput(OnnxExporter.value("embedding", "N", embeddingDim));
-        OnnxExporter.write(g, version, modelId + " " + version + ": an ensemble of " + members.size() + " members, see the model card beside this file",
+        OnnxExporter.write(g, version, modelId + " " + version + (members.size() == 1 ? ": one network, its embedding projected" : ": an ensemble of " + members.size() + " members")
+                        + ", see the model card beside this file",
                 opset, out);
         return (int) embeddingDim;
     }

@@ -33,6 +33,8 @@ public final class NetSpec {
 
     public final int instruments;
     public final int contentClasses;
+    /** Filters per stage: {@link #CHANNELS}, or those times a width factor (TrainMain {@code --width}). */
+    public final int[] channels;
     public final List<Conv2d> convs = new ArrayList<>();
     public final List<BatchNorm> norms = new ArrayList<>();
     public Linear embedding;
@@ -40,20 +42,29 @@ public final class NetSpec {
     public Linear contentHead;
 
     public NetSpec(int instruments, int contentClasses) {
+        this(instruments, contentClasses, 1.0);
+    }
+
+    /** As above with {@code width} times the filters of every stage (rounded; 1 = the shipped network). */
+    public NetSpec(int instruments, int contentClasses, double width) {
+        if (!(width > 0)) {
+            throw new IllegalArgumentException("width must be > 0, got " + width);
+        }
         this.instruments = instruments;
         this.contentClasses = contentClasses;
+        this.channels = java.util.Arrays.stream(CHANNELS).map(c -> (int) Math.max(1, Math.round(c * width))).toArray();
     }
 
     /** Output: {@code [instrument logits, content logits, embedding]}. */
     public Block build() {
         SequentialBlock net = new SequentialBlock();
-        for (int i = 0; i < CHANNELS.length; i++) {
-            Conv2d conv = Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(CHANNELS[i]).build();
+        for (int i = 0; i < channels.length; i++) {
+            Conv2d conv = Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(channels[i]).build();
             BatchNorm bn = BatchNorm.builder().optEpsilon(BN_EPSILON).build();
             convs.add(conv);
             norms.add(bn);
             net.add(conv).add(bn).add(Activation.reluBlock());
-            if (i < CHANNELS.length - 1) {
+            if (i < channels.length - 1) {
                 net.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
             }
         }

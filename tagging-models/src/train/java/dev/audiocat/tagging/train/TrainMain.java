@@ -49,9 +49,11 @@ public final class TrainMain {
         long seed = Long.parseLong(a.getOrDefault("seed", "20261122"));
         int clipsPerFont = Integer.parseInt(a.getOrDefault("clips", "1200"));
         int epochs = Integer.parseInt(a.getOrDefault("epochs", "10"));
+        // filters per stage times this: 2 since 1.4.0 (32-64-128-256); 1 = the network of 1.0.0-1.3.0 (16-32-64-128)
+        double width = Double.parseDouble(a.getOrDefault("width", "2"));
         int speech = Integer.parseInt(a.getOrDefault("speech", "500"));
         int other = Integer.parseInt(a.getOrDefault("other", "300"));
-        String version = a.getOrDefault("version", "1.3.0");
+        String version = a.getOrDefault("version", "1.4.0");
         // experimental (not shipped, see docs/models.md): publish [learned, weight x z-scored log-mel statistics]
         double melStatsWeight = Double.parseDouble(a.getOrDefault("melstats-weight", "0"));
         // real-music pairs per training step for the contrastive term (RealMusicCorpus); 0 = off (the 1.1.0 training)
@@ -261,7 +263,7 @@ public final class TrainMain {
 
         // 3. training: one network per member; member 0 is the single-network recipe (same seeds), member k > 0
         // the same clips with its own augmentation draw, initialisation and batch order (seed + 1000 k)
-        int members = Integer.parseInt(a.getOrDefault("members", "2")); // 1.3.0: 2; 1 = the single network of 1.2.0
+        int members = Integer.parseInt(a.getOrDefault("members", "1")); // 1.4.0: 1 (of width 2); 1.3.0: 2 of width 1
         if (members < 1) {
             throw new IllegalArgumentException("--members must be at least 1, got " + members);
         }
@@ -275,6 +277,12 @@ public final class TrainMain {
         if (melStats != null && members > 1) {
             throw new IllegalArgumentException("--melstats-weight and --members > 1 cannot be combined");
         }
+        // the published embedding centred and whitened on its principal axes (EnsembleExporter), the whitening chosen on
+        // validation data: always for an ensemble (its concatenation is projected back to 128-d), optional for one network
+        boolean project = members > 1 || onOff(a.getOrDefault("project-embedding", "on"), "project-embedding");
+        if (melStats != null && project) {
+            throw new IllegalArgumentException("--melstats-weight and --project-embedding cannot be combined");
+        }
         List<Path> memberFiles = new ArrayList<>();
         boolean reuseMembers = onOff(a.getOrDefault("reuse-members", "off"), "reuse-members");
         int reused = 0;
@@ -283,9 +291,9 @@ public final class TrainMain {
         for (int m = 0; m < members; m++) {
             long memberSeed = seed + 1000L * m;
             String tag = members == 1 ? "" : String.format(Locale.ROOT, "member %d/%d: ", m + 1, members);
-            NetSpec net = new NetSpec(Labels.INSTRUMENTS.size(), Labels.CONTENT.size());
-            Path file = members == 1 ? onnx : work.resolve("members").resolve(MODEL_ID + "-" + version + "-member" + m + ".onnx");
-            if (reuseMembers && members > 1 && Files.exists(file)) {
+            NetSpec net = new NetSpec(Labels.INSTRUMENTS.size(), Labels.CONTENT.size(), width);
+            Path file = !project ? onnx : work.resolve("members").resolve(MODEL_ID + "-" + version + "-member" + m + ".onnx");
+            if (reuseMembers && project && Files.exists(file)) {
                 // development only (--reuse-members): the publication step tried again on members an earlier run trained
                 log(t0, "%sreused %s (--reuse-members: not trained in this run)", tag, file);
                 parameters += EnsembleExporter.parameterCount(file);
@@ -347,13 +355,13 @@ public final class TrainMain {
         embeddingDim = NetSpec.EMBEDDING + (melStats == null ? 0 : melStats.mean().length);
         String projectionNote = "";
         EnsembleExporter.Projection published = null;
-        if (members > 1) {
+        if (project) {
             // the members' concatenated embeddings, projected on their leading principal axes (measured on training
             // patches) back to one member's length, unless --ensemble-dims 0
             int ensembleDims = Integer.parseInt(a.getOrDefault("ensemble-dims", String.valueOf(NetSpec.EMBEDDING)));
             Path joined = work.resolve("members").resolve(MODEL_ID + "-" + version + "-joined.onnx");
             int full = EnsembleExporter.join(memberFiles, MODEL_ID, version, null, joined);
-            if (ensembleDims <= 0 || ensembleDims >= full) {
+            if (ensembleDims <= 0 || (ensembleDims >= full && members > 1)) {
                 Files.copy(joined, onnx, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 embeddingDim = full;
             } else {
@@ -408,7 +416,7 @@ public final class TrainMain {
         ModelCard draft = card(version, spec, sha256(onnx), metrics, null, embeddingDim, realPerStep > 0, extra, freepats, avlDrums > 0);
         try (OnnxModel ort = OnnxModel.load(draft, onnx, InferenceDevice.CPU, 0)) {
             float[][][] ortOut = run(ort, data, valRows);
-            if (members > 1) {
+            if (project) {
                 checkEnsemble(onnx, ortOut, memberFiles, published, data, valRows, t0, metrics,
                         card(version, spec, sha256(memberFiles.get(0)), metrics, null, NetSpec.EMBEDDING, realPerStep > 0, extra, freepats, avlDrums > 0));
             }
@@ -453,7 +461,9 @@ public final class TrainMain {
         String avlNote = avlDrums <= 0 ? "" : String.format(Locale.ROOT, "plus %d drum-only clips per AVL kit (%s; silent renders dropped); ",
                 avlDrums, avlKits.stream().map(k -> k.getFileName().toString()).toList());
         String specNote = specAugment ? SpecAugment.describe(spec.melBands(), spec.patchFrames()) : "";
-        String memberNote = members <= 1 ? "" : String.format(Locale.ROOT, "an ensemble of %d networks trained alike on the same clips, "
+        String memberNote = members <= 1 ? (!project ? "" : "published embedding: the network's, L2-normalised (EnsembleExporter with one member), "
+                + projectionNote + (reused == 0 ? "" : "the network reused from an earlier run (--reuse-members), so the training time is not the recipe's; "))
+                : String.format(Locale.ROOT, "an ensemble of %d networks trained alike on the same clips, "
                 + "member k with seed + 1000 k (its own augmentation draw, initialisation and batch order); published: the mean of their probabilities and their "
                 + "per-patch embeddings L2-normalised and concatenated (EnsembleExporter), ", members) + projectionNote
                 + (reused == 0 ? "" : reused + " member(s) reused from an earlier run (--reuse-members), so the training time is not the recipe's; ");
@@ -467,8 +477,10 @@ public final class TrainMain {
                                 + "loss = BCE (instruments) + CE (content) + %.1f x NT-Xent (temperature %.2f, two patches of a clip as positives); "
                                 + "per-clip augmentation (tilt EQ, Schroeder reverb, compression, noise, level); %d training patches; ",
                                 epochs, batch, batch / 2, TaggerTraining.CONTRASTIVE_WEIGHT, TaggerTraining.TEMPERATURE, trainRows.size())
+                                + (width == 1 ? "" : String.format(Locale.ROOT, "convolution filters %s (width %.2f of 16-32-64-128); ",
+                                        java.util.Arrays.toString(new NetSpec(1, 1, width).channels), width))
                                 + memberNote + melStatsNote + realNote + drumNote + freeNote + avlNote + specNote + bandNote
-                                + String.format(Locale.ROOT, "training loop %.0f s on this machine", trainSeconds)), embeddingDim, realPerStep > 0, extra, freepats, avlDrums > 0, members > 1);
+                                + String.format(Locale.ROOT, "training loop %.0f s on this machine", trainSeconds)), embeddingDim, realPerStep > 0, extra, freepats, avlDrums > 0, project);
         ObjectMapper json = mapper();
         json.writeValue(models.resolve(MODEL_ID + "-" + version + ".json").toFile(), card);
         log(t0, "wrote %s (%d bytes) and its card", onnx, Files.size(onnx));
