@@ -198,9 +198,9 @@ class IngestIT {
     /** A registry folder holding the shipped tagger's weights under a card that says {@code version}. */
     private static Path upgradedTagger(Path dir, String version) throws Exception {
         java.nio.file.Files.createDirectories(dir);
-        String onnx = "audiocat-tagger-1.3.0.onnx";
+        String onnx = "audiocat-tagger-1.4.0.onnx";
         try (var in = IngestIT.class.getResourceAsStream("/models/" + onnx);
-                var card = IngestIT.class.getResourceAsStream("/models/audiocat-tagger-1.3.0.json")) {
+                var card = IngestIT.class.getResourceAsStream("/models/audiocat-tagger-1.4.0.json")) {
             java.nio.file.Files.copy(in, dir.resolve(onnx));
             ObjectMapper json = new ObjectMapper();
             var node = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(card);

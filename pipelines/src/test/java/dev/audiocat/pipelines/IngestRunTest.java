@@ -57,7 +57,7 @@ class IngestRunTest {
 
     @Test
     void unchangedObjectsAreLeftOutUnlessTheirRowDoesNotStand() {
-        List<String> current = List.of("audiocat-tagger@1.3.0", "audiocat-mood-descriptors@1.0.0");
+        List<String> current = List.of("audiocat-tagger@1.4.0", "audiocat-mood-descriptors@1.0.0");
         Map<String, GenericRecord> rows = Map.of(
                 "s3://b/same.wav", row("s3://b/same.wav", "a-same", 100, 5, current),
                 "s3://b/old-model.wav", row("s3://b/old-model.wav", "a-old", 100, 5, List.of("audiocat-tagger@1.1.0", "audiocat-mood-descriptors@1.0.0")),
@@ -83,7 +83,7 @@ class IngestRunTest {
 
     @Test
     void localFilesWithTheirCataloguedSizeAndTimeAreNotReadUnlessVerified() {
-        List<String> current = List.of("audiocat-tagger@1.3.0");
+        List<String> current = List.of("audiocat-tagger@1.4.0");
         Map<String, GenericRecord> rows = Map.of(
                 "file:///l/kept.wav", row("file:///l/kept.wav", "a-kept", 100, 5, current),
                 "file:///l/touched.wav", row("file:///l/touched.wav", "a-touched", 100, 5, current),

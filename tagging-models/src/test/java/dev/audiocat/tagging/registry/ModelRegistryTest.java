@@ -85,7 +85,7 @@ class ModelRegistryTest {
         ModelRegistry r = ModelRegistry.load(List.of(folder), dir.resolve("cache"));
         assertEquals("third-party-embedder", r.entries().get(0).card().id(), "folder models come first");
         try (Tagger tagger = Tagger.open(r, InferenceDevice.CPU, 1, System.err::println)) {
-            assertEquals(List.of("third-party-embedder@0.3", "audiocat-tagger@1.3.0"), tagger.modelRefs());
+            assertEquals(List.of("third-party-embedder@0.3", "audiocat-tagger@1.4.0"), tagger.modelRefs());
             Random rnd = new Random(1);
             int size = c.input().melBands() * c.input().patchFrames();
             float[][] patches = new float[3][size];
@@ -100,7 +100,7 @@ class ModelRegistryTest {
             assertEquals("third-party-embedder@0.3", tags.embeddingModel());
             assertEquals(3, tags.patches());
             assertNotNull(tags.instruments(), "instrument role still served by the built-in model");
-            assertTrue(tags.modelVersions().containsAll(List.of("third-party-embedder@0.3", "audiocat-tagger@1.3.0")));
+            assertTrue(tags.modelVersions().containsAll(List.of("third-party-embedder@0.3", "audiocat-tagger@1.4.0")));
         }
     }
 }
