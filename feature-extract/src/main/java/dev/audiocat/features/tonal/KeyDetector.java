@@ -634,18 +634,15 @@ public final class KeyDetector implements FrameProcessor {
     }
 
     /**
-     * The mode a few pitch classes rooted on {@code root} imply: "minor" when the minor third above the root
-     * holds at least {@link #SPREAD_SHARE} of the strongest pitch class's chroma and the major third does
-     * not, "major" the other way round, the better scoring of the two keys when both do, and null when
-     * neither does (a note, a power chord: no third, no mode).
+     * The mode a few pitch classes rooted on {@code root}, the strongest of them, imply: "minor" when the
+     * minor third above the root holds at least {@link #SPREAD_SHARE} of the root's chroma and the major
+     * third does not, "major" the other way round, the better scoring of the two keys when both do, and null
+     * when neither does (a note, a power chord: no third, no mode).
      */
     static String third(double[] chroma, int root, double[] scores) {
-        double max = 0;
-        for (double v : chroma) {
-            max = Math.max(max, v);
-        }
-        boolean minorThird = chroma[(root + 3) % 12] > 0 && chroma[(root + 3) % 12] >= SPREAD_SHARE * max;
-        boolean majorThird = chroma[(root + 4) % 12] > 0 && chroma[(root + 4) % 12] >= SPREAD_SHARE * max;
+        double min = SPREAD_SHARE * chroma[root];
+        boolean minorThird = chroma[(root + 3) % 12] > 0 && chroma[(root + 3) % 12] >= min;
+        boolean majorThird = chroma[(root + 4) % 12] > 0 && chroma[(root + 4) % 12] >= min;
         if (minorThird != majorThird) {
             return minorThird ? "minor" : "major";
         }
