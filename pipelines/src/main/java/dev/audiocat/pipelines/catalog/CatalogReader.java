@@ -187,13 +187,24 @@ public final class CatalogReader {
      */
     public static java.util.TreeMap<String, GenericRecord> newestPerUri(Path catalogFolder, String dataset,
             java.util.function.Predicate<String> keep) {
-        java.util.TreeMap<String, GenericRecord> byUri = new java.util.TreeMap<>();
-        forEach(catalogFolder, dataset, null, r -> {
-            if (keep.test(r.get("uri").toString())) {
-                keepNewest(byUri, r, "time");
+        for (int attempt = 0; ; attempt++) {
+            java.util.TreeMap<String, GenericRecord> byUri = new java.util.TreeMap<>();
+            List<Path> listed = files(catalogFolder, dataset);
+            try {
+                forEachIn(listed, dataset, null, r -> {
+                    if (keep.test(r.get("uri").toString())) {
+                        keepNewest(byUri, r, "time");
+                    }
+                });
+                return byUri;
+            } catch (UncheckedIOException e) {
+                // an ingest compacted the dataset while it was read (VerifiedCompaction): listed files are gone and
+                // their records are in a new file that the listing did not have; list and read again, once
+                if (attempt > 0 || listed.stream().allMatch(Files::exists)) {
+                    throw e;
+                }
             }
-        });
-        return byUri;
+        }
     }
 
     /** Holds in {@code byUri} the newer, by {@code timeField}, of its record for {@code r}'s URI and {@code r} (on a tie, {@code r}). */

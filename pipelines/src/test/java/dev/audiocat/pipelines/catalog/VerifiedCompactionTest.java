@@ -35,6 +35,25 @@ class VerifiedCompactionTest {
         return out;
     }
 
+    /** A reader that meets a compaction half-way (its listed files deleted under it) reads the compacted file instead. */
+    @Test
+    void aReaderRacingACompactionReadsTheCompactedFile() throws Exception {
+        for (int run = 0; run < 20; run++) {
+            verifyRun(run, 5);
+        }
+        Map<String, String> before = newest();
+        boolean[] compacted = {false};
+        Map<String, String> during = new TreeMap<>();
+        CatalogReader.newestPerUri(catalog, CatalogSchema.VERIFIED_DIR, uri -> {
+            if (!compacted[0]) {
+                compacted[0] = true; // an ingest compacts while this reader is in its first file
+                assertEquals(20, VerifiedCompaction.compactIfNeeded(catalog, "r-x", 16));
+            }
+            return true;
+        }).forEach((uri, r) -> during.put(uri, r.get("size_bytes") + "@" + r.get("time") + " " + r.get("run_id")));
+        assertEquals(before, during);
+    }
+
     @Test
     void manyRunsBecomeOneFileWithTheNewestRecordPerUri() throws Exception {
         for (int run = 0; run < 20; run++) {
