@@ -185,8 +185,9 @@ public final class IngestRun {
         List<AudioFile> toAnalyse = toAnalyse(listing.candidates(), earlier, verified, standing, !settings.verify());
         long unchanged = listing.candidates().size() - toAnalyse.size();
         // --verify: the files whose size and modification time are as last seen; a new content hash there is a fixity failure
+        // (a quick run leaves such files out of toAnalyse, so only --verify has any)
         Map<String, String> sameStat = new HashMap<>();
-        for (AudioFile f : toAnalyse) {
+        for (AudioFile f : settings.verify() ? toAnalyse : List.<AudioFile>of()) {
             if (f.catalogued() != null && knownStat(f, earlier.get(f.uri()), verified.get(f.uri()))) {
                 sameStat.put(f.uri(), f.catalogued());
             }
