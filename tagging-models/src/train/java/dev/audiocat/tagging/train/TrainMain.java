@@ -273,16 +273,14 @@ public final class TrainMain {
         int embeddingDim;
         Map<String, Double> metrics = new LinkedHashMap<>();
         Path onnx = models.resolve(MODEL_ID + "-" + version + ".onnx");
-        MelStats melStats = melStatsWeight > 0 ? MelStats.of(data.patches, trainRows, spec.patchFrames(), melStatsWeight) : null;
-        if (melStats != null && members > 1) {
-            throw new IllegalArgumentException("--melstats-weight and --members > 1 cannot be combined");
-        }
         // the published embedding centred and whitened on its principal axes (EnsembleExporter), the whitening chosen on
         // validation data: always for an ensemble (its concatenation is projected back to 128-d), optional for one network
         boolean project = members > 1 || onOff(a.getOrDefault("project-embedding", "on"), "project-embedding");
-        if (melStats != null && project) {
-            throw new IllegalArgumentException("--melstats-weight and --project-embedding cannot be combined");
+        if (melStatsWeight > 0 && project) {
+            throw new IllegalArgumentException("--melstats-weight publishes an embedding of its own and cannot be combined with an ensemble "
+                    + "(--members > 1) or --project-embedding on (the default): pass --members 1 --project-embedding off");
         }
+        MelStats melStats = melStatsWeight > 0 ? MelStats.of(data.patches, trainRows, spec.patchFrames(), melStatsWeight) : null;
         List<Path> memberFiles = new ArrayList<>();
         boolean reuseMembers = onOff(a.getOrDefault("reuse-members", "off"), "reuse-members");
         int reused = 0;
