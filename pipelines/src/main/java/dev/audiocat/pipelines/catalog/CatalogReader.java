@@ -163,12 +163,28 @@ public final class CatalogReader {
      * ({@code GroupDuplicates}).
      */
     public static Map<String, GenericRecord> latestWhere(List<Path> files, Set<String> fields, java.util.function.Predicate<GenericRecord> keep) {
+        return latestWhere(files, fields, keep, 1);
+    }
+
+    /**
+     * As {@link #latestWhere(List, Set, java.util.function.Predicate)}, with {@code keep} run on {@code threads}
+     * threads: this thread reads the rows and hands them out in batches of {@value #BATCH}, at most two batches
+     * per thread in flight, and takes the kept rows back in reading order (so ties between rows of one URI go
+     * as they do on one thread). For a costly {@code keep} ({@code GroupDuplicates} decodes and looks up every
+     * earlier fingerprint); it must be safe to call from several threads at once.
+     */
+    public static Map<String, GenericRecord> latestWhere(List<Path> files, Set<String> fields,
+            java.util.function.Predicate<GenericRecord> keep, int threads) {
         Map<String, GenericRecord> kept = new HashMap<>();
-        forEachIn(files, CatalogSchema.CATALOG_DIR, withKey(fields), r -> {
-            if (keep.test(r)) {
-                keepNewest(kept, r, "analysis_time");
-            }
-        });
+        if (threads <= 1) {
+            forEachIn(files, CatalogSchema.CATALOG_DIR, withKey(fields), r -> {
+                if (keep.test(r)) {
+                    keepNewest(kept, r, "analysis_time");
+                }
+            });
+        } else {
+            filterInBatches(files, withKey(fields), keep, threads, r -> keepNewest(kept, r, "analysis_time"));
+        }
         if (!kept.isEmpty()) {
             forEachIn(files, CatalogSchema.CATALOG_DIR, Set.of("uri", "analysis_time"), r -> {
                 GenericRecord k = kept.get(r.get("uri").toString());
@@ -178,6 +194,60 @@ public final class CatalogReader {
             });
         }
         return kept;
+    }
+
+    private static final int BATCH = 256;
+
+    /** Reads the catalog rows of {@code files}, tests them with {@code keep} on {@code threads} threads, and hands the kept ones to {@code action} in reading order. */
+    private static void filterInBatches(List<Path> files, Set<String> fields, java.util.function.Predicate<GenericRecord> keep,
+            int threads, Consumer<GenericRecord> action) {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, task -> {
+            Thread t = new Thread(task, "catalog-filter");
+            t.setDaemon(true);
+            return t;
+        });
+        java.util.ArrayDeque<java.util.concurrent.Future<List<GenericRecord>>> inFlight = new java.util.ArrayDeque<>();
+        Consumer<List<GenericRecord>> submit = batch -> {
+            if (inFlight.size() >= 2 * threads) {
+                takeOldest(inFlight).forEach(action);
+            }
+            inFlight.add(pool.submit(() -> batch.stream().filter(keep).toList()));
+        };
+        try {
+            List<List<GenericRecord>> batch = new ArrayList<>(List.of(new ArrayList<>(BATCH)));
+            forEachIn(files, CatalogSchema.CATALOG_DIR, fields, r -> {
+                batch.get(0).add(r);
+                if (batch.get(0).size() == BATCH) {
+                    submit.accept(batch.get(0));
+                    batch.set(0, new ArrayList<>(BATCH));
+                }
+            });
+            if (!batch.get(0).isEmpty()) {
+                submit.accept(batch.get(0));
+            }
+            while (!inFlight.isEmpty()) {
+                takeOldest(inFlight).forEach(action);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static List<GenericRecord> takeOldest(java.util.ArrayDeque<java.util.concurrent.Future<List<GenericRecord>>> inFlight) {
+        try {
+            return inFlight.poll().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the catalog", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     /**

@@ -36,7 +36,8 @@ import org.apache.beam.sdk.values.PCollectionView;
  *
  * <p>Only this run's fingerprints are held and indexed ({@link DuplicateGrouper#index}); the catalog's
  * earlier rows are read one at a time from its Parquet files (five columns of them) and matched against
- * that index, and only the matching ones are held ({@link CatalogReader#latestWhere}). Memory grows with the
+ * that index, and only the matching ones are held ({@link CatalogReader#latestWhere}). The decoding and the
+ * lookups, which are the cost, run on as many threads as the machine has cores. Memory grows with the
  * run and its matches, and the time with the catalog's size: an ingest of one file into
  * a catalog of 200,000 rows no longer carries all their fingerprints through the pipeline (docs/benchmarks.md).
  * Rows written by earlier runs are not rewritten: they get a group when re-analysed with {@code --redo}.
@@ -131,7 +132,7 @@ public final class GroupDuplicates extends PTransform<PCollection<GenericRecord>
             DuplicateGrouper.Index index = grouper.index(prints);
             // only the earlier rows that match hold memory; the catalog is read one row at a time
             // each matching row's duplicates, found once (by row identity: the rows kept are these objects)
-            Map<GenericRecord, List<String>> duplicates = new java.util.IdentityHashMap<>();
+            Map<GenericRecord, List<String>> duplicates = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
             Map<String, GenericRecord> matching = CatalogReader.latestWhere(files.stream().map(Path::of).toList(),
                     Set.of("asset_id", "chromaprint", "duplicate_group"), r -> {
                         if (byUri.containsKey(r.get("uri").toString())) {
@@ -143,7 +144,7 @@ public final class GroupDuplicates extends PTransform<PCollection<GenericRecord>
                         }
                         duplicates.put(r, d);
                         return true;
-                    });
+                    }, Runtime.getRuntime().availableProcessors()); // decoding every earlier print is the cost: spread it
             matching.forEach((uri, r) -> {
                 for (String m : duplicates.get(r)) {
                     union(parent, uri, m);

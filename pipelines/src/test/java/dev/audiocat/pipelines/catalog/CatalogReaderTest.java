@@ -63,10 +63,50 @@ class CatalogReaderTest {
                 List.of(row("a", 200, "other"), row("b", 200, "match again"), row("c", 200, "match"), row("d", 250, "match old")));
         List<Path> files = CatalogReader.files(dir, CatalogSchema.CATALOG_DIR);
         Map<String, GenericRecord> kept = CatalogReader.latestWhere(files, Set.of("title"), r -> r.get("title").toString().startsWith("match"));
+        assertEquals(Map.of("b.flac", "match again@200", "c.flac", "match@200", "d.flac", "match@300"), titles(kept));
+        assertTrue(CatalogReader.latestWhere(files, Set.of(), r -> false).isEmpty());
+    }
+
+    /**
+     * The threaded filter ({@code GroupDuplicates}' costly predicate) keeps what one thread keeps, over many
+     * batches, files and re-analysed URIs, ties included; and a predicate's failure reaches the caller.
+     */
+    @Test
+    void latestWhereOnThreadsKeepsWhatOneThreadKeeps() throws Exception {
+        Path rows = Files.createDirectories(dir.resolve(CatalogSchema.CATALOG_DIR));
+        List<GenericRecord> first = new ArrayList<>();
+        List<GenericRecord> second = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            first.add(row("n" + i, 100, i % 3 == 0 ? "other" : "match " + i));
+            if (i < 1000) {
+                second.add(row("n" + i, i % 7 == 0 ? 100 : 200, i % 2 == 0 ? "match again " + i : "other")); // i % 7: a tie
+            }
+        }
+        CatalogFile.write(rows.resolve("run1.parquet"), CatalogSchema.CATALOG, first);
+        CatalogFile.write(rows.resolve("run2.parquet"), CatalogSchema.CATALOG, second);
+        List<Path> files = CatalogReader.files(dir, CatalogSchema.CATALOG_DIR);
+        java.util.function.Predicate<GenericRecord> match = r -> r.get("title").toString().startsWith("match");
+        Map<String, String> one = titles(CatalogReader.latestWhere(files, Set.of("title"), match, 1));
+        Map<String, String> three = titles(CatalogReader.latestWhere(files, Set.of("title"), match, 3));
+        assertEquals(one, three);
+        assertEquals("match again 14@100", three.get("n14.flac")); // the tie goes to the later row, as on one thread
+        assertEquals(null, three.get("n1.flac"));                   // kept in run 1, superseded by an "other" row
+        assertEquals("match 1999@100", three.get("n1999.flac"));
+        assertEquals(1214, three.size()); // 500 even n < 1000, 47 odd ones whose later row ties, 667 of n ≥ 1000
+
+        IllegalStateException boom = assertThrows(IllegalStateException.class, () -> CatalogReader.latestWhere(files, Set.of("title"), r -> {
+            if (r.get("uri").toString().endsWith("/n1500.flac")) {
+                throw new IllegalStateException("cannot test n1500");
+            }
+            return false;
+        }, 3));
+        assertEquals("cannot test n1500", boom.getMessage());
+    }
+
+    private static Map<String, String> titles(Map<String, GenericRecord> kept) {
         Map<String, String> titles = new java.util.TreeMap<>();
         kept.forEach((uri, r) -> titles.put(uri.substring(uri.lastIndexOf('/') + 1), r.get("title") + "@" + r.get("analysis_time")));
-        assertEquals(Map.of("b.flac", "match again@200", "c.flac", "match@200", "d.flac", "match@300"), titles);
-        assertTrue(CatalogReader.latestWhere(files, Set.of(), r -> false).isEmpty());
+        return titles;
     }
 
     /** What is still wrong: a file's newest dead letter, unless a later run catalogued it. */
