@@ -4,7 +4,7 @@ import dev.audiocat.ledger.store.S3Store;
 import dev.audiocat.pipelines.catalog.CatalogLock;
 import dev.audiocat.pipelines.catalog.CatalogReader;
 import dev.audiocat.pipelines.catalog.CatalogSchema;
-import dev.audiocat.pipelines.catalog.VerifiedCompaction;
+import dev.audiocat.pipelines.catalog.DatasetCompaction;
 import dev.audiocat.pipelines.transforms.DecodeAndAnalyze;
 import dev.audiocat.pipelines.transforms.TagWithModels;
 import dev.audiocat.search.CatalogIndex;
@@ -212,11 +212,13 @@ public final class IngestRun {
                 throw new IllegalStateException("the ingest pipeline ended in state " + state + "; see the log above");
             }
             long skipped = unchanged + counter(result, "skipped", progress.skipped.get());
-            try {
-                VerifiedCompaction.compactIfNeeded(output, runId, VerifiedCompaction.MAX_FILES);
-            } catch (RuntimeException e) {
-                // housekeeping: this run's rows are written; the next run tries again
-                progressOut.println("audiocat: warning: " + e.getMessage());
+            for (String dataset : DatasetCompaction.DATASETS) {
+                try {
+                    DatasetCompaction.compactIfNeeded(output, dataset, runId, DatasetCompaction.MAX_FILES);
+                } catch (RuntimeException e) {
+                    // housekeeping: this run's rows are written; the next run tries again
+                    progressOut.println("audiocat: warning: " + e.getMessage());
+                }
             }
             return summarise(output, runId, listing, skipped, sameStat, (System.nanoTime() - t0) / 1e9, firstResult);
         } finally {

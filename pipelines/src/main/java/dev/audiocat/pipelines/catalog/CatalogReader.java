@@ -268,7 +268,7 @@ public final class CatalogReader {
                 });
                 return byUri;
             } catch (UncheckedIOException e) {
-                // an ingest compacted the dataset while it was read (VerifiedCompaction): listed files are gone and
+                // an ingest compacted the dataset while it was read (DatasetCompaction): listed files are gone and
                 // their records are in a new file that the listing did not have; list and read again, once
                 if (attempt > 0 || listed.stream().allMatch(Files::exists)) {
                     throw e;
