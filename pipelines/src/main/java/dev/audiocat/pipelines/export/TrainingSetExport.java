@@ -77,6 +77,13 @@ public final class TrainingSetExport {
     public record Excluded(String assetId, String uri, String kind, String reason) {
     }
 
+    /**
+     * The category of the catalog's assets that the license does not list. The seller sees them (the dry run,
+     * the command's counts); the package does not list them: a licensee learns nothing of the rest of the catalog,
+     * its paths or other contributors' consent decisions.
+     */
+    public static final String NOT_COVERED = "not covered by the license";
+
     /** One clip of the package. */
     public record Clip(GenericRecord row, String file, long bytes, String consentId, String evidenceSha256, RightsSummary rights) {
     }
@@ -85,7 +92,12 @@ public final class TrainingSetExport {
             String usageId, String licensee) {
 
         public Map<String, Long> excludedByReason() {
-            return excluded.stream().collect(Collectors.groupingBy(Excluded::kind, TreeMap::new, Collectors.counting()));
+            return byKind(excluded);
+        }
+
+        /** The assets the license lists that stay out: what the package's {@code metadata/excluded.csv} and card report. */
+        public List<Excluded> excludedOfLicense() {
+            return excluded.stream().filter(e -> !NOT_COVERED.equals(e.kind())).toList();
         }
 
         /** Total duration of the included clips, from their catalog rows. */
@@ -152,6 +164,10 @@ public final class TrainingSetExport {
         for (GenericRecord r : rows) {
             String asset = r.get("asset_id").toString();
             String uri = r.get("uri").toString();
+            if (!license.assetIds().contains(asset)) {
+                excluded.add(new Excluded(asset, uri, NOT_COVERED, "license " + license.id() + " does not list this asset"));
+                continue;
+            }
             String earlier = firstUriOfAsset.putIfAbsent(asset, uri);
             if (earlier != null) {
                 excluded.add(new Excluded(asset, uri, "duplicate", "the same bytes as " + earlier + ", which is exported once"));
@@ -160,10 +176,6 @@ public final class TrainingSetExport {
             ConsentGate.Decision d = gate.decide(asset, req.purpose(), license.licensee(), req.territory(), req.at());
             if (!d.allowed()) {
                 excluded.add(new Excluded(asset, uri, "no consent", d.reason()));
-                continue;
-            }
-            if (!license.assetIds().contains(asset)) {
-                excluded.add(new Excluded(asset, uri, "not covered by the license", "license " + license.id() + " does not list this asset"));
                 continue;
             }
             allowed.add(r);
@@ -246,7 +258,7 @@ public final class TrainingSetExport {
             Result result = new Result(exportId, toS3 ? req.out() : out.toString(), clips, excluded, head.treeSize(), head.rootHash(), usageId, license.licensee());
             CatalogFile.write(work.resolve("metadata/catalog.parquet"), CatalogSchema.CATALOG, clips.stream().map(Clip::row).toList());
             Files.writeString(work.resolve("metadata/clips.csv"), clipsCsv(clips));
-            Files.writeString(work.resolve("metadata/excluded.csv"), excludedCsv(excluded));
+            Files.writeString(work.resolve("metadata/excluded.csv"), excludedCsv(result.excludedOfLicense()));
             Files.writeString(work.resolve("croissant.json"), Croissant.json(req, license, result, rel -> hashOf(work, rel, hashes)));
             Files.writeString(work.resolve("DATASET_CARD.md"), card(req, license, result));
             Files.writeString(work.resolve("SHA256SUMS"), sums(work, hashes));
@@ -353,8 +365,12 @@ public final class TrainingSetExport {
         return null;
     }
 
+    private static Map<String, Long> byKind(List<Excluded> excluded) {
+        return excluded.stream().collect(Collectors.groupingBy(Excluded::kind, TreeMap::new, Collectors.counting()));
+    }
+
     private static String reasonsLine(List<Excluded> excluded) {
-        Map<String, Long> byKind = excluded.stream().collect(Collectors.groupingBy(Excluded::kind, TreeMap::new, Collectors.counting()));
+        Map<String, Long> byKind = byKind(excluded);
         return "(" + byKind.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", ")) + ")";
     }
 
@@ -422,23 +438,24 @@ public final class TrainingSetExport {
         b.append("| ledger tree head | size ").append(r.treeSize()).append(", root `").append(r.rootHash()).append("` |\n");
         b.append("| recorded in the ledger as | usage `").append(r.usageId()).append("` |\n");
         b.append(String.format(Locale.ROOT, "| clips | %d (%.1f min of audio) |%n", r.included().size(), seconds / 60));
-        b.append("| left out | ").append(r.excluded().size()).append(" (`metadata/excluded.csv`) |\n\n");
+        List<Excluded> leftOut = r.excludedOfLicense();
+        b.append("| left out | ").append(leftOut.size()).append(" of the license's assets (`metadata/excluded.csv`) |\n\n");
         b.append("## The consent rule\n\n");
         b.append("Deny by default: a clip is in this set only if the license ledger, replayed as it was known at the time above, held a ")
                 .append("consent for this purpose covering the territory and the time, not revoked, whose value is `allowed` (or `constrained` ")
                 .append("with terms the licensee meets), and the license above covers the clip. Unknown assets, missing consents and ")
                 .append("constraints that cannot be checked keep a clip out. Each clip's consent id and the SHA-256 of its signed evidence ")
                 .append("document are in `metadata/clips.csv`, with the royalty split in force (right type, party, role, exact share).\n\n");
-        if (!r.excluded().isEmpty()) {
+        if (!leftOut.isEmpty()) {
             b.append("## Left out, by reason\n\n| reason | assets |\n|---|---|\n");
-            r.excludedByReason().forEach((k, v) -> b.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+            byKind(leftOut).forEach((k, v) -> b.append("| ").append(k).append(" | ").append(v).append(" |\n"));
             b.append('\n');
         }
         b.append("## Files\n\n");
         b.append("- `audio/<asset_id>.<ext>`: the catalogued bytes, unchanged (their SHA-256 is the asset id; checked when copied)\n");
         b.append("- `metadata/catalog.parquet`: the audiocat catalog rows of the clips (schema: audiocat docs/catalog-schema.md)\n");
         b.append("- `metadata/clips.csv`: file, asset id, consent and evidence hash, licenses, royalty split per clip\n");
-        b.append("- `metadata/excluded.csv`: every catalog asset left out, with the reason\n");
+        b.append("- `metadata/excluded.csv`: every asset of the license left out, with the reason (the catalog's other assets are not part of this delivery and are not listed)\n");
         b.append("- `croissant.json`: MLCommons Croissant 1.0 description of the set\n");
         b.append("- `SHA256SUMS`: `sha256sum -c SHA256SUMS` checks every file above\n");
         return b.toString();

@@ -82,15 +82,21 @@ class ExportCommandTest {
         assertEquals("L1", clip[8]);
         assertEquals("master:ana:performer:0.6;master:lbl:label:0.4", clip[9]);
 
-        // every other asset is listed with why it stayed out
+        // every other asset of the license is listed with why it stayed out; the rest of the catalog is not the
+        // licensee's business (its paths, other contributors' consent decisions): the seller's console counts it
         Map<String, String[]> out = csvByAsset(pkg.resolve("metadata/excluded.csv"));
         assertEquals("no consent", out.get(ids.get("elec_blip"))[2]);
-        assertEquals("not covered by the license", out.get(ids.get("drum_cowbell"))[2]);
-        assertEquals("no consent", out.get(ids.get("bass_hit_c"))[2]);
-        assertTrue(out.get(ids.get("bass_hit_c"))[3].startsWith("unknown asset"), String.join(",", out.get(ids.get("bass_hit_c"))));
         assertEquals("source changed", out.get(ids.get("elec_ping"))[2]);
         assertEquals("duplicate", out.get(ids.get("bd_haus"))[2], "the copy of bd_haus goes in once");
-        assertEquals(5, Files.readAllLines(pkg.resolve("metadata/excluded.csv")).size() - 1);
+        assertEquals(3, Files.readAllLines(pkg.resolve("metadata/excluded.csv")).size() - 1);
+        for (String outside : List.of("drum_cowbell", "bass_hit_c")) {
+            for (Path meta : List.of(pkg.resolve("metadata/excluded.csv"), pkg.resolve("DATASET_CARD.md"), pkg.resolve("croissant.json"))) {
+                String text = Files.readString(meta);
+                assertFalse(text.contains(ids.get(outside)) || text.contains(outside + ".flac"), meta + " names " + outside + ":\n" + text);
+            }
+        }
+        // a copy of an asset outside the license is outside it too, not a "duplicate" the package would name
+        assertTrue(r.out().contains("left out 6 {duplicate=1, no consent=1, not covered by the license=3, source changed=1}"), r.out());
 
         // the Parquet metadata is the included catalog row
         List<GenericRecord> meta = new ArrayList<>();
@@ -116,6 +122,7 @@ class ExportCommandTest {
         }
         String card = Files.readString(pkg.resolve("DATASET_CARD.md"));
         assertTrue(card.contains("| licensee | `acme` |") && card.contains("| clips | 1 "), card);
+        assertTrue(card.contains("| left out | 3 of the license's assets") && !card.contains("not covered"), card);
 
         // recorded: one more ledger entry, a usage of L1 for exactly the delivered asset
         try (Ledger l = Ledger.open(ledger)) {
@@ -146,6 +153,10 @@ class ExportCommandTest {
         assertEquals(0, dry.code(), dry.err());
         assertTrue(dry.out().contains("  in   " + ids.get("bd_haus")), dry.out());
         assertTrue(dry.out().contains("  out  " + ids.get("elec_blip")), dry.out());
+        // the seller's view: every catalog asset, those outside the license and the ledger too
+        assertTrue(dry.out().contains("  out  " + ids.get("drum_cowbell") + "  " + library.resolve("drum_cowbell.flac").toUri()
+                + "  not covered by the license: license L1 does not list this asset"), dry.out());
+        assertTrue(dry.out().contains("  out  " + ids.get("bass_hit_c")), dry.out());
         assertTrue(dry.out().contains("would export 1 clips"), dry.out());
         // before the label's consent existed, nothing is allowed
         ExportFixture.Run past = run("export", catalog.toString(), "--license", "L1", "--territory", "FR", "--dry-run", "--at", "2023-06-01",

@@ -27,7 +27,7 @@ import org.apache.avro.generic.GenericRecord;
  * export tests: {@code bd_haus} allowed (label-wide consent, in the license, with a royalty split),
  * {@code elec_blip} refused by its own consent, {@code drum_cowbell} allowed but not in the license,
  * {@code bass_hit_c} unknown to the ledger, {@code elec_ping} changed after it was catalogued, and a
- * byte-identical copy of {@code bd_haus}.
+ * byte-identical copy of {@code bd_haus} and one of {@code drum_cowbell}.
  */
 final class ExportFixture {
     final Path library;
@@ -63,6 +63,7 @@ final class ExportFixture {
             Files.copy(Path.of("/usr/share/sonic-pi/samples", n + ".flac"), library.resolve(n + ".flac"));
         }
         Files.copy(library.resolve("bd_haus.flac"), library.resolve("copy-of-bd_haus.flac"));
+        Files.copy(library.resolve("drum_cowbell.flac"), library.resolve("copy-of-drum_cowbell.flac"));
         catalog = dir.resolve("catalog");
         Files.createDirectories(catalog.resolve(CatalogSchema.CATALOG_DIR));
         AudioAnalyzer analyzer = AudioAnalyzer.builder().build();
@@ -76,7 +77,7 @@ final class ExportFixture {
             }
         }
         CatalogFile.write(catalog.resolve(CatalogSchema.CATALOG_DIR).resolve("part-0.parquet"), CatalogSchema.CATALOG, rows);
-        assertEquals(6, CatalogReader.latestRows(catalog).size());
+        assertEquals(7, CatalogReader.latestRows(catalog).size());
 
         ledger = dir.resolve("ledger").toString();
         Path parties = Files.writeString(dir.resolve("parties.csv"),
