@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 /** {@code audiocat export CATALOG --license L --territory T --out DIR}: a consent-clean training set. */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = {"Package the catalog's assets that the license ledger allows for a purpose, a licensee and a territory: "
-                + "audio, Parquet metadata, croissant.json, a dataset card and SHA256SUMS; every other asset is listed with its reason.",
+                + "audio, Parquet metadata, croissant.json, a dataset card and SHA256SUMS; every other asset of the license is listed with its reason (--dry-run: every asset of the catalog).",
             "Deny by default (docs/ledger.md, the consent rule). The delivery is recorded in the ledger as a usage of the license."})
 public final class ExportCommand implements Callable<Integer> {
 
