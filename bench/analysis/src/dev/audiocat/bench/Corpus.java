@@ -96,7 +96,7 @@ final class Corpus {
      * The i-th piece of the rotation: key, mode, drums, soundfont and format follow i; tempo, and
      * the detune of every fourth piece, are drawn from {@code r} (in that order).
      */
-    private static Piece drawPiece(String prefix, int i, Random r) {
+    static Piece drawPiece(String prefix, int i, Random r) {
         int tonic = i % 12;
         boolean minor = (i / 12) % 2 == 1;
         double bpm = 60 + Math.round(r.nextDouble() * 120);

@@ -146,6 +146,9 @@ public final class TempoEstimator implements FrameProcessor {
     private float[] change = new float[4096]; // harmonic-change curve, one value per frame, like the onsets
     private float[] prevLog;      // previous frame's log magnitude, preallocated in the first call
     private float[] onset = new float[4096]; // grows by doubling: O(duration / hop) floats
+    private float[] firstLog;     // the first frame's log magnitude, and the last whole frame's: the loop seam (loopTempo)
+    private float[] lastWholeLog;
+    private long samples;         // the stream's length in samples
     private int frames;
     private int rate;
     private int hop;
@@ -153,6 +156,10 @@ public final class TempoEstimator implements FrameProcessor {
     private TempoEstimate result;
     /** The stability statistics of the last {@link #finish()} for the bench's replay harness: periodicity, agreement, beats with onsets, bpm tested, beat periodicity, beat agreement, salience, chord change. */
     double[] stats = new double[0];
+    /** The loop test's statistics of the last {@link #finish()}, for the bench: beats sounding, beats, salience, off-grid share, onset peaks, seconds. */
+    double[] loopStats = new double[0];
+    /** What {@link #finish()} gave before the loop test, for the bench's before / after. */
+    TempoEstimate withoutLoops;
 
     public TempoEstimator() {
         this(PRIOR_CENTRE_BPM, OFFBEAT_RATIO, OFFBEAT_RATIO_WITHOUT_CHORDS, CHANGE_WEIGHT);
@@ -183,6 +190,10 @@ public final class TempoEstimator implements FrameProcessor {
             }
             chromaRing = new float[(2 * CHANGE_HALF + 1) * 12];
         }
+        if (frame.validSamples() < frame.size && frames > 0 && lastWholeLog == null) {
+            lastWholeLog = prevLog.clone(); // the last frame is partial: its window runs past the end
+        }
+        samples = frame.startSample() + frame.validSamples();
         // Branch-free: whether a bin rose is a coin toss per bin, and a mispredicted branch costs
         // more than the addition it skips.
         double flux = 0;
@@ -197,6 +208,9 @@ public final class TempoEstimator implements FrameProcessor {
             change = java.util.Arrays.copyOf(change, change.length * 2);
         }
         harmonicChange(mag);
+        if (frames == 0) {
+            firstLog = prev.clone();
+        }
         onset[frames++] = frames == 1 ? 0f : (float) flux;
     }
 
@@ -283,6 +297,13 @@ public final class TempoEstimator implements FrameProcessor {
     @Override
     public void finish() {
         result = estimate();
+        withoutLoops = result;
+        if (!result.stable()) {
+            TempoEstimate loop = loopTempo();
+            if (loop != null) {
+                result = loop;
+            }
+        }
     }
 
     /** The estimate; never null after {@link #finish()}. */
@@ -511,6 +532,160 @@ public final class TempoEstimator implements FrameProcessor {
         int n = o.length;
         double on = combMean(o, n, phase, p);
         return on > 0 && combMean(o, n, phase + p / 2, p) >= SUBDIVISION_RATIO * on;
+    }
+
+    /** Loops this long or shorter are tested for a whole number of beats ({@link #loopTempo}). */
+    static final double LOOP_MAX_SECONDS = 16;
+    static final double LOOP_MIN_SECONDS = 0.5;
+    /**
+     * Beats per loop tried: powers of two (bars of 4/4). Three times them (bars of 3/4) gave wrong tempos to
+     * excerpts that were not loops on the bench, and no loop of its set needed them: left out.
+     */
+    static final int[] LOOP_BEATS = {2, 4, 8, 16, 32, 64};
+    /** A loop's grid must fit its onsets at least as well as every grid up to this much faster or slower (from 1.5 %). */
+    static final double LOOP_STRETCH = 0.1;
+    /** How much better a stretched grid may fit (onset strengths are read within a frame, so near grids tie). */
+    static final double LOOP_STRETCH_FIT = 0.85;
+    /** Beats of a loop that must carry onsets: this many, and half of them. One-shots with an echo or a bounce sound on two. */
+    static final int LOOP_MIN_SOUNDING = 3;
+    /** A loop's beats stand out: their onsets at least this many times the file's mean onset strength. */
+    static final double LOOP_MIN_SALIENCE = 2.0;
+    /** And what sounds between the eighth notes is at most this share of the beats' strength (speech, rubato and a phrase not cut on the beat fail). */
+    static final double LOOP_MAX_OFF_GRID = 0.35;
+
+    /**
+     * The tempo of a short loop: a file of a whole number of beats, cut on a beat, as sample packs sell them
+     * (a bar of a drum break, two bars of a bass line), where the autocorrelation above has too few
+     * periods to go on (under {@code 5 s}, or failing its stability tests). Only when {@link #estimate} found no
+     * stable tempo and the file lasts {@link #LOOP_MIN_SECONDS}..{@link #LOOP_MAX_SECONDS}.
+     *
+     * <p>For each whole number of beats b ({@link #LOOP_BEATS}) whose tempo 60 b / duration lies in
+     * {@link #MIN_BEAT_BPM}..{@link #MAX_TACTUS_BPM}, the grid of b beats from the file's start is read off the
+     * onset strength (the first beat from the seam: the first frame's spectrum against the last whole
+     * frame's, as when the loop plays again). The best by mean strength on the grid times the tempo prior
+     * wins; then the faster level if its off-beats are as strong as for {@link #estimate}'s metrical check.
+     * The loop is accepted when no grid 1.5-10 % faster or slower fits the onsets clearly better (the length is whole
+     * beats, {@link #LOOP_STRETCH}), at least half its beats (and {@link #LOOP_MIN_SOUNDING}) carry onsets, the beats stand out of the
+     * onsets ({@link #LOOP_MIN_SALIENCE}), the file has onsets on three or more frames, and little sounds
+     * away from the eighth-note grid ({@link #LOOP_MAX_OFF_GRID}). The tempo is then exact: 60 b / duration.
+     * A single hit, a drone, speech, and a phrase that was not cut to whole beats fail and keep
+     * {@code bpm = null}.
+     *
+     * @return the loop's tempo, or null if the file is not a loop with a beat
+     */
+    private TempoEstimate loopTempo() {
+        if (rate == 0 || firstLog == null || frames < 8) {
+            return null;
+        }
+        double seconds = samples > 0 ? samples / (double) rate : frames * hop / (double) rate;
+        if (seconds < LOOP_MIN_SECONDS || seconds > LOOP_MAX_SECONDS) {
+            return null;
+        }
+        float[] last = lastWholeLog != null ? lastWholeLog : prevLog;
+        double seam = 0;
+        for (int k = 1; k < firstLog.length; k++) {
+            seam += Math.max(0f, firstLog[k] - last[k]);
+        }
+        double mean = 0;
+        int peaks = 0;
+        for (int i = 1; i < frames; i++) {
+            mean += onset[i];
+        }
+        mean /= frames - 1;
+        if (mean <= 0) {
+            return null;
+        }
+        for (int i = 1; i < frames; i++) {
+            if (onset[i] > 2 * mean && onset[i] >= onset[i - 1] && (i + 1 == frames || onset[i] > onset[i + 1])) {
+                peaks++;
+            }
+        }
+        if (seam > 2 * mean) {
+            peaks++;
+        }
+        if (peaks < 3) {
+            return null;
+        }
+        int best = 0;
+        double bestScore = 0;
+        for (int b : LOOP_BEATS) {
+            double bpm = 60 * b / seconds;
+            if (bpm < MIN_BEAT_BPM || bpm > MAX_TACTUS_BPM) {
+                continue;
+            }
+            double score = loopGrid(b, 0, seconds, seam) / mean * prior(bpm, priorCentreBpm);
+            if (score > bestScore) {
+                bestScore = score;
+                best = b;
+            }
+        }
+        if (best == 0) {
+            return null;
+        }
+        double on = loopGrid(best, 0, seconds, seam);
+        if (on > 0 && 60 * best * 2 / seconds <= MAX_TACTUS_BPM && loopGrid(best, 0.5, seconds, seam) >= offbeatRatio * on) {
+            best *= 2;
+            on = loopGrid(best, 0, seconds, seam);
+        }
+        int sounding = 0;
+        for (int k = 0; k < best; k++) {
+            if (loopStrength(k * seconds / best, seam) > 2 * mean) {
+                sounding++;
+            }
+        }
+        double offGrid = loopOffGrid(2 * best, seconds);
+        // the length is whole beats: a grid a little faster or slower than length / beats fits the onsets less well
+        double stretched = 0;
+        for (double f = 1 - LOOP_STRETCH; f <= 1 + LOOP_STRETCH + 1e-9; f += 0.0025) {
+            if (Math.abs(f - 1) >= 0.015) {
+                stretched = Math.max(stretched, loopGrid(best, 0, seconds * f, seam));
+            }
+        }
+        boolean loop = on >= LOOP_STRETCH_FIT * stretched && sounding >= Math.max(LOOP_MIN_SOUNDING, (best + 1) / 2) && on >= LOOP_MIN_SALIENCE * mean && offGrid <= LOOP_MAX_OFF_GRID * on;
+        loopStats = new double[] {sounding, best, on / mean, offGrid / Math.max(on, 1e-9), peaks, seconds};
+        if (!loop) {
+            return null;
+        }
+        double confidence = Math.min(1, sounding / (double) best) * Math.min(1, on / mean / (2 * LOOP_MIN_SALIENCE));
+        return new TempoEstimate(60 * best / seconds, confidence, 0.0, true);
+    }
+
+    /** Mean onset strength on the grid of b beats over the loop, shifted by {@code shift} of a beat. */
+    private double loopGrid(int b, double shift, double seconds, double seam) {
+        double s = 0;
+        for (int k = 0; k < b; k++) {
+            s += loopStrength((k + shift) * seconds / b, seam);
+        }
+        return s / b;
+    }
+
+    /** The onset strength at time t of the loop: the strongest within a frame of where an onset at t shows; t = 0 is the seam. */
+    private double loopStrength(double t, double seam) {
+        if (t <= 0) {
+            return seam;
+        }
+        int i = (int) Math.rint((t * rate - ONSET_LATENCY_SAMPLES) / hop);
+        double v = 0;
+        for (int j = Math.max(1, i - 1); j <= Math.min(frames - 1, i + 1); j++) {
+            v = Math.max(v, onset[j]);
+        }
+        return v;
+    }
+
+    /** Mean onset strength of the frames more than 1.5 frames from every point of the grid of {@code points} over the loop. */
+    private double loopOffGrid(int points, double seconds) {
+        double step = seconds * rate / hop / points;
+        double latency = ONSET_LATENCY_SAMPLES / (double) hop;
+        double s = 0;
+        int c = 0;
+        for (int i = 1; i < frames; i++) {
+            double x = (i + latency) / step;
+            if (Math.abs(x - Math.rint(x)) * step > 1.5) {
+                s += onset[i];
+                c++;
+            }
+        }
+        return c == 0 ? 0 : s / c;
     }
 
     private static TempoEstimate unstable(double confidence) {

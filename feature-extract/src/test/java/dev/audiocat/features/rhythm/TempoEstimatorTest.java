@@ -406,6 +406,56 @@ class TempoEstimatorTest {
         assertEquals(100, e.bpm(), 1.0, () -> "got " + e);
     }
 
+    /**
+     * A drum loop as sample packs sell them: {@code beats} beats at {@code bpm}, cut on the beat, from {@code from}
+     * beats into an endless groove (kick on 1 and 3, snare on 2 and 4, hi-hat on the eighths), {@code beats} long
+     * plus {@code extra} beats.
+     */
+    static float[] drumLoop(double bpm, int beats, double from, double extra) {
+        double beat = 60 / bpm;
+        float[] x = new float[(int) Math.round((beats + extra) * beat * RATE)];
+        for (int e = (int) Math.floor(2 * from) - 2; e < 2 * (from + beats + extra); e++) {
+            double t = (e / 2.0 - from) * beat;
+            if (t < 0 || t >= x.length / (double) RATE) {
+                continue;
+            }
+            int eighth = Math.floorMod(e, 8);
+            TestAudio.addClick(x, RATE, t, eighth == 0 || eighth == 4 ? 0.9 : eighth == 2 || eighth == 6 ? 0.7 : 0.25);
+        }
+        return x;
+    }
+
+    /** Too short for the autocorrelation, a loop of whole beats cut on the beat still has its tempo: 60 x beats / length. */
+    @ParameterizedTest(name = "{1} beats at {0} BPM")
+    @CsvSource({"137.14, 4", "97.2, 4", "126.3, 8", "85, 8", "174, 8"})
+    void aLoopCutOnTheBeatHasTheTempoOfItsLength(double bpm, int beats) {
+        float[] x = drumLoop(bpm, beats, 0, 0);
+        TempoEstimate e = run(x);
+        assertTrue(e.stable(), () -> "unstable: " + e);
+        assertEquals(60 * beats / (x.length / (double) RATE), e.bpm(), 1e-9, () -> "got " + e); // exact, from the length
+        assertEquals(bpm, e.bpm(), bpm * 0.001, () -> "got " + e);
+        assertEquals(0.0, e.beatOffsetSeconds(), () -> "a loop starts on its first beat: " + e);
+    }
+
+    /** The same groove cut off the beat, to a length that is not whole beats: not a loop, no tempo invented. */
+    @ParameterizedTest(name = "{1} beats at {0} BPM from beat {2}, {3} beats more")
+    @CsvSource({"137.14, 4, 0.3, 0.45", "97.2, 4, 0.6, 0.3", "126.3, 8, 0.45, 0.6"})
+    void theGrooveCutOffTheBeatHasNoTempo(double bpm, int beats, double from, double extra) {
+        TempoEstimate e = run(drumLoop(bpm, beats, from, extra));
+        assertFalse(e.stable(), () -> "not a loop, got " + e);
+    }
+
+    /** A one-shot with a slap-back echo and a tail, two seconds long: two onsets are not a loop. */
+    @Test
+    void aHitWithAnEchoHasNoTempo() {
+        float[] x = new float[2 * RATE];
+        TestAudio.addClick(x, RATE, 0.0, 0.9);
+        TestAudio.addClick(x, RATE, 0.5, 0.5);
+        TestAudio.addTone(x, RATE, 0.0, 1.8, 82.4, 0.4);
+        TempoEstimate e = run(x);
+        assertFalse(e.stable(), () -> "one-shot got " + e);
+    }
+
     @Test
     void tooShortHasNoStableTempo() {
         TempoEstimate e = run(clickTrack(120, 0, 3));
