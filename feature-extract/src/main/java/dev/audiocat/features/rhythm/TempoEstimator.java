@@ -566,7 +566,7 @@ public final class TempoEstimator implements FrameProcessor {
      * wins; then the faster level if its off-beats are as strong as for {@link #estimate}'s metrical check.
      * The loop is accepted when no grid 1.5-10 % faster or slower fits the onsets clearly better (the length is whole
      * beats, {@link #LOOP_STRETCH}), at least half its beats (and {@link #LOOP_MIN_SOUNDING}) carry onsets, the beats stand out of the
-     * onsets ({@link #LOOP_MIN_SALIENCE}), the file has onsets on three or more frames, and little sounds
+     * onsets ({@link #LOOP_MIN_SALIENCE}), the file has three onset peaks or more, and little sounds
      * away from the eighth-note grid ({@link #LOOP_MAX_OFF_GRID}). The tempo is then exact: 60 b / duration.
      * A single hit, a drone, speech, and a phrase that was not cut to whole beats fail and keep
      * {@code bpm = null}.
