@@ -298,11 +298,9 @@ public final class TempoEstimator implements FrameProcessor {
     public void finish() {
         result = estimate();
         withoutLoops = result;
-        if (!result.stable()) {
-            TempoEstimate loop = loopTempo();
-            if (loop != null) {
-                result = loop;
-            }
+        TempoEstimate loop = loopTempo();
+        if (loop != null && (!result.stable() || Math.abs(loop.bpm() / result.bpm() - 1) <= LOOP_SNAP)) {
+            result = loop; // a loop's length gives its tempo exactly; a stable reading that agrees takes it
         }
     }
 
@@ -534,6 +532,8 @@ public final class TempoEstimator implements FrameProcessor {
         return on > 0 && combMean(o, n, phase + p / 2, p) >= SUBDIVISION_RATIO * on;
     }
 
+    /** A stable tempo within this of a loop's takes the loop's exact one (Sonic Pi's loop_mika: 119.8 → 120.0). */
+    static final double LOOP_SNAP = 0.02;
     /** Loops this long or shorter are tested for a whole number of beats ({@link #loopTempo}). */
     static final double LOOP_MAX_SECONDS = 16;
     static final double LOOP_MIN_SECONDS = 0.5;
@@ -556,8 +556,9 @@ public final class TempoEstimator implements FrameProcessor {
     /**
      * The tempo of a short loop: a file of a whole number of beats, cut on a beat, as sample packs sell them
      * (a bar of a drum break, two bars of a bass line), where the autocorrelation above has too few
-     * periods to go on (under {@code 5 s}, or failing its stability tests). Only when {@link #estimate} found no
-     * stable tempo and the file lasts {@link #LOOP_MIN_SECONDS}..{@link #LOOP_MAX_SECONDS}.
+     * periods to go on (under {@code 5 s}, or failing its stability tests), for files of
+     * {@link #LOOP_MIN_SECONDS}..{@link #LOOP_MAX_SECONDS}. When {@link #estimate} found a stable tempo, the loop's
+     * replaces it only if they agree within {@link #LOOP_SNAP}.
      *
      * <p>For each whole number of beats b ({@link #LOOP_BEATS}) whose tempo 60 b / duration lies in
      * {@link #MIN_BEAT_BPM}..{@link #MAX_TACTUS_BPM}, the grid of b beats from the file's start is read off the
